@@ -1,0 +1,12 @@
+import { bootstrapService, ServiceEnv } from '@orderflow/runtime';
+import { AppModule } from './app.module';
+
+bootstrapService({
+  name: 'inventory-service',
+  title: 'Orderflow inventory service',
+  config: ServiceEnv,
+  module: AppModule,
+}).catch((error: Error) => {
+  process.stderr.write(`inventory-service: failed to start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
+import { HealthModule, MetricsModule } from '@orderflow/observability';
+import { MongoModule, MongoReadiness } from '@orderflow/persistence';
+
+@Module({
+  imports: [
+    MongoModule.forRoot({ database: 'notifications' }),
+    MetricsModule,
+    MessagingModule.forRoot({ outboxCollections: ['notifications'] }),
+    HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
+  ],
+})
+export class AppModule {}

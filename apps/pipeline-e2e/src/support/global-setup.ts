@@ -1,0 +1,39 @@
+import './register-paths';
+import { freePort, infraEnv, startService, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
+import { randomUUID } from 'node:crypto';
+import { SERVICES } from './services';
+
+declare global {
+  var __E2E_SERVICES__: ServiceProcess[] | undefined;
+}
+
+/**
+ * Starts the four built services as real processes against the local (or given) Kafka and
+ * MongoDB, each with databases of its own for this run, and waits until all are ready.
+ * With ORDER_API_URL, INVENTORY_URL, POINTS_URL and NOTIFICATIONS_URL all set, it starts
+ * nothing and the suite runs against that deployment instead.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (SERVICES.every((s) => process.env[s.urlVariable])) {
+    process.stdout.write('\npipeline-e2e: testing the services at the given URLs\n');
+    return;
+  }
+  const infra = infraEnv();
+  const run = randomUUID().slice(0, 8);
+  process.env['E2E_RUN_ID'] = run;
+  process.stdout.write(`\npipeline-e2e: starting the four services (run ${run})\n`);
+  const started: ServiceProcess[] = [];
+  for (const s of SERVICES) {
+    started.push(
+      startService(s.name, {
+        ...infra,
+        PORT: String(await freePort()),
+        MONGODB_DATABASE: `${s.database}-e2e-${run}`,
+      }),
+    );
+  }
+  globalThis.__E2E_SERVICES__ = started;
+  await Promise.all(started.map((service) => waitUntilReady(service)));
+  SERVICES.forEach((s, i) => (process.env[s.urlVariable] = started[i].url));
+  process.env['E2E_LOCAL_SERVICES'] = 'true';
+}

@@ -1,0 +1,21 @@
+import './register-paths';
+import { infraEnv } from '@orderflow/testing';
+import mongoose from 'mongoose';
+import { SERVICES } from './services';
+
+/** Stops the services this run started (each must exit cleanly) and drops their databases. */
+export default async function globalTeardown(): Promise<void> {
+  const services = globalThis.__E2E_SERVICES__ ?? [];
+  const codes = await Promise.all(services.map((service) => service.stop('SIGTERM')));
+  const run = process.env['E2E_RUN_ID'];
+  if (run) {
+    const connection = await mongoose.createConnection(infraEnv().MONGODB_URI).asPromise();
+    for (const s of SERVICES) await connection.useDb(`${s.database}-e2e-${run}`).dropDatabase();
+    await connection.close();
+  }
+  const unclean = services
+    .map((s, i) => ({ service: s, code: codes[i] }))
+    .filter(({ code }) => code !== 0)
+    .map(({ service, code }) => `${service.name} exited with ${code}:\n${service.output().slice(-2000)}`);
+  if (unclean.length > 0) throw new Error(`not stopped cleanly: ${unclean.join('\n')}`);
+}

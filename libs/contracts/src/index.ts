@@ -1,0 +1,11 @@
+export * from './gen/orderflow/orders/v1/events_pb';
+export * from './gen/orderflow/inventory/v1/events_pb';
+export * from './gen/orderflow/points/v1/events_pb';
+export * from './gen/orderflow/notifications/v1/events_pb';
+export { eventSchemas } from './event.registry';
+export type { EventMessage, EventSchema, EventType } from './event.registry';
+export { causedBy, decodeEvent, encodeEvent, EnvelopeHeader, isEvent } from './event.envelope';
+export type { DecodedEvent, EncodedEvent, EncodeMeta, EventMeta, KafkaMessageLike } from './event.envelope';
+export { ContractError } from './contract.error';
+export type { ContractErrorCode } from './contract.error';
+export * from './topics';

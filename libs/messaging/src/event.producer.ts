@@ -1,0 +1,40 @@
+import type { Kafka, Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+
+/**
+ * The service's one Kafka producer: idempotent with a single request in flight, so retries
+ * never duplicate or reorder, and connected on first use (and again after a broker outage)
+ * so the service can start while Kafka is down.
+ */
+export class EventProducer {
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+  }
+
+  async send(record: ProducerRecord): Promise<void> {
+    await this.ensureConnected();
+    await this.producer.send({ ...record, acks: -1 });
+  }
+
+  async sendBatch(batch: ProducerBatch): Promise<void> {
+    await this.ensureConnected();
+    await this.producer.sendBatch({ ...batch, acks: -1 });
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  private async ensureConnected(): Promise<void> {
+    if (!this.connected) await this.producer.connect();
+  }
+}

@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { ServiceEnv } from '@orderflow/runtime';
+import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+
+const toNestLevel = (level: logLevel): 'error' | 'warn' | 'log' | 'debug' =>
+  level === logLevel.ERROR || level === logLevel.NOTHING
+    ? 'error'
+    : level === logLevel.WARN
+      ? 'warn'
+      : level === logLevel.INFO
+        ? 'log'
+        : 'debug';
+
+/** Routes kafkajs's own log lines through Nest's logger, so they carry the service prefix. */
+const logCreator = () => {
+  const logger = new Logger('kafkajs');
+  return ({ level, log }: LogEntry) => {
+    const { message, ...extra } = log;
+    logger[toNestLevel(level)](`${message} ${JSON.stringify(extra)}`);
+  };
+};
+
+function sasl(env: ServiceEnv): SASLOptions | undefined {
+  if (!env.KAFKA_SASL_MECHANISM) return undefined;
+  return {
+    mechanism: env.KAFKA_SASL_MECHANISM,
+    username: env.KAFKA_SASL_USERNAME ?? '',
+    password: env.KAFKA_SASL_PASSWORD ?? '',
+  } as SASLOptions;
+}
+
+/** A kafkajs client for this service, honouring the TLS and SASL settings of a managed Kafka. */
+export function createKafkaClient(clientId: string, env: ServiceEnv): Kafka {
+  const config: KafkaConfig = {
+    clientId,
+    brokers: env.kafkaBrokers,
+    ssl: env.KAFKA_SSL === 'true',
+    sasl: sasl(env),
+    logLevel: logLevel.WARN,
+    logCreator,
+  };
+  return new Kafka(config);
+}

@@ -1,0 +1,119 @@
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { ConsumerGroups, Topics } from '@orderflow/contracts';
+import { EVENT_TRANSPORT, SERVICE_NAME, ServiceEnv } from '@orderflow/runtime';
+import { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import { Gauge, Registry } from 'prom-client';
+import { ConsumerMetrics } from './consumer/consumer.metrics';
+import { EventConsumerServer } from './consumer/event-consumer.server';
+import { EventProducer } from './event.producer';
+import { createKafkaClient } from './kafka.client';
+import { KafkaReadiness } from './kafka.readiness';
+import { OutboxRelay } from './outbox/outbox.relay';
+
+export interface MessagingModuleOptions {
+  /** Collections whose documents carry an `outbox` array for the relay to publish. */
+  outboxCollections: string[];
+}
+
+const OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/**
+ * Starts the relay once the app is up, and stops things in the order that loses nothing:
+ * consumers finish their in-flight messages, commit and leave their groups; then the relay
+ * publishes what they wrote; then the producer disconnects. MongoDB closes after this
+ * (its module shuts down later), and HTTP stopped taking requests before (see bootstrap).
+ */
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly server: EventConsumerServer,
+    private readonly relay: OutboxRelay,
+    private readonly producer: EventProducer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
+    await this.relay.stop();
+    await this.producer.disconnect();
+  }
+}
+
+/**
+ * Kafka for a service: the client, an idempotent producer, the transactional-outbox relay,
+ * the consumer transport for its `@EventPattern` handlers (group and topics from the topic
+ * registry, by service name), readiness and metrics.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        {
+          provide: Kafka,
+          inject: [SERVICE_NAME, ServiceEnv],
+          useFactory: (name: string, env: ServiceEnv) => createKafkaClient(name, env),
+        },
+        { provide: EventProducer, inject: [Kafka], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
+        {
+          provide: ConsumerMetrics,
+          inject: [Registry],
+          useFactory: (registry: Registry) => new ConsumerMetrics(registry),
+        },
+        {
+          provide: EventConsumerServer,
+          inject: [Kafka, EventProducer, SERVICE_NAME, ServiceEnv, ConsumerMetrics],
+          useFactory: (kafka: Kafka, producer: EventProducer, name: string, env: ServiceEnv, metrics: ConsumerMetrics) => {
+            const group = ConsumerGroups[name as keyof typeof ConsumerGroups];
+            if (!group) throw new Error(`the topic registry has no consumer group for ${name}`);
+            return new EventConsumerServer(kafka, producer, {
+              groupId: group.groupId,
+              topics: group.topics.map((key) => Topics[key].name),
+              retry: { initialMs: env.CONSUMER_RETRY_INITIAL_MS, maxMs: env.CONSUMER_RETRY_MAX_MS },
+              partitionsConsumedConcurrently: 3,
+            }, metrics);
+          },
+        },
+        { provide: EVENT_TRANSPORT, useExisting: EventConsumerServer },
+        {
+          provide: OutboxRelay,
+          inject: [EventProducer, getConnectionToken(), OPTIONS, ServiceEnv, Registry],
+          useFactory: (producer: EventProducer, connection: Connection, opts: MessagingModuleOptions, env: ServiceEnv, registry: Registry) => {
+            const relay = new OutboxRelay(
+              producer,
+              opts.outboxCollections.map((name) => connection.collection(name)) as never,
+              { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 },
+            );
+            new Gauge({
+              name: 'orderflow_outbox_backlog',
+              help: 'Events written to the outbox and not yet published',
+              registers: [registry],
+              collect() {
+                return relay.backlog().then((n) => this.set(n)).catch(() => undefined);
+              },
+            });
+            return relay;
+          },
+        },
+        KafkaReadiness,
+        MessagingLifecycle,
+      ],
+      exports: [Kafka, EventProducer, OutboxRelay, EventConsumerServer, EVENT_TRANSPORT, KafkaReadiness],
+    };
+  }
+}

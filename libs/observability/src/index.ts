@@ -1,0 +1,3 @@
+export { HealthModule } from './health.module';
+export { MetricsModule } from './metrics.module';
+export { type ReadinessProbe } from './readiness.probe';

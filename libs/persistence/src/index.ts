@@ -1,0 +1,2 @@
+export { MongoModule, type MongoModuleOptions } from './mongo.module';
+export { MongoReadiness } from './mongo.readiness';

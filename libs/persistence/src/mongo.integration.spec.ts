@@ -1,0 +1,58 @@
+import { infraEnv, uniqueName } from '@orderflow/testing';
+import mongoose, { Connection, Schema } from 'mongoose';
+
+/**
+ * Proof that the local database behaves like MongoDB where Orderflow relies on it: unique
+ * indexes reject duplicates, and a conditional `findOneAndUpdate` with `$inc` is atomic
+ * under concurrency.
+ */
+describe('MongoDB wire protocol server (integration)', () => {
+  let connection: Connection;
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-mongo') })
+      .asPromise();
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('writes, reads, and refuses a duplicate under a unique index', async () => {
+    const Customer = connection.model(
+      'Customer',
+      new Schema({ email: { type: String, required: true, unique: true }, name: String }),
+    );
+    await Customer.init();
+    await Customer.create({ email: 'ada@example.com', name: 'Ada' });
+
+    const found = await Customer.findOne({ email: 'ada@example.com' }).lean();
+    expect(found?.name).toBe('Ada');
+    await expect(Customer.create({ email: 'ada@example.com', name: 'Impostor' })).rejects.toMatchObject({
+      code: 11000,
+    });
+    expect(await Customer.countDocuments()).toBe(1);
+  });
+
+  it('never takes stock below zero with 50 concurrent conditional decrements', async () => {
+    const Stock = connection.model('Stock', new Schema({ _id: String, available: { type: Number, required: true } }));
+    await Stock.create({ _id: 'SKU-1', available: 37 });
+
+    const attempts = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        Stock.findOneAndUpdate(
+          { _id: 'SKU-1', available: { $gte: 1 } },
+          { $inc: { available: -1 } },
+          { returnDocument: 'after' },
+        ).lean(),
+      ),
+    );
+
+    const succeeded = attempts.filter((doc) => doc !== null);
+    expect(succeeded).toHaveLength(37);
+    expect(Math.min(...succeeded.map((doc) => doc.available))).toBe(0);
+    expect((await Stock.findById('SKU-1').lean())?.available).toBe(0);
+  });
+});

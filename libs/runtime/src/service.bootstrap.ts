@@ -1,0 +1,111 @@
+import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { Server } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ConfigError, loadConfig } from './config.loader';
+import { ServiceEnv } from './service-env.config';
+import { EVENT_TRANSPORT, ServiceModule } from './service.module';
+
+export interface ServiceDefinition<C extends ServiceEnv> {
+  /** The service's name: log prefix, Kafka client id, metrics label. */
+  name: string;
+  /** Title of the OpenAPI document served at /docs. */
+  title: string;
+  config: new () => C;
+  module: Type<unknown>;
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Request bodies above this size are refused before parsing (SPEC: 413 over 64 KiB). */
+export const BODY_LIMIT = '64kb';
+
+/**
+ * Starts a service: validates the environment first (a bad value exits 1 with one line
+ * naming the variable, before anything connects), then boots Nest, serves the OpenAPI
+ * docs and listens.
+ */
+export async function bootstrapService<C extends ServiceEnv>(
+  definition: ServiceDefinition<C>,
+): Promise<INestApplication> {
+  const config = loadOrExit(definition);
+  const logger = new ConsoleLogger(definition.name, {
+    prefix: definition.name,
+    logLevels: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    // One JSON object per line for log collectors; readable text on a terminal.
+    json: config.LOG_FORMAT === 'json',
+    colors: config.LOG_FORMAT === 'text' && process.stdout.isTTY,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ServiceModule.register(definition.module, definition.name, config),
+    { logger, bodyParser: false },
+  );
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  closeOnSignal(app, config.SHUTDOWN_TIMEOUT_MS, logger);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(definition.title).build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+
+  const transport = eventTransport(app);
+  if (transport) {
+    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.PORT);
+  logger.log(`listening on port ${config.PORT}`);
+  return app;
+}
+
+function eventTransport(app: INestApplication): CustomTransportStrategy | undefined {
+  try {
+    return app.get<CustomTransportStrategy>(EVENT_TRANSPORT, { strict: false });
+  } catch {
+    return undefined; // this service consumes no events
+  }
+}
+
+function loadOrExit<C extends ServiceEnv>(definition: ServiceDefinition<C>): C {
+  try {
+    return loadConfig(definition.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${definition.name}: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * SIGTERM/SIGINT close the app and exit 0; if
+ * closing takes longer than the timeout, exit 1 rather than hang a rollout. Nest's own
+ * `enableShutdownHooks` re-raises the signal after closing, which reports the clean stop
+ * as a kill.
+ */
+function closeOnSignal(app: INestApplication, timeoutMs: number, logger: ConsoleLogger): void {
+  const close = async (signal: NodeJS.Signals) => {
+    logger.log(`${signal} received: shutting down (at most ${timeoutMs} ms)`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${timeoutMs} ms; exiting`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    try {
+      // Stop taking requests first (in-flight ones finish); app.close() then drains the
+      // consumers and the outbox (MessagingModule) before MongoDB closes.
+      const http = app.getHttpServer() as Server;
+      http.close();
+      http.closeIdleConnections();
+      await app.close();
+      logger.log('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error(`shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}

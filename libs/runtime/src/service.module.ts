@@ -1,0 +1,34 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ServiceEnv } from './service-env.config';
+
+/** Injection token for the running service's name, e.g. `order-api`. */
+export const SERVICE_NAME = Symbol('SERVICE_NAME');
+
+/**
+ * Token under which a module may provide a Nest microservice transport (the Kafka event
+ * consumer); `bootstrapService` connects and starts it when present.
+ */
+export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
+
+/**
+ * Root of every service: makes the validated configuration injectable everywhere, both as
+ * the shared `ServiceEnv` and as the app's own config class, then loads the app's module.
+ */
+@Module({})
+export class ServiceModule {
+  static register(app: Type<unknown>, name: string, config: ServiceEnv): DynamicModule {
+    const ownConfig = config.constructor as Type<ServiceEnv>;
+    const providers = [
+      { provide: SERVICE_NAME, useValue: name },
+      { provide: ServiceEnv, useValue: config },
+      ...(ownConfig === ServiceEnv ? [] : [{ provide: ownConfig, useValue: config }]),
+    ];
+    return {
+      module: ServiceModule,
+      global: true,
+      imports: [app],
+      providers,
+      exports: providers.map((p) => p.provide),
+    };
+  }
+}

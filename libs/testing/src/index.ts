@@ -1,0 +1,6 @@
+export { infraEnv, type InfraEnv } from './infra.env';
+export { eventually, type EventuallyOptions } from './eventually';
+export { uniqueName } from './unique-name';
+export { freePort } from './free-port';
+export { startService, waitUntilReady, type ServiceProcess } from './service.process';
+export { TcpProxy } from './tcp.proxy';

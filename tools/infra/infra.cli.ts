@@ -1,0 +1,142 @@
+/**
+ * Local infrastructure for Orderflow: a real Kafka broker and a MongoDB-wire-protocol
+ * database, started and stopped by this tool.
+ *
+ *   infra up       start what is missing, wait until usable, create topics, print the env
+ *   infra down     stop what `up` started
+ *   infra status   what runs and whether it answers
+ *   infra logs [kafka|mongodb] [-f]
+ *
+ * Where things come from, in order: KAFKA_BROKERS and MONGODB_URI when both are set (start
+ * nothing); a running Docker engine (docker/compose.yml); otherwise Kafka from Maven Central
+ * jars and FerretDB built with Go, as processes tracked by pid files under .infra/.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runningPid, stopDaemon } from './daemon';
+import { startFerretDb } from './ferretdb.local';
+import { startKafka } from './kafka.local';
+import { INFRA_DIR, paths, ports, ROOT, UsageError } from './paths';
+import { requireFreePort, requireJava17, requireTool } from './prerequisites';
+import { createTopics, waitForKafka, waitForMongo } from './readiness';
+
+type Mode = 'external' | 'docker' | 'local';
+
+const COMPOSE = ['compose', '-f', join(ROOT, 'docker/compose.yml'), '-p', 'orderflow'];
+const modeFile = join(INFRA_DIR, 'mode');
+
+function detectMode(): Mode {
+  if (process.env['KAFKA_BROKERS'] && process.env['MONGODB_URI']) return 'external';
+  const docker = spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 });
+  return docker.status === 0 ? 'docker' : 'local';
+}
+
+async function startLocal(): Promise<{ brokers: string; uri: string }> {
+  const p = ports();
+  requireJava17();
+  if (runningPid('mongodb') === undefined) {
+    await requireFreePort(p.mongo, 'FerretDB', 'MONGO_PORT');
+    requireTool('go', ['version'], 'to build FerretDB', 'install Go 1.22 or newer (e.g. apt-get install golang)');
+  }
+  if (runningPid('kafka') === undefined) {
+    await requireFreePort(p.kafka, 'Kafka', 'KAFKA_PORT');
+    await requireFreePort(p.kafkaController, "Kafka's controller", 'KAFKA_CONTROLLER_PORT');
+    requireTool('mvn', ['-v'], "to fetch Kafka's jars", 'install Maven (e.g. apt-get install maven)');
+  }
+  // The first run downloads jars and compiles Go at once: different bottlenecks, so overlap them.
+  const [uri, brokers] = await Promise.all([startFerretDb(), startKafka()]);
+  return { brokers, uri };
+}
+
+function startDocker(): { brokers: string; uri: string } {
+  const p = ports();
+  process.stdout.write('• Docker engine found: starting mongo and kafka with docker/compose.yml\n');
+  const result = spawnSync('docker', [...COMPOSE, 'up', '-d', 'mongo', 'kafka'], {
+    stdio: 'inherit',
+    env: { ...process.env, KAFKA_PORT: String(p.kafka), MONGO_PORT: String(p.mongo) },
+  });
+  if (result.status !== 0) throw new UsageError('docker compose up failed (see its output above)');
+  return { brokers: `127.0.0.1:${p.kafka}`, uri: `mongodb://127.0.0.1:${p.mongo}` };
+}
+
+async function up(): Promise<void> {
+  const mode = detectMode();
+  for (const dir of [paths.logs, paths.run, paths.data, paths.cache]) mkdirSync(dir, { recursive: true });
+  writeFileSync(modeFile, mode);
+  const { brokers, uri } =
+    mode === 'external'
+      ? { brokers: process.env['KAFKA_BROKERS'] as string, uri: process.env['MONGODB_URI'] as string }
+      : mode === 'docker'
+        ? startDocker()
+        : await startLocal();
+  const hint = (name: string) =>
+    mode === 'local' ? `read ${paths.logFile(name)}` : mode === 'docker' ? `run: docker ${COMPOSE.join(' ')} logs` : 'check that it is reachable from here';
+  process.stdout.write('• Waiting for MongoDB and Kafka to accept connections\n');
+  await Promise.all([waitForMongo(uri, hint('mongodb')), waitForKafka(brokers, hint('kafka'))]);
+  const created = await createTopics(brokers);
+  process.stdout.write(`• Topics: ${created.length === 0 ? 'all present' : `created ${created.join(', ')}`}\n`);
+  const env = `KAFKA_BROKERS=${brokers}\nMONGODB_URI=${uri}\n`;
+  writeFileSync(paths.envFile, env);
+  process.stdout.write(`\nInfrastructure is up (${mode}). Use:\n\n${env.trimEnd().replace(/^/gm, '  export ')}\n\n(also in ${paths.envFile})\n`);
+}
+
+async function down(): Promise<void> {
+  const mode = existsSync(modeFile) ? (readFileSync(modeFile, 'utf8') as Mode) : 'local';
+  if (mode === 'docker') {
+    spawnSync('docker', [...COMPOSE, 'down'], { stdio: 'inherit' });
+  } else {
+    for (const name of ['kafka', 'mongodb']) {
+      const stopped = await stopDaemon(name);
+      process.stdout.write(`• ${name}: ${stopped ? 'stopped' : 'was not running'}\n`);
+    }
+  }
+  rmSync(paths.envFile, { force: true });
+  rmSync(modeFile, { force: true });
+}
+
+function status(): void {
+  const mode = existsSync(modeFile) ? readFileSync(modeFile, 'utf8') : 'not started';
+  process.stdout.write(`mode: ${mode}\n`);
+  for (const name of ['kafka', 'mongodb']) {
+    const pid = runningPid(name);
+    process.stdout.write(`${name}: ${pid === undefined ? 'not running' : `running (pid ${pid})`}\n`);
+  }
+  if (existsSync(paths.envFile)) process.stdout.write(readFileSync(paths.envFile, 'utf8'));
+}
+
+function logs(args: string[]): void {
+  const follow = args.includes('-f');
+  const names = args.filter((a) => a !== '-f');
+  const files = (names.length > 0 ? names : ['kafka', 'mongodb']).map((n) => {
+    if (!['kafka', 'mongodb', 'kafka-setup', 'ferretdb-setup'].includes(n)) {
+      throw new UsageError(`no log named ${n}: choose kafka or mongodb`);
+    }
+    return paths.logFile(n);
+  });
+  spawn('tail', ['-n', '100', ...(follow ? ['-F'] : []), ...files], { stdio: 'inherit' });
+}
+
+const USAGE = 'usage: infra up | down | status | logs [kafka|mongodb] [-f]';
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'up':
+      return up();
+    case 'down':
+      return down();
+    case 'status':
+      return status();
+    case 'logs':
+      return logs(rest);
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  // A problem the user can act on is one line; anything else is a bug and keeps its stack.
+  process.stderr.write(`infra: ${error instanceof UsageError ? error.message : error.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,174 @@
+{{/*
+Release-wide name: the release name, suffixed with the chart name unless it already contains it.
+*/}}
+{{- define "orderflow.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of one service's objects. Args: dict root, name. */}}
+{{- define "orderflow.serviceName" -}}
+{{- printf "%s-%s" (include "orderflow.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels that select a component's pods. Args: dict root, component. */}}
+{{- define "orderflow.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Every label of a component's objects. Args: dict root, component. */}}
+{{- define "orderflow.labels" -}}
+{{ include "orderflow.selectorLabels" . }}
+app.kubernetes.io/part-of: orderflow
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{/* Labels of every pod of this release, for the default-deny NetworkPolicy. */}}
+{{- define "orderflow.releaseSelector" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "orderflow.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "orderflow.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The topic registry, generated from libs/contracts/src/topics.ts. */}}
+{{- define "orderflow.registry" -}}
+{{- .Files.Get "files/topics.yaml" -}}
+{{- end -}}
+
+{{/*
+Most replicas a service can keep busy: the fewest partitions among the topics its consumer
+group reads (each replica needs a partition of each). Empty when it consumes nothing.
+Args: dict root, name.
+*/}}
+{{- define "orderflow.partitionCap" -}}
+{{- $registry := include "orderflow.registry" .root | fromYaml -}}
+{{- $consumer := get (get $registry "consumers") .name -}}
+{{- if $consumer -}}
+{{- $partitions := dict -}}
+{{- range $registry.topics -}}
+{{- $_ := set $partitions .name (int .partitions) -}}
+{{- end -}}
+{{- $cap := -1 -}}
+{{- range $consumer.topics -}}
+{{- $p := get $partitions . -}}
+{{- if or (lt $cap 0) (lt $p $cap) -}}
+{{- $cap = $p -}}
+{{- end -}}
+{{- end -}}
+{{- $cap -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Terminating pods get preStop + SHUTDOWN_TIMEOUT_MS + a margin: the service exits 1 by itself
+once SHUTDOWN_TIMEOUT_MS has passed, so Kubernetes never has to SIGKILL a clean shutdown.
+*/}}
+{{- define "orderflow.terminationGracePeriodSeconds" -}}
+{{- $shutdown := div (add (int .Values.config.shutdownTimeoutMs) 999) 1000 -}}
+{{- add (int .Values.pod.preStopSleepSeconds) $shutdown (int .Values.pod.terminationGraceMarginSeconds) -}}
+{{- end -}}
+
+{{/*
+Non-secret environment of one service, as a YAML map: the ConfigMap's data, and the keys the
+container reads from it. Args: dict root, name, svc.
+*/}}
+{{- define "orderflow.serviceConfig" -}}
+{{- $v := .root.Values -}}
+{{- $config := dict
+  "PORT" (toString .svc.port)
+  "KAFKA_BROKERS" $v.kafka.brokers
+  "KAFKA_SSL" (ternary "true" "false" $v.kafka.ssl)
+  "SHUTDOWN_TIMEOUT_MS" (toString (int $v.config.shutdownTimeoutMs))
+  "LOG_LEVEL" $v.config.logLevel
+  "LOG_FORMAT" $v.config.logFormat
+-}}
+{{- with $v.kafka.sasl.mechanism }}{{ $_ := set $config "KAFKA_SASL_MECHANISM" . }}{{ end -}}
+{{- with .svc.mongodbDatabase }}{{ $_ := set $config "MONGODB_DATABASE" . }}{{ end -}}
+{{- range $key, $value := .svc.env -}}
+{{- if or (hasKey $config $key) (has $key (list "MONGODB_URI" "KAFKA_SASL_USERNAME" "KAFKA_SASL_PASSWORD")) -}}
+{{- fail (printf "services.%s.env.%s: the chart sets %s itself; use the matching chart value" $.name $key $key) -}}
+{{- end -}}
+{{- $_ := set $config $key (toString $value) -}}
+{{- end -}}
+{{- toYaml $config -}}
+{{- end -}}
+
+{{/*
+Secret-sourced environment (never values). Args: dict root, secret (Secret name for MONGODB_URI).
+*/}}
+{{- define "orderflow.secretEnv" -}}
+{{- $v := .root.Values -}}
+- name: MONGODB_URI
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: {{ $v.secrets.mongodbUriKey }}
+{{- with include "orderflow.kafkaSaslEnv" .root }}
+{{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* Kafka SASL credentials from the Secret, when SASL is on. */}}
+{{- define "orderflow.kafkaSaslEnv" -}}
+{{- $v := .Values -}}
+{{- if $v.kafka.sasl.mechanism -}}
+- name: KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.secrets.existingSecret }}
+      key: {{ $v.secrets.kafkaSaslUsernameKey }}
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.secrets.existingSecret }}
+      key: {{ $v.secrets.kafkaSaslPasswordKey }}
+{{- end -}}
+{{- end -}}
+
+{{/* Checks that cannot be expressed in values.schema.json; rendered once, before anything else. */}}
+{{- define "orderflow.validate" -}}
+{{- if not .Values.secrets.existingSecret -}}
+{{- fail "secrets.existingSecret must name the Secret holding MONGODB_URI (the chart never stores credentials)" -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (not (get .Values.services "order-api").enabled) -}}
+{{- fail "ingress.enabled needs services.order-api.enabled: the ingress routes to order-api" -}}
+{{- end -}}
+{{- range $name, $svc := .Values.services -}}
+{{- if $svc.enabled -}}
+{{- $cap := include "orderflow.partitionCap" (dict "root" $ "name" $name) -}}
+{{- if $cap -}}
+{{- $replicas := ternary (int $svc.autoscaling.maxReplicas) (int $svc.replicas) $svc.autoscaling.enabled -}}
+{{- if gt $replicas (int $cap) -}}
+{{- fail (printf "services.%s.%s is %d, above %s, the partitions of the topics %s consumes: the extra replicas would get no partition and sit idle" $name (ternary "autoscaling.maxReplicas" "replicas" $svc.autoscaling.enabled) $replicas $cap $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
+{{- fail (printf "services.%s.autoscaling.minReplicas is above maxReplicas" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* One NetworkPolicy egress rule: ports, and peers when any are given (none: any destination). */}}
+{{- define "orderflow.egressRule" -}}
+- ports:
+    {{- toYaml .ports | nindent 4 }}
+  {{- with .to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}

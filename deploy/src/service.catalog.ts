@@ -1,0 +1,59 @@
+import { ConsumerGroups, Topics } from '@orderflow/contracts';
+import { ConfigError, loadConfig, ServiceEnv } from '@orderflow/runtime';
+
+export type ServiceName = keyof typeof ConsumerGroups;
+
+export interface ServiceSpec {
+  readonly name: ServiceName;
+  /** The HTTP port the service listens on by default (SPEC, "Services"). */
+  readonly port: number;
+  /** The MongoDB database it owns. */
+  readonly database: string;
+  /** Reachable from outside the cluster (through the ingress controller). */
+  readonly public: boolean;
+}
+
+/**
+ * What a deployment must know about each app that the apps themselves do not export.
+ * A test checks it against apps/ and the topic registry, so a new app cannot be forgotten.
+ */
+export const SERVICES: readonly ServiceSpec[] = [
+  { name: 'order-api', port: 3000, database: 'orders', public: true },
+  { name: 'inventory-service', port: 3001, database: 'inventory', public: false },
+  { name: 'points-service', port: 3002, database: 'points', public: false },
+  { name: 'notification-service', port: 3003, database: 'notifications', public: false },
+];
+
+/**
+ * The most replicas of a service that can all hold work: each replica of a consumer group
+ * needs a partition of every topic it reads, so the topic with the fewest partitions decides.
+ */
+export function partitionCap(service: ServiceName): number {
+  return Math.min(...ConsumerGroups[service].topics.map((key) => Topics[key].partitions));
+}
+
+/**
+ * The variables a service refuses to start without, asked of the services' own config class:
+ * validating an empty environment names exactly the required ones (PORT, KAFKA_BROKERS,
+ * MONGODB_URI today), so the deployment checks follow libs/runtime without a copied list.
+ */
+export function requiredEnv(): string[] {
+  try {
+    loadConfig(ServiceEnv, {});
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.variable).sort();
+    throw error;
+  }
+  return [];
+}
+
+/** Problems the services' own validation finds in these values, as `NAME problem` lines. */
+export function envProblems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(ServiceEnv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.variable} ${p.problem}`);
+    throw error;
+  }
+  return [];
+}

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoModule, MongoReadiness } from '@orderflow/persistence';
+import { RestModule } from '@orderflow/rest';
+import { PRODUCT_ERROR_STATUSES } from './products/domain/product';
+import { ProductsModule } from './products/products.module';
+import { ReservationsModule } from './reservations/reservations.module';
 
 @Module({
   imports: [
@@ -9,6 +13,9 @@ import { MongoModule, MongoReadiness } from '@orderflow/persistence';
     MetricsModule,
     MessagingModule.forRoot({ outboxCollections: ['reservations'] }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
+    RestModule.forRoot({ errorStatuses: PRODUCT_ERROR_STATUSES }),
+    ProductsModule,
+    ReservationsModule,
   ],
 })
 export class AppModule {}

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoModule, MongoReadiness } from '@orderflow/persistence';
+import { RestModule } from '@orderflow/rest';
+import { ORDER_ERROR_STATUSES } from './orders/domain/order';
+import { OrdersModule } from './orders/orders.module';
 
 @Module({
   imports: [
@@ -9,6 +12,8 @@ import { MongoModule, MongoReadiness } from '@orderflow/persistence';
     MetricsModule,
     MessagingModule.forRoot({ outboxCollections: ['orders'] }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
+    RestModule.forRoot({ errorStatuses: ORDER_ERROR_STATUSES }),
+    OrdersModule,
   ],
 })
 export class AppModule {}

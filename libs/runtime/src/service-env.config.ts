@@ -67,6 +67,11 @@ export class ServiceEnv {
   @Min(10, { message: 'must be a whole number of milliseconds, at least 10' })
   OUTBOX_SWEEP_INTERVAL_MS = 1_000;
 
+  /** ISO 4217 code of the one currency this deployment prices in. */
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' })
+  CURRENCY = 'USD';
+
   /** SASL and TLS for a managed Kafka; plain TCP when unset. */
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })

@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
+
+export class StockAdjustmentDto {
+  @ApiProperty({ example: 5, description: 'units to add (negative to remove)' })
+  @IsInt({ message: 'delta must be a whole number' })
+  @NotEquals(0)
+  @Min(-1_000_000_000)
+  @Max(1_000_000_000)
+  delta!: number;
+
+  @ApiProperty({ example: 'restock' })
+  @IsString()
+  @Length(1, 200)
+  reason!: string;
+}

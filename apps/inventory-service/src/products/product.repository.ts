@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { Product } from './domain/product';
+import { PRODUCT_MODEL, type ProductDocument } from './product.schema';
+
+/** What taking one line's stock for an order came to. */
+export type TakeResult = 'taken' | 'already-held' | 'short';
+
+const WITHOUT_HOLDS = { holds: 0 } as const;
+
+/**
+ * Products and their stock. Every stock change is one conditional single-document update,
+ * so concurrent reservations can never take more than is available (no oversell) and a
+ * redelivered event can never take or give back twice.
+ */
+@Injectable()
+export class ProductRepository {
+  constructor(@InjectModel(PRODUCT_MODEL) private readonly products: Model<ProductDocument>) {}
+
+  /** Creates or replaces a product's name, price and available stock; `true` if created. */
+  async upsert(sku: string, fields: { name: string; price: number; currency: string; available: number }): Promise<boolean> {
+    const now = new Date();
+    const result = await this.products.updateOne(
+      { _id: sku },
+      { $set: { ...fields, updatedAt: now }, $setOnInsert: { reserved: 0, holds: {}, createdAt: now } },
+      { upsert: true },
+    );
+    return result.upsertedCount === 1;
+  }
+
+  async find(sku: string): Promise<Product | null> {
+    const doc = await this.products.findById(sku, WITHOUT_HOLDS).lean<ProductDocument>().exec();
+    return doc && toProduct(doc);
+  }
+
+  async findMany(skus: string[]): Promise<Product[]> {
+    const docs = await this.products.find({ _id: { $in: skus } }, WITHOUT_HOLDS).lean<ProductDocument[]>().exec();
+    return docs.map(toProduct);
+  }
+
+  async list(afterSku: string | undefined, limit: number): Promise<Product[]> {
+    const docs = await this.products
+      .find(afterSku === undefined ? {} : { _id: { $gt: afterSku } }, WITHOUT_HOLDS)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<ProductDocument[]>()
+      .exec();
+    return docs.map(toProduct);
+  }
+
+  /** Adds `delta` to available stock unless that would take it below zero; `false` if it would (or no such SKU). */
+  async adjust(sku: string, delta: number): Promise<boolean> {
+    const result = await this.products.updateOne(
+      { _id: sku, available: { $gte: -delta } },
+      { $inc: { available: delta }, $set: { updatedAt: new Date() } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Moves `quantity` from available to reserved for `orderId`, once. */
+  async take(sku: string, orderId: string, quantity: number): Promise<TakeResult> {
+    const hold = `holds.${orderId}`;
+    const result = await this.products.updateOne(
+      { _id: sku, available: { $gte: quantity }, [hold]: { $exists: false } },
+      { $inc: { available: -quantity, reserved: quantity }, $set: { [hold]: quantity, updatedAt: new Date() } },
+    );
+    if (result.modifiedCount === 1) return 'taken';
+    const held = await this.products.exists({ _id: sku, [hold]: { $exists: true } });
+    return held ? 'already-held' : 'short';
+  }
+
+  /** Gives back what `orderId` holds of `sku`, if it holds anything; `true` if it did. */
+  async giveBack(sku: string, orderId: string, quantity: number): Promise<boolean> {
+    const hold = `holds.${orderId}`;
+    const result = await this.products.updateOne(
+      { _id: sku, [hold]: quantity },
+      { $inc: { available: quantity, reserved: -quantity }, $unset: { [hold]: '' }, $set: { updatedAt: new Date() } },
+    );
+    return result.modifiedCount === 1;
+  }
+}
+
+function toProduct(doc: ProductDocument): Product {
+  return {
+    sku: doc._id,
+    name: doc.name,
+    price: doc.price,
+    currency: doc.currency,
+    available: doc.available,
+    reserved: doc.reserved,
+    updatedAt: new Date(doc.updatedAt),
+  };
+}

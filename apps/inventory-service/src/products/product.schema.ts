@@ -1,0 +1,30 @@
+import { Schema } from 'mongoose';
+import type { Product } from './domain/product';
+
+export const PRODUCT_MODEL = 'Product';
+
+/**
+ * One document per SKU. `holds` maps each order holding stock of this product to its
+ * quantity: the per-order marker that makes taking and giving back stock idempotent in a
+ * single conditional update (`holds.<orderId>` absent → take; present → give back).
+ */
+export interface ProductDocument extends Omit<Product, 'sku'> {
+  _id: string;
+  holds: Record<string, number>;
+  createdAt: Date;
+}
+
+export const ProductSchema = new Schema<ProductDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    price: { type: Number, required: true },
+    currency: { type: String, required: true },
+    available: { type: Number, required: true },
+    reserved: { type: Number, required: true },
+    holds: { type: Schema.Types.Mixed, default: {} },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'products', versionKey: false, minimize: false },
+);

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { decodeCursor, encodeCursor, ValidationProblem, type Page } from '@orderflow/rest';
+import { ServiceEnv } from '@orderflow/runtime';
+import type { Response } from 'express';
+import { ProductError, type Product } from './domain/product';
+import { ListProductsQuery } from './dto/list-products.query';
+import { PutProductDto } from './dto/put-product.dto';
+import { StockAdjustmentDto } from './dto/stock-adjustment.dto';
+import { ProductRepository } from './product.repository';
+import { ProductPageResponse, ProductResponse, toProductResponse } from './product.response';
+
+const SKU = /^[A-Za-z0-9_.-]{1,64}$/;
+
+class SkuPipe implements PipeTransform<string, string> {
+  transform(sku: string): string {
+    if (!SKU.test(sku)) throw new ValidationProblem([{ field: 'sku', message: 'sku must be 1-64 letters, digits, _ . or -' }]);
+    return sku;
+  }
+}
+
+@ApiTags('products')
+@Controller('products')
+export class ProductsController {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly env: ServiceEnv,
+  ) {}
+
+  @Put(':sku')
+  @ApiOkResponse({ type: ProductResponse, description: '201 when created, 200 when replaced' })
+  async put(
+    @Param('sku', SkuPipe) sku: string,
+    @Body() body: PutProductDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ProductResponse> {
+    const created = await this.products.upsert(sku, { name: body.name, price: body.price, currency: this.env.CURRENCY, available: body.stock });
+    response.status(created ? 201 : 200);
+    return toProductResponse(await this.get(sku));
+  }
+
+  @Get(':sku')
+  @ApiOkResponse({ type: ProductResponse })
+  async getOne(@Param('sku', SkuPipe) sku: string): Promise<ProductResponse> {
+    return toProductResponse(await this.get(sku));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ProductPageResponse })
+  async list(@Query() query: ListProductsQuery): Promise<Page<ProductResponse>> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['sku'] as const).sku;
+    const products = await this.products.list(after, query.limit + 1);
+    const page = products.slice(0, query.limit);
+    return {
+      items: page.map(toProductResponse),
+      nextCursor: products.length > query.limit ? encodeCursor({ sku: page[page.length - 1].sku }) : null,
+    };
+  }
+
+  @Post(':sku/stock-adjustments')
+  @ApiOkResponse({ type: ProductResponse })
+  async adjust(@Param('sku', SkuPipe) sku: string, @Body() body: StockAdjustmentDto, @Res({ passthrough: true }) response: Response): Promise<ProductResponse> {
+    if (!(await this.products.adjust(sku, body.delta))) {
+      const product = await this.get(sku);
+      throw new ProductError(
+        'INSUFFICIENT_STOCK',
+        `cannot remove ${-body.delta} units of ${sku}: only ${product.available} are available`,
+      );
+    }
+    response.status(200);
+    return toProductResponse(await this.get(sku));
+  }
+
+  private async get(sku: string): Promise<Product> {
+    const product = await this.products.find(sku);
+    if (!product) throw new ProductError('PRODUCT_NOT_FOUND', `product ${sku} does not exist`);
+    return product;
+  }
+}

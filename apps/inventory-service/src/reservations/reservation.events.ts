@@ -1,0 +1,47 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import {
+  InventoryRejectedSchema,
+  InventoryRejectionReason,
+  InventoryReleasedSchema,
+  InventoryReservedSchema,
+} from '@orderflow/contracts';
+import { outboxMessage, type OutboxMessage } from '@orderflow/messaging';
+import type { Line, PricedLine, Rejection } from './domain/reservation.rules';
+
+const producer = 'inventory-service';
+
+export function reservedEvent(orderId: string, lines: PricedLine[], total: number, currency: string, causationId: string): OutboxMessage {
+  return outboxMessage(
+    InventoryReservedSchema,
+    {
+      orderId,
+      lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: BigInt(line.unitPrice) })),
+      total: BigInt(total),
+      currency,
+      reservedAt: timestampFromDate(new Date()),
+    },
+    { producer, causationId },
+  );
+}
+
+export function rejectedEvent(orderId: string, rejection: Rejection, causationId: string): OutboxMessage {
+  return outboxMessage(
+    InventoryRejectedSchema,
+    {
+      orderId,
+      reason:
+        rejection.reason === 'UNKNOWN_SKU' ? InventoryRejectionReason.UNKNOWN_SKU : InventoryRejectionReason.OUT_OF_STOCK,
+      skus: rejection.skus,
+      rejectedAt: timestampFromDate(new Date()),
+    },
+    { producer, causationId },
+  );
+}
+
+export function releasedEvent(orderId: string, lines: Line[], causationId: string): OutboxMessage {
+  return outboxMessage(
+    InventoryReleasedSchema,
+    { orderId, lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })), releasedAt: timestampFromDate(new Date()) },
+    { producer, causationId },
+  );
+}

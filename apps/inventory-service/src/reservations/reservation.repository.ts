@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { Model } from 'mongoose';
+import type { Line } from './domain/reservation.rules';
+import { RESERVATION_MODEL, type ReservationDocument, type ReservationStatus } from './reservation.schema';
+
+export type Reservation = Omit<ReservationDocument, 'outbox'>;
+
+const DUPLICATE_KEY = 11000;
+
+@Injectable()
+export class ReservationRepository {
+  constructor(
+    @InjectModel(RESERVATION_MODEL) private readonly reservations: Model<ReservationDocument>,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async find(orderId: string): Promise<Reservation | null> {
+    return this.reservations.findById(orderId, { outbox: 0 }).lean<Reservation>().exec();
+  }
+
+  /** The order's reservation, opened in RESERVING if there is none yet. */
+  async open(orderId: string, lines: Line[], currency: string): Promise<Reservation> {
+    const now = new Date();
+    try {
+      await this.reservations.create({
+        _id: orderId,
+        status: 'RESERVING',
+        lines: lines.map((line) => ({ ...line, unitPrice: 0 })),
+        total: null,
+        currency,
+        rejection: null,
+        createdAt: now,
+        updatedAt: now,
+        outbox: [],
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+    const reservation = await this.find(orderId);
+    if (!reservation) throw new Error(`reservation ${orderId} vanished after it was opened`);
+    return reservation;
+  }
+
+  /**
+   * Moves the reservation from `from` to a new status and queues its event, in one
+   * conditional update; `false` if it was no longer in `from` (someone else finished it).
+   */
+  async finish(
+    orderId: string,
+    from: ReservationStatus | null,
+    change: Partial<Omit<Reservation, '_id'>> & { status: ReservationStatus },
+    event: OutboxMessage,
+  ): Promise<boolean> {
+    const now = new Date();
+    if (from === null) {
+      // Nothing was ever opened for this order: record the outcome as a new document.
+      try {
+        await this.reservations.create({
+          _id: orderId,
+          lines: [],
+          total: null,
+          currency: change.currency,
+          rejection: null,
+          createdAt: now,
+          ...change,
+          updatedAt: now,
+          outbox: [event],
+        });
+      } catch (error) {
+        if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+        throw error;
+      }
+    } else {
+      const result = await this.reservations.updateOne(
+        { _id: orderId, status: from },
+        { $set: { ...change, updatedAt: now }, $push: { outbox: event } },
+      );
+      if (result.modifiedCount !== 1) return false;
+    }
+    this.relay.kick();
+    return true;
+  }
+}

@@ -1,0 +1,40 @@
+import { OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { Schema } from 'mongoose';
+import type { PricedLine, Rejection } from './domain/reservation.rules';
+
+export const RESERVATION_MODEL = 'Reservation';
+
+/**
+ * RESERVING  → taking stock line by line (a crash here resumes on redelivery);
+ * RESERVED / REJECTED → the outcome, written together with its outbox event;
+ * RELEASED   → the order was cancelled and everything it held went back.
+ */
+export type ReservationStatus = 'RESERVING' | 'RESERVED' | 'REJECTED' | 'RELEASED';
+
+/** One document per order (`_id` = order id): the reservation and the events it must publish. */
+export interface ReservationDocument {
+  _id: string;
+  status: ReservationStatus;
+  lines: PricedLine[];
+  total: number | null;
+  currency: string;
+  rejection: Rejection | null;
+  createdAt: Date;
+  updatedAt: Date;
+  outbox: OutboxMessage[];
+}
+
+export const ReservationSchema = new Schema<ReservationDocument>(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, required: true },
+    lines: { type: [new Schema({ sku: String, quantity: Number, unitPrice: Number }, { _id: false })], default: [] },
+    total: { type: Number, default: null },
+    currency: { type: String, required: true },
+    rejection: { type: new Schema({ reason: String, skus: [String] }, { _id: false }), default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    outbox: { type: [OutboxMessageSchema], default: [] },
+  },
+  { collection: 'reservations', versionKey: false, minimize: false },
+);

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { Model, QueryFilter } from 'mongoose';
+import type { Order, OrderStatus } from './domain/order';
+import { ORDER_MODEL, type OrderDocument } from './order.schema';
+
+/** An order as stored, with what optimistic concurrency and idempotency need. */
+export interface StoredOrder {
+  order: Order;
+  version: number;
+  idempotency: OrderDocument['idempotency'];
+  seenEvents: string[];
+}
+
+export interface OrderQuery {
+  customerId?: string;
+  status?: OrderStatus;
+  /** Position after which the page starts (newest first). */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** What a state change writes besides the order itself, in the same atomic update. */
+export interface OrderChange {
+  event?: OutboxMessage;
+  seenEventId?: string;
+  ignored?: OrderDocument['ignoredEvents'][number];
+}
+
+const DUPLICATE_KEY = 11000;
+
+@Injectable()
+export class OrderRepository {
+  constructor(
+    @InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Stores a new order with its first event; `false` if an order with this id exists. */
+  async insert(order: Order, event: OutboxMessage, idempotency: OrderDocument['idempotency']): Promise<boolean> {
+    const { id, ...fields } = order;
+    try {
+      await this.orders.create({
+        _id: id,
+        ...fields,
+        version: 0,
+        idempotency,
+        seenEvents: [],
+        ignoredEvents: [],
+        outbox: [event],
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+    this.relay.kick();
+    return true;
+  }
+
+  async find(id: string): Promise<StoredOrder | null> {
+    const doc = await this.orders.findById(id, { outbox: 0, ignoredEvents: 0 }).lean<OrderDocument>().exec();
+    if (!doc) return null;
+    return { order: toOrder(doc), version: doc.version, idempotency: doc.idempotency, seenEvents: doc.seenEvents };
+  }
+
+  /**
+   * Writes `order` if nobody changed it since `version` was read; `false` means someone
+   * did, and the caller decides again on a fresh read.
+   */
+  async update(order: Order, version: number, change: OrderChange): Promise<boolean> {
+    const { id, ...fields } = order;
+    const push: Record<string, unknown> = {};
+    if (change.event) push['outbox'] = change.event;
+    if (change.seenEventId) push['seenEvents'] = change.seenEventId;
+    if (change.ignored) push['ignoredEvents'] = change.ignored;
+    const result = await this.orders.updateOne(
+      { _id: id, version } as QueryFilter<OrderDocument>,
+      { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) },
+    );
+    if (result.modifiedCount === 1 && change.event) this.relay.kick();
+    return result.modifiedCount === 1;
+  }
+
+  async list(query: OrderQuery): Promise<Order[]> {
+    const filter: QueryFilter<OrderDocument> = {};
+    if (query.customerId) filter.customerId = query.customerId;
+    if (query.status) filter.status = query.status;
+    if (query.after) {
+      const { createdAt, id } = query.after;
+      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
+    }
+    const docs = await this.orders
+      .find(filter, { outbox: 0, ignoredEvents: 0, seenEvents: 0 })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(query.limit)
+      .lean<OrderDocument[]>()
+      .exec();
+    return docs.map(toOrder);
+  }
+}
+
+function toOrder(doc: OrderDocument): Order {
+  return {
+    id: doc._id,
+    customerId: doc.customerId,
+    status: doc.status,
+    items: doc.items.map((item) => ({ sku: item.sku, quantity: item.quantity, unitPrice: item.unitPrice ?? null })),
+    total: doc.total ?? null,
+    currency: doc.currency,
+    rejection: doc.rejection ? { reason: doc.rejection.reason, skus: [...doc.rejection.skus] } : null,
+    history: doc.history.map((h) => ({ status: h.status, at: new Date(h.at) })),
+    createdAt: new Date(doc.createdAt),
+    updatedAt: new Date(doc.updatedAt),
+  };
+}

@@ -1,0 +1,23 @@
+import { IDEMPOTENCY_KEY, orderIdForKey, requestFingerprint } from './idempotency-key';
+
+describe('idempotency keys', () => {
+  it('name one stable UUID per key', () => {
+    expect(orderIdForKey('key-1')).toBe(orderIdForKey('key-1'));
+    expect(orderIdForKey('key-1')).not.toBe(orderIdForKey('key-2'));
+    expect(orderIdForKey('key-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('accept 1-128 visible ASCII characters only', () => {
+    expect(IDEMPOTENCY_KEY.test('a'.repeat(128))).toBe(true);
+    expect(IDEMPOTENCY_KEY.test('a'.repeat(129))).toBe(false);
+    expect(IDEMPOTENCY_KEY.test('with space')).toBe(false);
+    expect(IDEMPOTENCY_KEY.test('')).toBe(false);
+    expect(IDEMPOTENCY_KEY.test('é')).toBe(false);
+  });
+
+  it('fingerprint the order, not its formatting', () => {
+    const order = { customerId: 'c-1', items: [{ sku: 'A', quantity: 1 }] };
+    expect(requestFingerprint(order)).toBe(requestFingerprint(JSON.parse(JSON.stringify(order))));
+    expect(requestFingerprint(order)).not.toBe(requestFingerprint({ ...order, items: [{ sku: 'A', quantity: 2 }] }));
+  });
+});

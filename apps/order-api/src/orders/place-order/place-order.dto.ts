@@ -1,0 +1,61 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+  type ValidationArguments,
+  registerDecorator,
+} from 'class-validator';
+
+export const SKU = /^[A-Za-z0-9_.-]{1,64}$/;
+export const CUSTOMER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+export class OrderLineDto {
+  @ApiProperty({ example: 'SKU-1', pattern: SKU.source })
+  @IsString()
+  @Matches(SKU, { message: 'sku must be 1-64 letters, digits, _ . or -' })
+  sku!: string;
+
+  @ApiProperty({ example: 2, minimum: 1, maximum: 1000 })
+  @IsInt({ message: 'quantity must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  quantity!: number;
+}
+
+export class PlaceOrderDto {
+  @ApiProperty({ example: 'c-1', pattern: CUSTOMER_ID.source })
+  @IsString()
+  @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
+  customerId!: string;
+
+  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 50 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @DistinctSkus()
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  items!: OrderLineDto[];
+}
+
+function DistinctSkus(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'distinctSkus',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (items: unknown) =>
+          !Array.isArray(items) || new Set(items.map((item) => (item as OrderLineDto)?.sku)).size === items.length,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must not repeat a sku`,
+      },
+    });
+}

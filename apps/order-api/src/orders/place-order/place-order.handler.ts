@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { ServiceEnv } from '@orderflow/runtime';
+import { randomUUID } from 'node:crypto';
+import { asPlaced, newOrder, OrderError, type Order } from '../domain/order';
+import { orderEvent } from '../order.events';
+import { OrderRepository } from '../order.repository';
+import { orderIdForKey, requestFingerprint } from './idempotency-key';
+import type { PlaceOrderDto } from './place-order.dto';
+
+export interface PlacedOrder {
+  order: Order;
+  /** True when this answers a repeat of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/**
+ * Stores a new `PENDING` order and its `OrderCreated` event in one insert (transactional
+ * outbox). With an idempotency key the order id is derived from the key, so a repeat finds
+ * the first request's order instead of creating another.
+ */
+@Injectable()
+export class PlaceOrderHandler {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly env: ServiceEnv,
+  ) {}
+
+  async execute(request: PlaceOrderDto, idempotencyKey?: string): Promise<PlacedOrder> {
+    const id = idempotencyKey === undefined ? randomUUID() : orderIdForKey(idempotencyKey);
+    const fingerprint = requestFingerprint(request);
+    const order = newOrder({ id, customerId: request.customerId, lines: request.items, currency: this.env.CURRENCY, at: new Date() });
+    const idempotency = idempotencyKey === undefined ? null : { key: idempotencyKey, fingerprint };
+    if (await this.orders.insert(order, orderEvent(order, null), idempotency)) return { order, replayed: false };
+
+    const existing = await this.orders.find(id);
+    if (!existing) {
+      throw new OrderError('IDEMPOTENCY_KEY_IN_USE', 'a request with this Idempotency-Key is still being processed; retry shortly');
+    }
+    if (existing.idempotency?.key !== idempotencyKey || existing.idempotency?.fingerprint !== fingerprint) {
+      throw new OrderError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different request body');
+    }
+    return { order: asPlaced(existing.order), replayed: true };
+  }
+}

@@ -65,7 +65,7 @@ export class ServiceEnv {
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(10, { message: 'must be a whole number of milliseconds, at least 10' })
-  OUTBOX_SWEEP_INTERVAL_MS = 1_000;
+  OUTBOX_SWEEP_INTERVAL_MS = 10_000;
 
   /** ISO 4217 code of the one currency this deployment prices in. */
   @IsOptional()

@@ -79,7 +79,7 @@ export class ReservationRepository {
       );
       if (result.modifiedCount !== 1) return false;
     }
-    this.relay.kick();
+    this.relay.kick('reservations', orderId);
     return true;
   }
 }

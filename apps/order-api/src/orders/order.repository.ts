@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
 import type { Order, OrderStatus } from './domain/order';
-import { ORDER_MODEL, type OrderDocument } from './order.schema';
+import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
 export interface StoredOrder {
@@ -49,17 +49,18 @@ export class OrderRepository {
         seenEvents: [],
         ignoredEvents: [],
         outbox: [event],
+        timeline: {},
       });
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
       throw error;
     }
-    this.relay.kick();
+    this.relay.kick('orders', id);
     return true;
   }
 
   async find(id: string): Promise<StoredOrder | null> {
-    const doc = await this.orders.findById(id, { outbox: 0, ignoredEvents: 0 }).lean<OrderDocument>().exec();
+    const doc = await this.orders.findById(id, { outbox: 0, ignoredEvents: 0, timeline: 0 }).lean<OrderDocument>().exec();
     if (!doc) return null;
     return { order: toOrder(doc), version: doc.version, idempotency: doc.idempotency, seenEvents: doc.seenEvents };
   }
@@ -78,8 +79,23 @@ export class OrderRepository {
       { _id: id, version } as QueryFilter<OrderDocument>,
       { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) },
     );
-    if (result.modifiedCount === 1 && change.event) this.relay.kick();
+    if (result.modifiedCount === 1 && change.event) this.relay.kick('orders', id);
     return result.modifiedCount === 1;
+  }
+
+  /** Records an event in the order's timeline; `false` if there is no such order. */
+  async recordInTimeline(orderId: string, eventId: string, entry: TimelineEntry): Promise<boolean> {
+    const result = await this.orders.updateOne({ _id: orderId }, { $set: { [`timeline.${eventId}`]: entry } });
+    return result.matchedCount === 1;
+  }
+
+  /** The order's timeline, oldest first; `null` if there is no such order. */
+  async timeline(orderId: string): Promise<({ eventId: string } & TimelineEntry)[] | null> {
+    const doc = await this.orders.findById(orderId, { timeline: 1 }).lean<Pick<OrderDocument, 'timeline'>>().exec();
+    if (!doc) return null;
+    return Object.entries(doc.timeline ?? {})
+      .map(([eventId, entry]) => ({ eventId, type: entry.type, source: entry.source, at: new Date(entry.at) }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));
   }
 
   async list(query: OrderQuery): Promise<Order[]> {
@@ -91,7 +107,7 @@ export class OrderRepository {
       filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
     }
     const docs = await this.orders
-      .find(filter, { outbox: 0, ignoredEvents: 0, seenEvents: 0 })
+      .find(filter, { outbox: 0, ignoredEvents: 0, seenEvents: 0, timeline: 0 })
       .sort({ createdAt: -1, _id: -1 })
       .limit(query.limit)
       .lean<OrderDocument[]>()

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoModule, MongoReadiness } from '@orderflow/persistence';
+import { RestModule } from '@orderflow/rest';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({
   imports: [
@@ -9,6 +11,9 @@ import { MongoModule, MongoReadiness } from '@orderflow/persistence';
     MetricsModule,
     MessagingModule.forRoot({ outboxCollections: ['notifications'] }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
+    // No domain errors reach HTTP here: the query API only validates its parameters.
+    RestModule.forRoot({ errorStatuses: {} }),
+    NotificationsModule,
   ],
 })
 export class AppModule {}

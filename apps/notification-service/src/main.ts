@@ -1,10 +1,11 @@
-import { bootstrapService, ServiceEnv } from '@orderflow/runtime';
+import { bootstrapService } from '@orderflow/runtime';
 import { AppModule } from './app.module';
+import { NotificationEnv } from './config/notification-env.config';
 
 bootstrapService({
   name: 'notification-service',
   title: 'Orderflow notification service',
-  config: ServiceEnv,
+  config: NotificationEnv,
   module: AppModule,
 }).catch((error: Error) => {
   process.stderr.write(`notification-service: failed to start: ${error.message}\n`);

@@ -1,5 +1,5 @@
 import { uniqueName } from '@orderflow/testing';
-import { call, getProduct, orderReaches, placeOrder, putProduct } from './support/api';
+import { call, getProduct, type ApiResponse, orderReaches, placeOrder, putProduct } from './support/api';
 
 const customer = () => uniqueName('c');
 
@@ -130,7 +130,7 @@ describe('reading orders', () => {
     let pages = 0;
     do {
       const query = `/orders?customerId=${who}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = await call('order-api', 'GET', query);
+      const page: ApiResponse = await call('order-api', 'GET', query);
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((o: { id: string }) => o.id));
       cursor = page.body.nextCursor;

@@ -4,6 +4,6 @@ export { createKafkaClient } from './kafka.client';
 export { EventProducer } from './event.producer';
 export { OutboxRelay } from './outbox/outbox.relay';
 export { outboxMessage, OutboxMessageSchema, type OutboxMessage } from './outbox/outbox.message';
-export { EventConsumerServer, EventContext, type EventConsumerOptions } from './consumer/event-consumer.server';
+export { ANY_EVENT, EventConsumerServer, EventContext, type EventConsumerOptions } from './consumer/event-consumer.server';
 export { PermanentEventError } from './consumer/permanent.error';
 export { DeadLetterHeader } from './consumer/dead-letter';

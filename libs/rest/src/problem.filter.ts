@@ -24,6 +24,11 @@ export class ProblemFilter implements ExceptionFilter {
     // the consumer transport can tell a transient failure from a permanent one.
     if (host.getType() !== 'http') return throwError(() => error);
     const response = host.switchToHttp().getResponse<Response>();
+    const own = ownBody(error);
+    if (own) {
+      response.status(own.status).json(own.body);
+      return;
+    }
     const body = this.toProblem(error);
     if (body.status >= 500) this.logger.error((error as Error)?.stack ?? String(error));
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).json(body);
@@ -44,6 +49,18 @@ export class ProblemFilter implements ExceptionFilter {
     }
     return problem(500, 'Something went wrong on our side; the request may be retried.');
   }
+}
+
+/**
+ * An HTTP exception thrown with a body of its own (the health check's report of what is
+ * down) is answered with that body; only Nest's generic `{ statusCode, message }` bodies
+ * become problem documents.
+ */
+function ownBody(error: unknown): { status: number; body: object } | undefined {
+  if (!(error instanceof HttpException) || error instanceof ValidationProblem) return undefined;
+  const body = error.getResponse();
+  if (typeof body !== 'object' || body === null || 'statusCode' in body) return undefined;
+  return { status: error.getStatus(), body };
 }
 
 function messageOf(error: HttpException): string {

@@ -8,6 +8,7 @@ const ROOT = join(__dirname, '../../..');
 export interface ServiceProcess {
   readonly name: string;
   readonly url: string;
+  readonly pid: number;
   readonly output: () => string;
   /** Resolves with the exit code once the process has ended. */
   readonly exited: Promise<number | null>;
@@ -36,6 +37,7 @@ export function startService(
   return {
     name,
     url: `http://127.0.0.1:${env['PORT']}`,
+    pid: child.pid as number,
     output: () => output,
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {

@@ -19,6 +19,15 @@ export interface OrderDocument extends Omit<Order, 'id'> {
   /** Events that did not fit the order's state: recorded, never applied. */
   ignoredEvents: { eventId: string; type: string; reason: string; at: Date }[];
   outbox: OutboxMessage[];
+  /** Every event seen for this order, keyed by event id (so a redelivery adds nothing). */
+  timeline: Record<string, TimelineEntry>;
+}
+
+export interface TimelineEntry {
+  type: string;
+  source: string;
+  /** When the event happened, as its producer says. */
+  at: Date;
 }
 
 const LineSchema = new Schema({ sku: String, quantity: Number, unitPrice: Number }, { _id: false });
@@ -43,6 +52,7 @@ export const OrderSchema = new Schema<OrderDocument>(
       default: [],
     },
     outbox: { type: [OutboxMessageSchema], default: [] },
+    timeline: { type: Schema.Types.Mixed, default: {} },
   },
   { collection: 'orders', versionKey: false, minimize: false },
 );

@@ -7,6 +7,7 @@ import { ListOrdersQuery } from './get-orders/list-orders.query';
 import { OrderRepository } from './order.repository';
 import { OrderPageResponse, OrderResponse, toOrderResponse } from './order.response';
 import { OrderWorkflow } from './order.workflow';
+import { TimelineEntryResponse } from './timeline/timeline.response';
 import { IDEMPOTENCY_KEY } from './place-order/idempotency-key';
 import { PlaceOrderDto } from './place-order/place-order.dto';
 import { PlaceOrderHandler } from './place-order/place-order.handler';
@@ -66,6 +67,14 @@ export class OrdersController {
       items: page.map(toOrderResponse),
       nextCursor: orders.length > query.limit ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
     };
+  }
+
+  @Get(':id/timeline')
+  @ApiOkResponse({ type: [TimelineEntryResponse] })
+  async timeline(@Param('id', uuid) id: string): Promise<TimelineEntryResponse[]> {
+    const entries = await this.orders.timeline(id);
+    if (!entries) throw new OrderError('ORDER_NOT_FOUND', `order ${id} does not exist`);
+    return entries.map((e) => ({ type: e.type, eventId: e.eventId, source: e.source, at: e.at.toISOString() }));
   }
 
   @Post(':id/cancel')

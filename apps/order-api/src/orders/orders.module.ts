@@ -6,10 +6,11 @@ import { OrderRepository } from './order.repository';
 import { OrderWorkflow } from './order.workflow';
 import { OrdersController } from './orders.controller';
 import { PlaceOrderHandler } from './place-order/place-order.handler';
+import { OrderTimelineConsumer } from './timeline/order-timeline.consumer';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: ORDER_MODEL, schema: OrderSchema }])],
-  controllers: [OrdersController, InventoryOutcomeConsumer],
+  controllers: [OrdersController, InventoryOutcomeConsumer, OrderTimelineConsumer],
   providers: [OrderRepository, OrderWorkflow, PlaceOrderHandler],
 })
 export class OrdersModule {}

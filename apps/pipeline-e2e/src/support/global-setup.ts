@@ -1,6 +1,7 @@
 import './register-paths';
 import { freePort, infraEnv, startService, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
 import { randomUUID } from 'node:crypto';
+import { recordInstance } from './instances';
 import { SERVICES } from './services';
 
 declare global {
@@ -24,13 +25,10 @@ export default async function globalSetup(): Promise<void> {
   process.stdout.write(`\npipeline-e2e: starting the four services (run ${run})\n`);
   const started: ServiceProcess[] = [];
   for (const s of SERVICES) {
-    started.push(
-      startService(s.name, {
-        ...infra,
-        PORT: String(await freePort()),
-        MONGODB_DATABASE: `${s.database}-e2e-${run}`,
-      }),
-    );
+    const env = { ...infra, PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-e2e-${run}` };
+    const service = startService(s.name, env);
+    recordInstance(run, s.name, { pid: service.pid, env, original: true });
+    started.push(service);
   }
   globalThis.__E2E_SERVICES__ = started;
   await Promise.all(started.map((service) => waitUntilReady(service)));

@@ -1,13 +1,26 @@
 import './register-paths';
 import { infraEnv } from '@orderflow/testing';
 import mongoose from 'mongoose';
+import { currentInstance, killAndWait } from './instances';
 import { SERVICES } from './services';
 
-/** Stops the services this run started (each must exit cleanly) and drops their databases. */
+/**
+ * Stops the services this run started (each must exit cleanly) and drops their databases.
+ * A service a test killed and started again is stopped through its recorded pid.
+ */
 export default async function globalTeardown(): Promise<void> {
-  const services = globalThis.__E2E_SERVICES__ ?? [];
-  const codes = await Promise.all(services.map((service) => service.stop('SIGTERM')));
   const run = process.env['E2E_RUN_ID'];
+  const replaced = new Set<string>();
+  if (run) {
+    for (const s of SERVICES) {
+      const instance = currentInstance(run, s.name);
+      if (instance.original) continue;
+      replaced.add(s.name);
+      await killAndWait(instance.pid, 'SIGTERM');
+    }
+  }
+  const services = (globalThis.__E2E_SERVICES__ ?? []).filter((service) => !replaced.has(service.name));
+  const codes = await Promise.all(services.map((service) => service.stop('SIGTERM')));
   if (run) {
     const connection = await mongoose.createConnection(infraEnv().MONGODB_URI).asPromise();
     for (const s of SERVICES) await connection.useDb(`${s.database}-e2e-${run}`).dropDatabase();

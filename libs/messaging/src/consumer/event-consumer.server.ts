@@ -9,6 +9,11 @@ import { deadLetterRecord } from './dead-letter';
 import { permanentCode } from './permanent.error';
 import type { ConsumerMetrics } from './consumer.metrics';
 
+/** Pattern of a handler that sees every event its service consumes (e.g. an audit trail). */
+export const ANY_EVENT = '*';
+
+type Handler = NonNullable<ReturnType<Server['getHandlerByPattern']>>;
+
 export interface EventConsumerOptions {
   /** The service's consumer group (from the topic registry); one group per topic is derived. */
   groupId: string;
@@ -136,12 +141,15 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     let outcome: 'ok' | 'ignored' | 'dead-lettered' = 'ok';
     try {
       const event = decodeEvent(message);
-      const handler = this.getHandlerByPattern(event.type);
-      if (!handler) {
+      const handlers = this.handlersFor(event.type);
+      if (handlers.length === 0) {
         outcome = 'ignored';
       } else {
         const context = new EventContext([{ topic, partition, offset: message.offset }]);
-        await this.retrying(payload, group, () => this.invoke(handler, event, context));
+        // Handlers are idempotent, so a retry after a partial failure may run them all again.
+        await this.retrying(payload, group, async () => {
+          for (const handler of handlers) await this.invoke(handler, event, context);
+        });
       }
     } catch (error) {
       const code = permanentCode(error);
@@ -157,8 +165,16 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
+  /**
+   * The handlers for this type, then the catch-alls. Each is the head of Nest's chain of
+   * same-pattern handlers, and calling it runs the whole chain.
+   */
+  private handlersFor(type: string): Handler[] {
+    return [type, ANY_EVENT].map((pattern) => this.getHandlerByPattern(pattern)).filter((h): h is Handler => h !== null);
+  }
+
   private async invoke(
-    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
+    handler: Handler,
     event: DecodedEvent,
     context: EventContext,
   ): Promise<void> {

@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from '@orderflow/runtime';
+import { NotificationEnv } from './notification-env.config';
+
+const base = { PORT: '3003', KAFKA_BROKERS: '127.0.0.1:9092', MONGODB_URI: 'mongodb://127.0.0.1:27017' };
+
+function problemsOf(env: Record<string, string | undefined>) {
+  try {
+    loadConfig(NotificationEnv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('NotificationEnv', () => {
+  it('delivers by logging, with sensible retry defaults, when nothing is set', () => {
+    const env = loadConfig(NotificationEnv, base);
+    expect(env.NOTIFICATION_WEBHOOK_URL).toBeUndefined();
+    expect(env).toMatchObject({
+      PORT: 3003,
+      NOTIFICATION_WEBHOOK_TIMEOUT_MS: 5_000,
+      NOTIFICATION_MAX_ATTEMPTS: 5,
+      NOTIFICATION_RETRY_INITIAL_MS: 1_000,
+      NOTIFICATION_RETRY_MAX_MS: 60_000,
+    });
+  });
+
+  it('takes a webhook URL and numbers from the environment', () => {
+    const env = loadConfig(NotificationEnv, {
+      ...base,
+      NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:8080/hooks/notify',
+      NOTIFICATION_MAX_ATTEMPTS: '3',
+      NOTIFICATION_RETRY_INITIAL_MS: '50',
+    });
+    expect(env).toMatchObject({ NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:8080/hooks/notify', NOTIFICATION_MAX_ATTEMPTS: 3, NOTIFICATION_RETRY_INITIAL_MS: 50 });
+  });
+
+  it('treats an empty webhook URL as unset', () => {
+    expect(loadConfig(NotificationEnv, { ...base, NOTIFICATION_WEBHOOK_URL: '' }).NOTIFICATION_WEBHOOK_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['NOTIFICATION_WEBHOOK_URL', 'ftp://example.com/x'],
+    ['NOTIFICATION_WEBHOOK_URL', 'not a url'],
+    ['NOTIFICATION_WEBHOOK_TIMEOUT_MS', 'soon'],
+    ['NOTIFICATION_MAX_ATTEMPTS', '0'],
+    ['NOTIFICATION_SEND_CONCURRENCY', '1000'],
+  ])('names a malformed %s (%s)', (variable, value) => {
+    const problems = problemsOf({ ...base, [variable]: value });
+    expect(problems).toEqual([{ variable, problem: expect.stringMatching(/^must be/) }]);
+  });
+
+  it('still names the shared variables that are missing', () => {
+    expect(problemsOf({ ...base, MONGODB_URI: undefined })).toEqual([{ variable: 'MONGODB_URI', problem: 'is missing' }]);
+  });
+});

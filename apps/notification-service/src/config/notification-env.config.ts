@@ -1,0 +1,67 @@
+import { ServiceEnv } from '@orderflow/runtime';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+const MILLISECONDS = { message: 'must be a whole number of milliseconds' };
+
+/**
+ * The notification service's environment: the shared variables plus how notifications are
+ * delivered. Without `NOTIFICATION_WEBHOOK_URL` messages are recorded and logged only.
+ */
+export class NotificationEnv extends ServiceEnv {
+  /** Where each notification is POSTed as JSON; unset (or empty) for the logging sender. */
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'must be an http:// or https:// URL' },
+  )
+  NOTIFICATION_WEBHOOK_URL?: string;
+
+  /** How long one webhook attempt may take before it counts as failed. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt(MILLISECONDS)
+  @Min(1, MILLISECONDS)
+  NOTIFICATION_WEBHOOK_TIMEOUT_MS = 5_000;
+
+  /** Attempts per notification, the first included, before it ends as FAILED. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 100' })
+  @Min(1, { message: 'must be a whole number from 1 to 100' })
+  @Max(100, { message: 'must be a whole number from 1 to 100' })
+  NOTIFICATION_MAX_ATTEMPTS = 5;
+
+  /** Wait after a notification's first failed attempt; doubles with each further failure. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt(MILLISECONDS)
+  @Min(1, MILLISECONDS)
+  NOTIFICATION_RETRY_INITIAL_MS = 1_000;
+
+  /** Longest wait between two attempts of one notification. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt(MILLISECONDS)
+  @Min(1, MILLISECONDS)
+  NOTIFICATION_RETRY_MAX_MS = 60_000;
+
+  /** How often the dispatcher looks for due notifications (new ones also wake it at once). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds, at least 10' })
+  @Min(10, { message: 'must be a whole number of milliseconds, at least 10' })
+  NOTIFICATION_POLL_INTERVAL_MS = 1_000;
+
+  /** Notifications sent side by side, so one slow channel call does not hold up the rest. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 100' })
+  @Min(1, { message: 'must be a whole number from 1 to 100' })
+  @Max(100, { message: 'must be a whole number from 1 to 100' })
+  NOTIFICATION_SEND_CONCURRENCY = 10;
+}

@@ -1,0 +1,158 @@
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { afterFailure, type AttemptFailure, type DeliveryPolicy } from '../domain/delivery.policy';
+import type { Notification } from '../domain/notification';
+import { SendError, type NotificationSender } from '../domain/notification.sender';
+import { sentEvent } from '../notification.events';
+import type { NotificationRepository } from '../notification.repository';
+import type { NotificationMetrics } from './notification.metrics';
+
+export interface DispatchOptions {
+  policy: DeliveryPolicy;
+  /** How often to look for due notifications when nobody said there are new ones. */
+  pollIntervalMs: number;
+  /** Notifications taken per pass and sent side by side. */
+  concurrency: number;
+  /** How long a claimed attempt may run before another dispatcher may take it over. */
+  leaseMs: number;
+  /** How long a shutdown waits for the sends in flight. */
+  shutdownGraceMs: number;
+}
+
+/**
+ * Sends recorded notifications, apart from the Kafka consumer, so a slow or failing
+ * channel never holds up consuming (or any other notification). Each pass takes the due
+ * PENDING notifications, claims each attempt with a lease, sends through the configured
+ * sender and stores the outcome: SENT, or on failure another attempt after a backoff, or
+ * FAILED with the reason once the policy gives up.
+ *
+ * Nothing is lost in a crash: an attempt cut short leaves its notification PENDING, and
+ * once the lease runs out it is due again — so delivery is at least once, and a receiver
+ * that cares deduplicates by the notification id.
+ */
+export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(NotificationDispatcher.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private pending = false;
+
+  constructor(
+    private readonly repository: NotificationRepository,
+    private readonly sender: NotificationSender,
+    private readonly options: DispatchOptions,
+    private readonly metrics: NotificationMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.logger.log(`sending notifications through the ${this.sender.name} sender`);
+    this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Look again soon: a notification was just recorded. */
+  kick(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  /** Takes no new work and waits (up to the grace period) for the sends in flight. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.loop?.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.options.shutdownGraceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      this.logger.warn(`sends still in flight after ${this.options.shutdownGraceMs} ms stay pending and are retried after a restart`);
+    }
+  }
+
+  /** One pass over what is due now; resolves with how many notifications were due. */
+  async dispatchDue(): Promise<number> {
+    const due = await this.repository.due(new Date(), this.options.concurrency);
+    await Promise.all(due.map((notification) => this.attempt(notification)));
+    return due.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.pending = false;
+      let more = false;
+      try {
+        more = (await this.dispatchDue()) >= this.options.concurrency;
+      } catch (error) {
+        // MongoDB is unavailable: nothing changed that was not stored; look again later.
+        this.logger.warn(`notification dispatcher: ${(error as Error).message}; retrying`);
+      }
+      if (this.running && !more && !this.pending) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      this.wake = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).finally(() => (this.wake = undefined));
+  }
+
+  /** Claims, sends and settles one notification; never throws, so one cannot stop the others. */
+  private async attempt(notification: Notification): Promise<void> {
+    const context = `order ${notification.orderId}: ${notification.kind} notification ${notification.id}`;
+    try {
+      const now = new Date();
+      if (!(await this.repository.claim(notification, now, new Date(now.getTime() + this.options.leaseMs)))) return;
+      const claimed: Notification = { ...notification, attempts: notification.attempts + 1 };
+      let failure: AttemptFailure | undefined;
+      try {
+        await this.sender.send(claimed);
+      } catch (error) {
+        failure = error instanceof SendError ? error : { message: (error as Error).message ?? String(error), retryable: true };
+      }
+      if (failure) await this.failed(claimed, failure, context);
+      else await this.sent(claimed, context);
+    } catch (error) {
+      // Storing the outcome failed: the claim runs out and the attempt is made again.
+      this.logger.warn(`${context}: ${(error as Error).message}; it stays pending`);
+    }
+  }
+
+  private async sent(claimed: Notification, context: string): Promise<void> {
+    const at = new Date();
+    if (!(await this.repository.finish(claimed, { status: 'SENT' }, at, sentEvent(claimed, 'SENT', at)))) return;
+    this.metrics.attempted(claimed.kind, 'sent');
+    this.logger.log(`${context}: sent (attempt ${claimed.attempts})`);
+  }
+
+  private async failed(claimed: Notification, failure: AttemptFailure, context: string): Promise<void> {
+    const at = new Date();
+    const decision = afterFailure(claimed.attempts, failure, this.options.policy);
+    if (decision.next === 'retry') {
+      const next = new Date(at.getTime() + decision.delayMs);
+      if (!(await this.repository.reschedule(claimed, failure.message, next, at))) return;
+      this.metrics.attempted(claimed.kind, 'retry');
+      this.logger.warn(`${context}: attempt ${claimed.attempts} failed (${failure.message}); retrying in ${decision.delayMs} ms`);
+      return;
+    }
+    const outcome = { status: 'FAILED' as const, reason: decision.reason };
+    if (!(await this.repository.finish(claimed, outcome, at, sentEvent(claimed, 'FAILED', at)))) return;
+    this.metrics.attempted(claimed.kind, 'failed');
+    this.logger.error(`${context}: FAILED, ${decision.reason}`);
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+
+export const CUSTOMER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+export class ListNotificationsQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the notifications about this order' })
+  @IsOptional()
+  @IsUUID('all', { message: 'orderId must be a UUID' })
+  orderId?: string;
+
+  @ApiPropertyOptional({ pattern: CUSTOMER_ID.source, description: 'only the notifications to this customer' })
+  @IsOptional()
+  @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
+  customerId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 100, description: 'at most this many, newest first' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(100)
+  limit = 100;
+}

@@ -1,0 +1,29 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { NotificationKind as Kind, NotificationSentSchema, NotificationStatus as Status } from '@orderflow/contracts';
+import { outboxMessage, type OutboxMessage } from '@orderflow/messaging';
+import type { Notification, NotificationKind } from './domain/notification';
+
+const KINDS: Record<NotificationKind, Kind> = {
+  ORDER_CONFIRMED: Kind.ORDER_CONFIRMED,
+  ORDER_REJECTED: Kind.ORDER_REJECTED,
+  ORDER_CANCELLED: Kind.ORDER_CANCELLED,
+  POINTS_AWARDED: Kind.POINTS_AWARDED,
+  POINTS_REVERSED: Kind.POINTS_REVERSED,
+};
+
+/** `NotificationSent`: the outcome of a notification, SENT or FAILED, caused by the event that asked for it. */
+export function sentEvent(notification: Notification, status: 'SENT' | 'FAILED', at: Date): OutboxMessage {
+  return outboxMessage(
+    NotificationSentSchema,
+    {
+      notificationId: notification.id,
+      orderId: notification.orderId,
+      customerId: notification.customerId,
+      kind: KINDS[notification.kind],
+      channel: notification.channel,
+      status: status === 'SENT' ? Status.SENT : Status.FAILED,
+      sentAt: timestampFromDate(at),
+    },
+    { producer: 'notification-service', occurredAt: at, causationId: notification.causationId },
+  );
+}

@@ -1,0 +1,289 @@
+import { Logger } from '@nestjs/common';
+import { decodeEvent, NotificationSentSchema, NotificationStatus, type NotificationSent } from '@orderflow/contracts';
+import type { OutboxRelay } from '@orderflow/messaging';
+import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
+import mongoose, { mongo, type Connection, type Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { NotificationDispatcher, type DispatchOptions } from './dispatch/notification.dispatcher';
+import { NotificationMetrics } from './dispatch/notification.metrics';
+import { notificationId, notificationKey, type NotificationKind } from './domain/notification';
+import { NotificationSender, SendError, type OutgoingNotification } from './domain/notification.sender';
+import { sentEvent } from './notification.events';
+import { NOTIFICATION_MODEL, NotificationSchema, type NotificationDocument } from './notification.schema';
+import { NotificationRepository } from './notification.repository';
+import { RecordNotificationHandler } from './record/record-notification.handler';
+import { WebhookNotificationSender } from './sending/webhook.sender';
+
+/**
+ * The notification store and dispatcher against the real database: recording is idempotent,
+ * sending retries with backoff and ends SENT or FAILED with its event in the same document,
+ * a failing notification holds up no other, and an attempt cut short is made again.
+ */
+describe('notifications (integration)', () => {
+  let connection: Connection;
+  let model: Model<NotificationDocument>;
+  let repository: NotificationRepository;
+  const kicks: string[] = [];
+  const dispatchers: NotificationDispatcher[] = [];
+  const servers: Server[] = [];
+
+  beforeAll(async () => {
+    // The dispatcher's log lines are asserted through the stored outcomes instead.
+    Logger.overrideLogger(false);
+    connection = await mongoose.createConnection(infraEnv().MONGODB_URI).asPromise();
+  });
+
+  // Each test gets a database of its own, so what one leaves pending is not another's work.
+  beforeEach(() => {
+    model = connection.useDb(uniqueName('it-notifications')).model<NotificationDocument>(NOTIFICATION_MODEL, NotificationSchema);
+    const relay = { kick: (collection: string, id: string) => kicks.push(`${collection}/${id}`) } as unknown as OutboxRelay;
+    repository = new NotificationRepository(model, relay);
+  });
+
+  afterEach(async () => {
+    await Promise.all(dispatchers.splice(0).map((dispatcher) => dispatcher.stop()));
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await model.db.dropDatabase();
+  });
+
+  afterAll(async () => {
+    await connection.close();
+  });
+
+  const options = (overrides: Partial<DispatchOptions> = {}): DispatchOptions => ({
+    policy: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
+    pollIntervalMs: 20,
+    concurrency: 10,
+    leaseMs: 5_000,
+    shutdownGraceMs: 2_000,
+    ...overrides,
+  });
+
+  function dispatcher(sender: NotificationSender, overrides: Partial<DispatchOptions> = {}): NotificationDispatcher {
+    const created = new NotificationDispatcher(repository, sender, options(overrides), new NotificationMetrics(new Registry()));
+    dispatchers.push(created);
+    return created;
+  }
+
+  /** Records an ORDER_CONFIRMED notification for a new order, as the consumer would; nothing dispatches it. */
+  async function recorded(customerId = uniqueName('c'), kind: NotificationKind = 'ORDER_CONFIRMED') {
+    const orderId = randomUUID();
+    const idle = new NotificationDispatcher(repository, new RecordingSender(), options(), new NotificationMetrics(new Registry()));
+    const facts =
+      kind === 'ORDER_CONFIRMED'
+        ? { kind, orderId, total: 3997n, currency: 'USD' }
+        : { kind: 'POINTS_AWARDED' as const, orderId, points: 39n, orderTotal: 3997n, currency: 'USD' };
+    await new RecordNotificationHandler(repository, idle).execute({ customerId, facts, eventId: randomUUID() });
+    return { orderId, customerId, key: notificationKey(orderId, kind) };
+  }
+
+  const stored = async (key: string) => (await model.findById(key).lean<NotificationDocument>().exec()) as NotificationDocument;
+
+  const outboxEvents = (doc: NotificationDocument) =>
+    doc.outbox.map((entry) => {
+      const value = entry.value as unknown as Buffer | mongo.Binary;
+      const bytes = value instanceof mongo.Binary ? Buffer.from(value.buffer) : Buffer.from(value);
+      const event = decodeEvent({ key: entry.key, value: bytes, headers: entry.headers });
+      expect(event.type).toBe(NotificationSentSchema.typeName);
+      return event as { message: NotificationSent; meta: { causationId?: string } };
+    });
+
+  /** A local webhook that fails every notification about `failingOrder` with 500 and accepts the rest. */
+  async function webhook(failingOrder: string) {
+    const posts: { orderId: string; id: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const notification = JSON.parse(body) as { orderId: string; id: string };
+        posts.push(notification);
+        res.writeHead(notification.orderId === failingOrder ? 500 : 204).end();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+    return { sender: new WebhookNotificationSender({ url, timeoutMs: 2_000 }), posts };
+  }
+
+  it('records a notification once, PENDING, however often its event is delivered', async () => {
+    const orderId = randomUUID();
+    const sender = new RecordingSender();
+    const handler = new RecordNotificationHandler(repository, dispatcher(sender));
+    const event = { customerId: 'c-once', facts: { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' } };
+    const firstEventId = randomUUID();
+    await handler.execute({ ...event, eventId: firstEventId });
+    await handler.execute({ ...event, eventId: firstEventId });
+    await handler.execute({ ...event, eventId: randomUUID() });
+
+    expect(await model.countDocuments({ orderId })).toBe(1);
+    expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({
+      notificationId: notificationId(orderId, 'ORDER_CANCELLED'),
+      customerId: 'c-once',
+      status: 'PENDING',
+      attempts: 0,
+      causationId: firstEventId,
+      message: `Your order ${orderId} ($25.00) has been cancelled.`,
+      outbox: [],
+    });
+    expect(sender.sent).toEqual([]);
+  });
+
+  it('sends a pending notification once and marks it SENT together with its NotificationSent event', async () => {
+    const { orderId, key } = await recorded('c-sent');
+    const sender = new RecordingSender();
+    await dispatcher(sender).dispatchDue();
+
+    expect(sender.sent.filter((n) => n.orderId === orderId)).toEqual([
+      expect.objectContaining({ id: notificationId(orderId, 'ORDER_CONFIRMED'), customerId: 'c-sent', kind: 'ORDER_CONFIRMED', channel: 'email' }),
+    ]);
+    const doc = await stored(key);
+    expect(doc).toMatchObject({ status: 'SENT', attempts: 1, failureReason: null });
+    expect(doc.finishedAt).toBeInstanceOf(Date);
+    const [event] = outboxEvents(doc);
+    expect(event.message).toMatchObject({
+      notificationId: notificationId(orderId, 'ORDER_CONFIRMED'),
+      orderId,
+      customerId: 'c-sent',
+      channel: 'email',
+      status: NotificationStatus.SENT,
+    });
+    expect(event.meta.causationId).toBe(doc.causationId);
+    expect(kicks).toContain(`notifications/${key}`);
+
+    // Nothing is due any more: another pass sends nothing again.
+    await dispatcher(sender).dispatchDue();
+    expect(sender.sent.filter((n) => n.orderId === orderId)).toHaveLength(1);
+  });
+
+  it('retries a failing webhook with backoff, ends FAILED with the reason, and holds up no other notification', async () => {
+    const failing = await recorded('c-failing');
+    const fine = await recorded('c-fine');
+    const { sender, posts } = await webhook(failing.orderId);
+    dispatcher(sender).start();
+
+    const sent = await eventually(async () => {
+      const doc = await stored(fine.key);
+      if (doc.status !== 'SENT') throw new Error(`fine notification is ${doc.status}`);
+      return doc;
+    });
+    const failed = await eventually(async () => {
+      const doc = await stored(failing.key);
+      if (doc.status !== 'FAILED') throw new Error(`failing notification is ${doc.status} after ${doc.attempts} attempts`);
+      return doc;
+    });
+
+    expect(Number(sent.finishedAt)).toBeLessThan(Number(failed.finishedAt));
+    expect(failed).toMatchObject({ attempts: 3, failureReason: 'gave up after 3 attempts: webhook answered 500 Internal Server Error' });
+    const failingPosts = posts.filter((p) => p.orderId === failing.orderId);
+    expect(failingPosts).toHaveLength(3);
+    expect(new Set(failingPosts.map((p) => p.id))).toEqual(new Set([notificationId(failing.orderId, 'ORDER_CONFIRMED')]));
+    expect(posts.filter((p) => p.orderId === fine.orderId)).toHaveLength(1);
+    expect(outboxEvents(failed).map((e) => e.message.status)).toEqual([NotificationStatus.FAILED]);
+  });
+
+  it('fails at once, without retrying, when the webhook refuses the message', async () => {
+    const { key } = await recorded('c-refused');
+    await dispatcher(new FailingSender(false, 'webhook answered 422')).dispatchDue();
+    expect(await stored(key)).toMatchObject({ status: 'FAILED', attempts: 1, failureReason: 'not retryable: webhook answered 422' });
+  });
+
+  it('sends again an attempt cut short by a crash once its claim runs out, and ignores the late outcome of the old one', async () => {
+    const { key, orderId } = await recorded('c-crash');
+    const [pending] = await repository.due(new Date(), 100);
+    expect(pending.orderId).toBe(orderId);
+    // A dispatcher claims the attempt and dies before it can store the outcome.
+    expect(await repository.claim(pending, new Date(), new Date(Date.now() + 300))).toBe(true);
+    const sender = new RecordingSender();
+    await dispatcher(sender).dispatchDue();
+    expect(sender.sent.filter((n) => n.orderId === orderId)).toEqual([]);
+    expect(await stored(key)).toMatchObject({ status: 'PENDING', attempts: 1 });
+
+    dispatcher(sender).start();
+    await eventually(async () => expect(await stored(key)).toMatchObject({ status: 'SENT', attempts: 2 }));
+    expect(sender.sent.filter((n) => n.orderId === orderId)).toHaveLength(1);
+    const stale = { ...pending, attempts: 1 };
+    expect(await repository.finish(stale, { status: 'FAILED', reason: 'late' }, new Date(), sentEvent(stale, 'FAILED', new Date()))).toBe(false);
+    expect(await stored(key)).toMatchObject({ status: 'SENT', failureReason: null });
+  });
+
+  it('sends each notification once when two dispatchers (replicas) race for the same ones', async () => {
+    const customerId = uniqueName('c-race');
+    const orders = await Promise.all(Array.from({ length: 20 }, () => recorded(customerId)));
+    const sender = new RecordingSender(5);
+    dispatcher(sender, { concurrency: 4 }).start();
+    dispatcher(sender, { concurrency: 4 }).start();
+
+    await eventually(async () => {
+      const statuses = await model.find({ customerId }, { status: 1 }).lean().exec();
+      expect(statuses.filter((doc) => doc.status === 'SENT')).toHaveLength(orders.length);
+    });
+    const ids = sender.sent.filter((n) => n.customerId === customerId).map((n) => n.id);
+    expect(ids).toHaveLength(orders.length);
+    expect(new Set(ids).size).toBe(orders.length);
+  });
+
+  it('finishes the send in flight before it stops', async () => {
+    const { key } = await recorded('c-shutdown');
+    const sender = new RecordingSender(300);
+    const running = dispatcher(sender);
+    running.start();
+    await eventually(() => expect(sender.started).toBeGreaterThan(0));
+    await running.stop();
+    expect(await stored(key)).toMatchObject({ status: 'SENT' });
+  });
+
+  it('lists an order’s or a customer’s notifications, newest first', async () => {
+    const customerId = uniqueName('c-list');
+    const first = await recorded(customerId);
+    const second = await recorded(customerId);
+    await model.updateOne({ _id: second.key }, { $set: { createdAt: new Date(Date.now() + 1_000) } });
+    const points = await recorded(customerId, 'POINTS_AWARDED');
+    await model.updateOne({ _id: points.key }, { $set: { createdAt: new Date(Date.now() + 2_000) } });
+    await recorded('someone-else');
+
+    const byCustomer = await repository.list({ customerId, limit: 100 });
+    expect(byCustomer.map((n) => n.orderId)).toEqual([points.orderId, second.orderId, first.orderId]);
+    expect((await repository.list({ customerId, limit: 2 })).map((n) => n.orderId)).toEqual([points.orderId, second.orderId]);
+    expect((await repository.list({ orderId: first.orderId, limit: 100 })).map((n) => n.kind)).toEqual(['ORDER_CONFIRMED']);
+    expect(await repository.list({ orderId: first.orderId, customerId: 'someone-else', limit: 100 })).toEqual([]);
+  });
+});
+
+/** Accepts every notification after `delayMs`, remembering what it sent. */
+class RecordingSender extends NotificationSender {
+  readonly name = 'recording';
+  readonly sent: OutgoingNotification[] = [];
+  started = 0;
+
+  constructor(private readonly delayMs = 0) {
+    super();
+  }
+
+  async send(notification: OutgoingNotification): Promise<void> {
+    this.started += 1;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.sent.push(notification);
+  }
+}
+
+class FailingSender extends NotificationSender {
+  readonly name = 'failing';
+
+  constructor(
+    private readonly retryable: boolean,
+    private readonly reason: string,
+  ) {
+    super();
+  }
+
+  async send(): Promise<void> {
+    throw new SendError(this.reason, this.retryable);
+  }
+}

@@ -1,0 +1,61 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { Registry } from 'prom-client';
+import { NotificationEnv } from '../config/notification-env.config';
+import { NotificationSender } from './domain/notification.sender';
+import { NotificationDispatcher } from './dispatch/notification.dispatcher';
+import { NotificationMetrics } from './dispatch/notification.metrics';
+import { NotificationsController } from './get-notifications/notifications.controller';
+import { NOTIFICATION_MODEL, NotificationSchema } from './notification.schema';
+import { NotificationRepository } from './notification.repository';
+import { OrderEventsConsumer } from './record/order-events.consumer';
+import { PointsEventsConsumer } from './record/points-events.consumer';
+import { RecordNotificationHandler } from './record/record-notification.handler';
+import { LoggingNotificationSender } from './sending/logging.sender';
+import { WebhookNotificationSender } from './sending/webhook.sender';
+
+// The longest a graceful shutdown waits for sends in flight; what is cut short is resent later.
+const SHUTDOWN_GRACE_MS = 5_000;
+// A claimed attempt outlives its longest send by this much before another may take it over.
+const LEASE_MARGIN_MS = 10_000;
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: NOTIFICATION_MODEL, schema: NotificationSchema }])],
+  controllers: [NotificationsController, OrderEventsConsumer, PointsEventsConsumer],
+  providers: [
+    NotificationRepository,
+    RecordNotificationHandler,
+    {
+      // The channel: a webhook when one is configured, otherwise record and log.
+      provide: NotificationSender,
+      inject: [NotificationEnv],
+      useFactory: (env: NotificationEnv): NotificationSender =>
+        env.NOTIFICATION_WEBHOOK_URL
+          ? new WebhookNotificationSender({ url: env.NOTIFICATION_WEBHOOK_URL, timeoutMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS })
+          : new LoggingNotificationSender(),
+    },
+    { provide: NotificationMetrics, inject: [Registry], useFactory: (registry: Registry) => new NotificationMetrics(registry) },
+    {
+      provide: NotificationDispatcher,
+      inject: [NotificationRepository, NotificationSender, NotificationEnv, NotificationMetrics],
+      useFactory: (repository: NotificationRepository, sender: NotificationSender, env: NotificationEnv, metrics: NotificationMetrics) =>
+        new NotificationDispatcher(
+          repository,
+          sender,
+          {
+            policy: {
+              maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
+              initialDelayMs: env.NOTIFICATION_RETRY_INITIAL_MS,
+              maxDelayMs: env.NOTIFICATION_RETRY_MAX_MS,
+            },
+            pollIntervalMs: env.NOTIFICATION_POLL_INTERVAL_MS,
+            concurrency: env.NOTIFICATION_SEND_CONCURRENCY,
+            leaseMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS,
+            shutdownGraceMs: SHUTDOWN_GRACE_MS,
+          },
+          metrics,
+        ),
+    },
+  ],
+})
+export class NotificationsModule {}

@@ -1,0 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class TimelineEntryResponse {
+  @ApiProperty({ example: 'InventoryReserved' }) type!: string;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ example: 'inventory-service' }) source!: string;
+  @ApiProperty() at!: string;
+}

@@ -1,0 +1,70 @@
+import { startService, waitUntilReady } from '@orderflow/testing';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceName } from './services';
+
+/**
+ * Which process is currently each service, so a test can kill one (SIGKILL, mid-flight)
+ * and start it again on the same port with the same configuration. The global setup
+ * records the first instances; restarts replace the record; the global teardown stops
+ * whatever is current. Records live in files because global setup, tests and teardown do
+ * not share module state.
+ */
+export interface InstanceRecord {
+  pid: number;
+  env: Record<string, string>;
+  /** True for the processes the global setup started (it can read their exit codes). */
+  original: boolean;
+}
+
+const runDir = (run: string) => join(tmpdir(), `orderflow-e2e-${run}`);
+const recordFile = (run: string, name: ServiceName) => join(runDir(run), `${name}.json`);
+
+export function recordInstance(run: string, name: ServiceName, record: InstanceRecord): void {
+  mkdirSync(runDir(run), { recursive: true });
+  writeFileSync(recordFile(run, name), JSON.stringify(record));
+}
+
+export function currentInstance(run: string, name: ServiceName): InstanceRecord {
+  return JSON.parse(readFileSync(recordFile(run, name), 'utf8')) as InstanceRecord;
+}
+
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Signals a process and waits until it is gone. */
+export async function killAndWait(pid: number, signal: NodeJS.Signals, timeoutMs = 20_000): Promise<void> {
+  if (isAlive(pid)) process.kill(pid, signal);
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} still running ${timeoutMs} ms after ${signal}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const runId = () => {
+  const run = process.env['E2E_RUN_ID'];
+  if (!run) throw new Error('restarting services needs the suite to have started them (no E2E_RUN_ID)');
+  return run;
+};
+
+/** Kills the service's current process with `signal` (SIGKILL: no chance to clean up). */
+export async function killService(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  await killAndWait(currentInstance(runId(), name).pid, signal);
+}
+
+/** Starts the service again, same port and configuration, and waits until it is ready. */
+export async function startServiceAgain(name: ServiceName): Promise<void> {
+  const run = runId();
+  const { env } = currentInstance(run, name);
+  const service = startService(name, env);
+  recordInstance(run, name, { pid: service.pid, env, original: false });
+  await waitUntilReady(service, 90_000);
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Param, type PipeTransform } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ValidationProblem } from '@orderflow/rest';
+import { CUSTOMER_ID, emptyLedger } from './domain/ledger';
+import { CustomerPointsResponse, toCustomerPointsResponse } from './customer-points.response';
+import { LedgerRepository } from './ledger.repository';
+
+class CustomerIdPipe implements PipeTransform<string, string> {
+  transform(customerId: string): string {
+    if (!CUSTOMER_ID.test(customerId)) {
+      throw new ValidationProblem([{ field: 'customerId', message: 'customerId must be 1-64 letters, digits, _ . : or -' }]);
+    }
+    return customerId;
+  }
+}
+
+@ApiTags('points')
+@Controller('customers')
+export class CustomerPointsController {
+  constructor(private readonly ledgers: LedgerRepository) {}
+
+  /** A customer who never earned anything simply has balance 0: there is no 404 here. */
+  @Get(':customerId/points')
+  @ApiOkResponse({ type: CustomerPointsResponse })
+  async get(@Param('customerId', CustomerIdPipe) customerId: string): Promise<CustomerPointsResponse> {
+    return toCustomerPointsResponse((await this.ledgers.find(customerId)) ?? emptyLedger(customerId));
+  }
+}

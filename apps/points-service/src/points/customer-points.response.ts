@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Ledger } from './domain/ledger';
+
+class PointsEntryResponse {
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ description: 'positive for an award, negative for a reversal', example: 39 }) points!: number;
+  @ApiProperty({ enum: ['AWARD', 'REVERSAL'] }) type!: string;
+  @ApiProperty() at!: string;
+}
+
+export class CustomerPointsResponse {
+  @ApiProperty({ example: 'c-1' }) customerId!: string;
+  @ApiProperty({ description: 'the sum of the entries', example: 39 }) balance!: number;
+  @ApiProperty({ type: [PointsEntryResponse], description: 'oldest first' }) entries!: PointsEntryResponse[];
+}
+
+/** The public shape of a ledger: a whitelist, so markers and the outbox never leak out. */
+export function toCustomerPointsResponse(ledger: Ledger): CustomerPointsResponse {
+  return {
+    customerId: ledger.customerId,
+    balance: ledger.balance,
+    entries: ledger.entries.map((entry) => ({
+      orderId: entry.orderId,
+      points: entry.points,
+      type: entry.type,
+      at: entry.at.toISOString(),
+    })),
+  };
+}

@@ -147,7 +147,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       } else {
         const context = new EventContext([{ topic, partition, offset: message.offset }]);
         // Handlers are idempotent, so a retry after a partial failure may run them all again.
-        await this.retrying(payload, group, async () => {
+        const label = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
+        await this.retrying(payload, group, label, async () => {
           for (const handler of handlers) await this.invoke(handler, event, context);
         });
       }
@@ -159,7 +160,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         `dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`,
       );
       const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
-      await this.retrying(payload, group, () => this.producer.send(record));
+      await this.retrying(payload, group, 'dead-lettering', () => this.producer.send(record));
     }
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);
@@ -182,7 +183,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   /** Runs `work` until it succeeds or fails permanently; transient failures wait and retry. */
-  private async retrying<T>(payload: EachMessagePayload, group: string, work: () => Promise<T>): Promise<T> {
+  private async retrying<T>(payload: EachMessagePayload, group: string, label: string, work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
@@ -191,7 +192,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         const delay = backoffDelay(attempt, this.options.retry);
         this.metrics.retried(payload.topic, group);
         this.logger.warn(
-          `${payload.topic}[${payload.partition}]@${payload.message.offset} failed ` +
+          `${label} at ${payload.topic}[${payload.partition}]@${payload.message.offset} failed ` +
             `(attempt ${attempt}): ${(error as Error).message}; retrying in ${delay} ms`,
         );
         await this.wait(delay, payload);

@@ -1,2 +1,3 @@
 export { MongoModule, type MongoModuleOptions } from './mongo.module';
 export { MongoReadiness } from './mongo.readiness';
+export { isDuplicateKey } from './duplicate-key';

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { decodeCursor, encodeCursor, ValidationProblem, type Page } from '@orderflow/rest';
+import { decodeCursor, encodeCursor, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
 import { ServiceEnv } from '@orderflow/runtime';
 import type { Response } from 'express';
 import { ProductError, type Product } from './domain/product';
-import { ListProductsQuery } from './dto/list-products.query';
 import { PutProductDto } from './dto/put-product.dto';
 import { StockAdjustmentDto } from './dto/stock-adjustment.dto';
 import { ProductRepository } from './product.repository';
@@ -47,7 +46,7 @@ export class ProductsController {
 
   @Get()
   @ApiOkResponse({ type: ProductPageResponse })
-  async list(@Query() query: ListProductsQuery): Promise<Page<ProductResponse>> {
+  async list(@Query() query: PageQuery): Promise<Page<ProductResponse>> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['sku'] as const).sku;
     const products = await this.products.list(after, query.limit + 1);
     const page = products.slice(0, query.limit);

@@ -4,10 +4,9 @@ import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model } from 'mongoose';
 import type { Line } from './domain/reservation.rules';
 import { RESERVATION_MODEL, type ReservationDocument, type ReservationStatus } from './reservation.schema';
+import { isDuplicateKey } from '@orderflow/persistence';
 
 export type Reservation = Omit<ReservationDocument, 'outbox'>;
-
-const DUPLICATE_KEY = 11000;
 
 @Injectable()
 export class ReservationRepository {
@@ -36,7 +35,7 @@ export class ReservationRepository {
         outbox: [],
       });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     const reservation = await this.find(orderId);
     if (!reservation) throw new Error(`reservation ${orderId} vanished after it was opened`);
@@ -69,7 +68,7 @@ export class ReservationRepository {
           outbox: [event],
         });
       } catch (error) {
-        if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+        if (isDuplicateKey(error)) return false;
         throw error;
       }
     } else {

@@ -4,6 +4,7 @@ import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
 import { NOTIFICATION_KINDS, notificationKey, type Notification } from './domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
+import { isDuplicateKey } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -11,7 +12,6 @@ export interface NotificationQuery {
   limit: number;
 }
 
-const DUPLICATE_KEY = 11000;
 const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
 /**
@@ -39,7 +39,7 @@ export class NotificationRepository {
       });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -4,6 +4,7 @@ import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
 import type { Order, OrderStatus } from './domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
+import { isDuplicateKey } from '@orderflow/persistence';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
 export interface StoredOrder {
@@ -28,8 +29,6 @@ export interface OrderChange {
   ignored?: OrderDocument['ignoredEvents'][number];
 }
 
-const DUPLICATE_KEY = 11000;
-
 @Injectable()
 export class OrderRepository {
   constructor(
@@ -52,7 +51,7 @@ export class OrderRepository {
         timeline: {},
       });
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
     this.relay.kick('orders', id);

@@ -4,8 +4,7 @@ import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { Ledger, LedgerEntry, OrderMarkers } from './domain/ledger';
 import { LEDGER_COLLECTION, LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from '@orderflow/persistence';
 
 /**
  * Customers' ledgers. Each change is ONE conditional update of the customer's document
@@ -107,7 +106,7 @@ export class LedgerRepository {
     } catch (error) {
       // An upsert whose condition failed on an existing ledger tries to insert a second
       // document with the same _id: the ledger has moved on, so the caller reads again.
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
     if (options.event) this.relay.kick(LEDGER_COLLECTION, customerId);

@@ -19,7 +19,10 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   retry: BackoffOptions;
-  /** Partitions of one topic handled side by side; a retrying partition blocks only itself. */
+  /**
+   * Partitions of one topic handled side by side. A retrying partition blocks only itself:
+   * it is paused while it waits, so the others go on being fetched and handled.
+   */
   partitionsConsumedConcurrently: number;
 }
 
@@ -38,6 +41,8 @@ type ConsumerState = 'starting' | 'joined' | 'crashed' | 'stopped';
  *
  * - an offset is committed only after its handler finished, so effects are durable first;
  * - a transient failure is retried with capped exponential backoff, forever, never skipped;
+ *   its partition is paused meanwhile, so it holds up neither the other partitions nor the
+ *   consumer's session;
  * - a message that can never succeed (undecodable, failed validation) goes to the topic's
  *   dead-letter topic with the reason, and the partition moves on;
  * - one consumer (and group) per topic, so a stuck topic never holds up another;
@@ -45,8 +50,15 @@ type ConsumerState = 'starting' | 'joined' | 'crashed' | 'stopped';
  */
 export class EventConsumerServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(EventConsumerServer.name);
+  /** Every consumer created and not yet disconnected, by topic, joined or not. */
   private readonly consumers = new Map<string, Consumer>();
   private readonly states = new Map<string, ConsumerState>();
+  /** Runs of `startConsumer` still under way, so `close()` can wait for them. */
+  private readonly starting = new Set<Promise<void>>();
+  /** Attempts so far of the message each retrying partition is stuck on. */
+  private readonly attempts = new Map<string, { offset: string; attempt: number }>();
+  /** Timers that resume a partition once its backoff is over. */
+  private readonly resumes = new Set<NodeJS.Timeout>();
   private stopping = false;
 
   constructor(
@@ -65,7 +77,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   listen(callback: (error?: unknown) => void): void {
     // Consumers join in the background: with Kafka down the service still starts, reports
     // not-ready, and joins once the broker is back.
-    for (const topic of this.options.topics) void this.startConsumer(topic);
+    for (const topic of this.options.topics) this.spawn(topic);
     callback();
   }
 
@@ -79,6 +91,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   async close(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    for (const timer of this.resumes) clearTimeout(timer);
+    this.resumes.clear();
+    // Consumers still starting notice `stopping` after their current step and disconnect.
+    await Promise.all([...this.starting]);
     // kafkajs waits for in-flight handlers, commits nothing more, and leaves the group.
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
@@ -92,29 +108,49 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     return this.consumers as T;
   }
 
+  private spawn(topic: string): void {
+    const run = this.startConsumer(topic).finally(() => this.starting.delete(run));
+    this.starting.add(run);
+  }
+
   private async startConsumer(topic: string): Promise<void> {
     let attempt = 0;
     while (!this.stopping) {
-      const consumer = this.kafka.consumer({ groupId: this.groupOf(topic), allowAutoTopicCreation: false });
+      const consumer = this.kafka.consumer({
+        groupId: this.groupOf(topic),
+        allowAutoTopicCreation: false,
+        // Short fetches keep close() and the resumption of a paused partition quick.
+        maxWaitTimeInMs: 1_000,
+      });
       this.track(topic, consumer);
+      this.consumers.set(topic, consumer);
       try {
         await consumer.connect();
+        if (this.stopping) return await this.discard(topic, consumer);
         await consumer.subscribe({ topic, fromBeginning: true });
+        if (this.stopping) return await this.discard(topic, consumer);
         await consumer.run({
           autoCommit: false,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
           eachMessage: (payload) => this.handle(consumer, payload),
         });
-        this.consumers.set(topic, consumer);
+        if (this.stopping) return await this.discard(topic, consumer);
         return;
       } catch (error) {
         attempt += 1;
         this.states.set(topic, 'crashed');
+        await this.discard(topic, consumer);
+        if (this.stopping) return;
         this.logger.warn(`consumer of ${topic} could not start: ${(error as Error).message}; retrying`);
-        await consumer.disconnect().catch(() => undefined);
         await sleep(backoffDelay(attempt, this.options.retry));
       }
     }
+  }
+
+  /** Disconnects a consumer that is done with, and forgets it unless a newer one replaced it. */
+  private async discard(topic: string, consumer: Consumer): Promise<void> {
+    await consumer.disconnect().catch(() => undefined);
+    if (this.consumers.get(topic) === consumer) this.consumers.delete(topic);
   }
 
   private track(topic: string, consumer: Consumer): void {
@@ -126,8 +162,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       this.logger.error(`consumer of ${topic} crashed: ${event.payload.error.message}`);
       // kafkajs restarts after retriable crashes by itself; a non-retriable one ends it.
       if (!event.payload.restart && !this.stopping) {
-        this.consumers.delete(topic);
-        void this.startConsumer(topic);
+        void this.discard(topic, consumer);
+        this.spawn(topic);
       }
     });
     consumer.on(STOP, () => this.states.set(topic, 'stopped'));
@@ -136,34 +172,72 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   private async handle(consumer: Consumer, payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
+    if (this.stopping) {
+      // Leave this message, and through the seek the rest of the batch, to the next owner.
+      consumer.seek({ topic, partition, offset: message.offset });
+      return;
+    }
     const group = this.groupOf(topic);
     const started = process.hrtime.bigint();
     let outcome: 'ok' | 'ignored' | 'dead-lettered' = 'ok';
+    let step = 'handling';
     try {
-      const event = decodeEvent(message);
-      const handlers = this.handlersFor(event.type);
-      if (handlers.length === 0) {
-        outcome = 'ignored';
-      } else {
-        const context = new EventContext([{ topic, partition, offset: message.offset }]);
-        // Handlers are idempotent, so a retry after a partial failure may run them all again.
-        const label = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
-        await this.retrying(payload, group, label, async () => {
+      try {
+        const event = decodeEvent(message);
+        const handlers = this.handlersFor(event.type);
+        if (handlers.length === 0) {
+          outcome = 'ignored';
+        } else {
+          const context = new EventContext([{ topic, partition, offset: message.offset }]);
+          step = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
+          // Handlers are idempotent, so a retry after a partial failure may run them all again.
           for (const handler of handlers) await this.invoke(handler, event, context);
-        });
+        }
+      } catch (error) {
+        const code = permanentCode(error);
+        if (code === undefined) throw error;
+        outcome = 'dead-lettered';
+        step = 'dead-lettering';
+        this.logger.warn(
+          `dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`,
+        );
+        const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
+        await this.producer.send(record);
       }
     } catch (error) {
-      const code = permanentCode(error);
-      if (code === undefined) throw error; // only when stopping: leave it uncommitted
-      outcome = 'dead-lettered';
-      this.logger.warn(
-        `dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`,
-      );
-      const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
-      await this.retrying(payload, group, 'dead-lettering', () => this.producer.send(record));
+      this.retryLater(consumer, payload, group, step, error as Error);
+      return;
     }
+    this.attempts.delete(partitionKey(topic, partition));
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /**
+   * A transient failure: the message stays uncommitted, the partition is rewound to it and
+   * paused, and resumed once the backoff is over, so the message is delivered again while
+   * the other partitions carry on. kafkajs handles nothing more of this batch after a seek.
+   */
+  private retryLater(consumer: Consumer, payload: EachMessagePayload, group: string, step: string, error: Error): void {
+    const { topic, partition, message } = payload;
+    const key = partitionKey(topic, partition);
+    const previous = this.attempts.get(key);
+    const attempt = previous?.offset === message.offset ? previous.attempt + 1 : 1;
+    this.attempts.set(key, { offset: message.offset, attempt });
+    consumer.pause([{ topic, partitions: [partition] }]);
+    consumer.seek({ topic, partition, offset: message.offset });
+    if (this.stopping) return;
+    const delay = backoffDelay(attempt, this.options.retry);
+    this.metrics.retried(topic, group);
+    this.logger.warn(
+      `${step} at ${topic}[${partition}]@${message.offset} failed ` +
+        `(attempt ${attempt}): ${error.message}; retrying in ${delay} ms`,
+    );
+    const timer = setTimeout(() => {
+      this.resumes.delete(timer);
+      if (!this.stopping) consumer.resume([{ topic, partitions: [partition] }]);
+    }, delay);
+    this.resumes.add(timer);
   }
 
   /**
@@ -181,33 +255,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   ): Promise<void> {
     await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
   }
-
-  /** Runs `work` until it succeeds or fails permanently; transient failures wait and retry. */
-  private async retrying<T>(payload: EachMessagePayload, group: string, label: string, work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (permanentCode(error) !== undefined || this.stopping) throw error;
-        const delay = backoffDelay(attempt, this.options.retry);
-        this.metrics.retried(payload.topic, group);
-        this.logger.warn(
-          `${label} at ${payload.topic}[${payload.partition}]@${payload.message.offset} failed ` +
-            `(attempt ${attempt}): ${(error as Error).message}; retrying in ${delay} ms`,
-        );
-        await this.wait(delay, payload);
-      }
-    }
-  }
-
-  /** Sleeps in slices, heartbeating so a long retry does not cost the partition its owner. */
-  private async wait(ms: number, payload: EachMessagePayload): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until && !this.stopping) {
-      await sleep(Math.min(1_000, until - Date.now()));
-      await payload.heartbeat().catch(() => undefined);
-    }
-  }
 }
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

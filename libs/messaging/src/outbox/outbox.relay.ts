@@ -163,7 +163,11 @@ export class OutboxRelay {
       try {
         if (Date.now() - this.lastSweep >= this.options.sweepIntervalMs) {
           this.lastSweep = Date.now();
-          await this.drain();
+          // A failed sweep is due again at once (after the pause below), not an interval later.
+          await this.drain().catch((error: unknown) => {
+            this.lastSweep = 0;
+            throw error;
+          });
         }
         await this.drainDue();
       } catch (error) {

@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import type { DecodedEvent } from '@orderflow/contracts';
+import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
+import type { Message } from 'kafkajs';
+import mongoose, { Connection } from 'mongoose';
+import { Registry } from 'prom-client';
+import { EventProducer } from '../event.producer';
+import { KafkaFixture, type ReadMessage } from '../testing/kafka.fixture';
+import { encodedOrderEvent, OrderEventType } from '../testing/order-events.fixture';
+import { ConsumerMetrics } from './consumer.metrics';
+import { DeadLetterHeader } from './dead-letter';
+import { EventConsumerServer, type EventContext } from './event-consumer.server';
+import { PermanentEventError } from './permanent.error';
+
+type Handler = (event: DecodedEvent, context: EventContext) => Promise<void>;
+
+interface Running {
+  server: EventConsumerServer;
+  groupId: string;
+  registry: Registry;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * EventConsumerServer against a real broker: offsets are committed only after a handler
+ * finished, transient failures are retried in place and never skipped, messages that can
+ * never succeed are parked on `<topic>.dlt` with the reason while the partition moves on,
+ * and one topic stuck retrying does not hold up another.
+ */
+describe('EventConsumerServer (integration)', () => {
+  const env = infraEnv();
+  const kafka = new KafkaFixture(env.KAFKA_BROKERS.split(','));
+  let connection: Connection;
+  let producer: EventProducer;
+  const running: Running[] = [];
+
+  beforeAll(async () => {
+    await kafka.start();
+    connection = await mongoose.createConnection(env.MONGODB_URI, { dbName: uniqueName('it-consumer') }).asPromise();
+    producer = new EventProducer(kafka.kafka);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map(({ server }) => server.close()));
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await kafka.stop();
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  /** A server as a service runs it, with small retry delays, consuming `topics` as `groupId`. */
+  function startServer(topics: string[], handlers: Record<string, Handler>, groupId = uniqueName('it.service')): Running {
+    const registry = new Registry();
+    const server = new EventConsumerServer(
+      kafka.kafka,
+      producer,
+      { groupId, topics, retry: { initialMs: 20, maxMs: 100 }, partitionsConsumedConcurrently: 3 },
+      new ConsumerMetrics(registry),
+    );
+    topics.forEach((topic) => kafka.ownGroup(server.groupOf(topic)));
+    for (const [pattern, handler] of Object.entries(handlers)) server.addHandler(pattern, handler, true);
+    server.listen(() => undefined);
+    const started = { server, groupId, registry };
+    running.push(started);
+    return started;
+  }
+
+  async function stopServer(started: Running): Promise<void> {
+    running.splice(running.indexOf(started), 1);
+    await started.server.close();
+  }
+
+  const committed = (started: Running, topic: string) => kafka.committed(started.server.groupOf(topic), topic);
+
+  /** Messages by outcome from the server's own metrics, as an operator's dashboard shows them. */
+  async function outcomes(started: Running): Promise<Record<string, number>> {
+    const metric = await started.registry.getSingleMetric('orderflow_messages_handled_total')?.get();
+    return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels['outcome']), v.value]));
+  }
+
+  type Sent = Message & { value: Buffer; headers: Record<string, string> };
+
+  const asMessage = (event: { key: string; value: Buffer; headers: Record<string, string> }): Sent => ({
+    key: event.key,
+    value: event.value,
+    headers: { ...event.headers },
+  });
+
+  describe('commits', () => {
+    it('records a redelivered event once, and commits past every delivery', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.dedup'), 1, { deadLetter: true });
+      const processed = connection.collection<{ _id: string; orderId: string }>(uniqueName('processed'));
+      const deliveries: string[] = [];
+      // The handler's own idempotency: the event id is the key of what it records.
+      const record: Handler = async (event) => {
+        deliveries.push(event.meta.eventId);
+        try {
+          await processed.insertOne({ _id: event.meta.eventId, orderId: event.meta.correlationId });
+        } catch (error) {
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        }
+      };
+      const first = encodedOrderEvent(randomUUID());
+      const second = encodedOrderEvent(randomUUID());
+      await kafka.produce(topic, [asMessage(first), asMessage(first), asMessage(second)]);
+
+      const service = startServer([topic], { [OrderEventType.created]: record });
+
+      await eventually(async () => expect(await committed(service, topic)).toEqual([3]));
+      expect(deliveries).toEqual([first.eventId, first.eventId, second.eventId]);
+      const recorded = await processed.find().sort({ _id: 1 }).toArray();
+      expect(recorded.map((doc) => doc._id)).toEqual([first.eventId, second.eventId].sort());
+
+      // A restarted service resumes after what it committed: nothing handled is read again.
+      await stopServer(service);
+      deliveries.length = 0;
+      const third = encodedOrderEvent(randomUUID());
+      await kafka.produce(topic, [asMessage(third)]);
+      const restarted = startServer([topic], { [OrderEventType.created]: record }, service.groupId);
+      await eventually(async () => expect(await committed(restarted, topic)).toEqual([4]));
+      expect(deliveries).toEqual([third.eventId]);
+      expect(await processed.countDocuments()).toBe(3);
+    });
+
+    it('commits an offset only once its handler has finished', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.commit'), 1, { deadLetter: true });
+      let started = false;
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const slow: Handler = async () => {
+        started = true;
+        await finished;
+      };
+      await kafka.produce(topic, [asMessage(encodedOrderEvent(randomUUID()))]);
+
+      const service = startServer([topic], { [OrderEventType.created]: slow });
+
+      await eventually(() => expect(started).toBe(true));
+      expect(await committed(service, topic)).toEqual([-1]);
+      finish();
+      await eventually(async () => expect(await committed(service, topic)).toEqual([1]));
+    });
+  });
+
+  describe('transient failures', () => {
+    it('retries a failing message in place until it succeeds, then handles the rest of its partition in order', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.retry'), 1, { deadLetter: true });
+      const events = [randomUUID(), randomUUID(), randomUUID()].map((orderId) => encodedOrderEvent(orderId));
+      const attempts = new Map<string, number>();
+      const handled: string[] = [];
+      let databaseBack = false;
+      const flaky: Handler = async (event) => {
+        const id = event.meta.eventId;
+        attempts.set(id, (attempts.get(id) ?? 0) + 1);
+        if (id === events[0].eventId && !databaseBack) throw new Error('MongoDB is unavailable');
+        handled.push(id);
+      };
+      await kafka.produce(topic, events.map(asMessage));
+
+      const service = startServer([topic], { [OrderEventType.created]: flaky });
+
+      // While it fails, the partition waits on it: nothing after it, nothing committed.
+      await eventually(() => expect(attempts.get(events[0].eventId)).toBeGreaterThanOrEqual(4));
+      expect(handled).toEqual([]);
+      expect(await committed(service, topic)).toEqual([-1]);
+
+      databaseBack = true;
+      await eventually(async () => expect(await committed(service, topic)).toEqual([3]));
+      expect(handled).toEqual(events.map((e) => e.eventId));
+      expect(attempts.get(events[1].eventId)).toBe(1);
+      expect(await kafka.endOffsets(`${topic}.dlt`)).toEqual([0]);
+      const counts = await outcomes(service);
+      expect(counts['ok']).toBe(3);
+      expect(counts['retried']).toBeGreaterThanOrEqual(3);
+      expect(counts['dead-lettered']).toBeUndefined();
+    });
+
+    it('leaves a message that is still failing at shutdown uncommitted, so the restarted service handles it', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.shutdown'), 1, { deadLetter: true });
+      const event = encodedOrderEvent(randomUUID());
+      let attempts = 0;
+      await kafka.produce(topic, [asMessage(event)]);
+      const failing = startServer([topic], {
+        [OrderEventType.created]: async () => {
+          attempts += 1;
+          throw new Error('MongoDB is unavailable');
+        },
+      });
+      await eventually(() => expect(attempts).toBeGreaterThanOrEqual(2));
+
+      await stopServer(failing);
+      expect(await committed(failing, topic)).toEqual([-1]);
+
+      const handled: string[] = [];
+      const restarted = startServer(
+        [topic],
+        { [OrderEventType.created]: async (e) => void handled.push(e.meta.eventId) },
+        failing.groupId,
+      );
+      await eventually(async () => expect(await committed(restarted, topic)).toEqual([1]));
+      expect(handled).toEqual([event.eventId]);
+      expect(await kafka.endOffsets(`${topic}.dlt`)).toEqual([0]);
+    });
+  });
+
+  describe('dead letters', () => {
+    it('parks undecodable messages and permanent failures on <topic>.dlt with the reason, and the partition moves on', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.poison'), 1, { deadLetter: true });
+      const deadLetters = await kafka.read(`${topic}.dlt`, uniqueName('it.dlt.reader'));
+      const [before, after, unprocessable, last] = [0, 1, 2, 3].map(() => encodedOrderEvent(randomUUID()));
+      const garbled = asMessage(encodedOrderEvent(randomUUID()));
+      garbled.value = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]); // the envelope of an OrderCreated, a body that is none
+      const untyped = asMessage(encodedOrderEvent(randomUUID()));
+      delete untyped.headers['ce_type'];
+      const sent = [asMessage(before), garbled, untyped, asMessage(after), asMessage(unprocessable), asMessage(last)];
+      const handled: string[] = [];
+      const handler: Handler = async (event) => {
+        if (event.meta.eventId === unprocessable.eventId) {
+          throw new PermanentEventError('ORDER_UNKNOWN', `order ${event.meta.correlationId} does not exist here`);
+        }
+        handled.push(event.meta.eventId);
+      };
+      await kafka.produce(topic, sent);
+
+      const service = startServer([topic], { [OrderEventType.created]: handler });
+
+      await eventually(async () => expect(await committed(service, topic)).toEqual([6]));
+      expect(handled).toEqual([before.eventId, after.eventId, last.eventId]);
+      await eventually(() => expect(deadLetters).toHaveLength(3));
+      const source = { topic, group: service.server.groupOf(topic) };
+      expectDeadLetter(deadLetters[0], sent[1], source, { offset: 1, code: 'UNDECODABLE_BODY', reason: 'not a valid' });
+      expectDeadLetter(deadLetters[1], sent[2], source, { offset: 2, code: 'MISSING_HEADER', reason: 'ce_type' });
+      expectDeadLetter(deadLetters[2], sent[4], source, { offset: 4, code: 'ORDER_UNKNOWN', reason: 'does not exist' });
+      expect(await outcomes(service)).toMatchObject({ ok: 3, 'dead-lettered': 3 });
+    });
+  });
+
+  describe('topics', () => {
+    it('keeps handling one topic while another topic is stuck retrying', async () => {
+      const stuckTopic = await kafka.createTopic(uniqueName('it.consumer.stuck'), 1, { deadLetter: true });
+      const freeTopic = await kafka.createTopic(uniqueName('it.consumer.free'), 1, { deadLetter: true });
+      let stuckAttempts = 0;
+      const handled: string[] = [];
+      const stuckEvent = encodedOrderEvent(randomUUID(), 0);
+      const freeEvents = [encodedOrderEvent(randomUUID(), 1), encodedOrderEvent(randomUUID(), 1)];
+      await kafka.produce(stuckTopic, [asMessage(stuckEvent)]);
+
+      const service = startServer([stuckTopic, freeTopic], {
+        [OrderEventType.created]: async () => {
+          stuckAttempts += 1;
+          throw new Error('points-service is unavailable');
+        },
+        [OrderEventType.confirmed]: async (event) => void handled.push(event.meta.eventId),
+      });
+      await eventually(() => expect(stuckAttempts).toBeGreaterThanOrEqual(2));
+      await kafka.produce(freeTopic, freeEvents.map(asMessage));
+
+      await eventually(async () => expect(await committed(service, freeTopic)).toEqual([2]));
+      expect(handled).toEqual(freeEvents.map((e) => e.eventId));
+      expect(await committed(service, stuckTopic)).toEqual([-1]);
+      const attemptsSoFar = stuckAttempts;
+      await eventually(() => expect(stuckAttempts).toBeGreaterThan(attemptsSoFar));
+      expect(service.server.problems()).toEqual([]);
+    });
+  });
+});
+
+/** A dead letter is the message as it was sent, plus headers saying why and where from. */
+function expectDeadLetter(
+  deadLetter: ReadMessage,
+  sent: Message & { value: Buffer; headers: Record<string, string> },
+  source: { topic: string; group: string },
+  expected: { offset: number; code: string; reason: string },
+): void {
+  expect(deadLetter.key).toBe(sent.key);
+  expect(deadLetter.value?.equals(sent.value)).toBe(true);
+  // Its own envelope stays, so it can be inspected and replayed as it was.
+  expect(deadLetter.headers).toMatchObject(sent.headers);
+  expect(deadLetter.headers).toMatchObject({
+    [DeadLetterHeader.code]: expected.code,
+    [DeadLetterHeader.topic]: source.topic,
+    [DeadLetterHeader.partition]: '0',
+    [DeadLetterHeader.offset]: String(expected.offset),
+    [DeadLetterHeader.group]: source.group,
+  });
+  expect(deadLetter.headers[DeadLetterHeader.reason]).toContain(expected.reason);
+  expect(Number.isNaN(Date.parse(deadLetter.headers[DeadLetterHeader.at]))).toBe(false);
+}

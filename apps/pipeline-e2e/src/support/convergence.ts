@@ -1,0 +1,149 @@
+import { eventually } from '@orderflow/testing';
+import { call, FINAL, getOrder, getProduct, type ApiResponse, type OrderLine } from './api';
+import { listNotifications, type NotificationKind } from './notifications';
+import { getPoints } from './points';
+
+/** The fields of an Order the invariants are about. */
+export interface PlacedOrder {
+  id: string;
+  customerId: string;
+  status: string;
+  items: (OrderLine & { unitPrice: number | null })[];
+  total: number | null;
+}
+
+export interface Stocked {
+  sku: string;
+  /** The stock the product was created with. */
+  stock: number;
+}
+
+const inChunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Polls until every order is in a final state and returns them (in the order of `ids`).
+ * Orders are read a few at a time, so hundreds of pollers do not swamp the service under test.
+ */
+export async function allFinal(ids: string[], timeoutMs = 180_000): Promise<PlacedOrder[]> {
+  const final = new Map<string, PlacedOrder>();
+  await eventually(async () => {
+    for (const chunk of inChunks(ids.filter((id) => !final.has(id)), 25)) {
+      for (const order of await Promise.all(chunk.map((id) => getOrder(id)))) {
+        if (FINAL.includes(order.status)) final.set(order.id, order);
+      }
+    }
+    const pending = ids.filter((id) => !final.has(id));
+    if (pending.length > 0) throw new Error(`${pending.length} of ${ids.length} orders are not final yet, e.g. ${pending.slice(0, 3).join(', ')}`);
+  }, { timeoutMs, intervalMs: 250 });
+  return ids.map((id) => final.get(id) as PlacedOrder);
+}
+
+/** Every order of a customer, page by page. */
+export async function ordersOf(customerId: string): Promise<PlacedOrder[]> {
+  const orders: PlacedOrder[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = `/orders?customerId=${encodeURIComponent(customerId)}&limit=100${cursor ? `&cursor=${cursor}` : ''}`;
+    const page: ApiResponse<{ items: PlacedOrder[]; nextCursor: string | null }> = await call('order-api', 'GET', query);
+    if (page.status !== 200) throw new Error(`GET ${query} answered ${page.status}`);
+    orders.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return orders;
+}
+
+/** Points a confirmed order earns: one per whole currency unit of its total. */
+export const pointsFor = (order: PlacedOrder): number => Math.floor((order.total ?? 0) / 100);
+
+const byCustomer = (orders: PlacedOrder[]): Map<string, PlacedOrder[]> => {
+  const groups = new Map<string, PlacedOrder[]>();
+  for (const order of orders) groups.set(order.customerId, [...(groups.get(order.customerId) ?? []), order]);
+  return groups;
+};
+
+/**
+ * Stock is exactly what the orders say: per SKU, reserved is the sum of the quantities of
+ * the CONFIRMED orders, never more than the initial stock, and available is the initial
+ * stock minus that. `orders` must be
+ * every order that touched these SKUs, all in a final state.
+ */
+export async function expectStockConsistent(products: Stocked[], orders: PlacedOrder[]): Promise<void> {
+  const held = new Map<string, number>();
+  for (const order of orders.filter((o) => o.status === 'CONFIRMED')) {
+    for (const item of order.items) held.set(item.sku, (held.get(item.sku) ?? 0) + item.quantity);
+  }
+  const actual = await Promise.all(
+    products.map(async ({ sku }) => {
+      const { available, reserved } = await getProduct(sku);
+      return { sku, available, reserved };
+    }),
+  );
+  const expected = products.map(({ sku, stock }) => ({ sku, available: stock - (held.get(sku) ?? 0), reserved: held.get(sku) ?? 0 }));
+  // No oversell: the confirmed orders never hold more than there was.
+  expect(expected.filter((p) => p.available < 0)).toEqual([]);
+  expect(actual).toEqual(expected);
+}
+
+/**
+ * Waits until points-service has caught up with `orders` (all final, none cancelled) and
+ * checks that every customer's ledger holds exactly one AWARD of floor(total / 100) per
+ * CONFIRMED order that earns any, nothing else, and a balance that is their sum.
+ */
+export async function expectPointsExactlyOnce(orders: PlacedOrder[], timeoutMs = 120_000): Promise<void> {
+  const customers = [...byCustomer(orders)];
+  const expected = (own: PlacedOrder[]) =>
+    own
+      .filter((o) => o.status === 'CONFIRMED' && pointsFor(o) > 0)
+      .map((o) => ({ orderId: o.id, points: pointsFor(o), type: 'AWARD' }))
+      .sort((a, b) => a.orderId.localeCompare(b.orderId));
+  const ledgers = await eventually(async () => {
+    const all = await Promise.all(customers.map(async ([customerId]) => getPoints(customerId)));
+    customers.forEach(([customerId, own], i) => {
+      const awarded = new Set(all[i].entries.map((e) => e.orderId));
+      const missing = expected(own).filter((e) => !awarded.has(e.orderId));
+      if (missing.length > 0) throw new Error(`${customerId} still waits for the points of ${missing.map((e) => e.orderId).join(', ')}`);
+    });
+    return all;
+  }, { timeoutMs, intervalMs: 500 });
+  customers.forEach(([customerId, own], i) => {
+    const entries = ledgers[i].entries.map(({ orderId, points, type }) => ({ orderId, points, type })).sort((a, b) => a.orderId.localeCompare(b.orderId));
+    const want = expected(own);
+    expect({ customerId, balance: ledgers[i].balance, entries }).toEqual({
+      customerId,
+      balance: want.reduce((sum, e) => sum + e.points, 0),
+      entries: want,
+    });
+  });
+}
+
+/** The notifications an order in a final state (not cancelled) must cause. */
+function kindsFor(order: PlacedOrder): NotificationKind[] {
+  if (order.status === 'REJECTED') return ['ORDER_REJECTED'];
+  return pointsFor(order) > 0 ? ['ORDER_CONFIRMED', 'POINTS_AWARDED'] : ['ORDER_CONFIRMED'];
+}
+
+/**
+ * Waits until notification-service has sent what `orders` (all final, none cancelled)
+ * call for, then checks each (order, kind) was notified exactly once and nothing else was.
+ * Each customer must have at most 100 notifications (one page).
+ */
+export async function expectNotifiedOnce(orders: PlacedOrder[], timeoutMs = 120_000): Promise<void> {
+  const customers = [...byCustomer(orders)];
+  const expected = (own: PlacedOrder[]) => own.flatMap((o) => kindsFor(o).map((kind) => `${o.id} ${kind} SENT`)).sort();
+  const lists = await eventually(async () => {
+    const all = await Promise.all(customers.map(([customerId]) => listNotifications({ customerId })));
+    customers.forEach(([customerId, own], i) => {
+      const have = new Set(all[i].map((n) => `${n.orderId} ${n.kind} ${n.status}`));
+      const missing = expected(own).filter((key) => !have.has(key));
+      if (missing.length > 0) throw new Error(`${customerId} still waits for ${missing.length} notifications, e.g. ${missing[0]}`);
+    });
+    return all;
+  }, { timeoutMs, intervalMs: 500 });
+  customers.forEach(([customerId, own], i) => {
+    expect({ customerId, notifications: lists[i].map((n) => `${n.orderId} ${n.kind} ${n.status}`).sort() }).toEqual({
+      customerId,
+      notifications: expected(own),
+    });
+  });
+}

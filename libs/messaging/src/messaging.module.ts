@@ -85,7 +85,8 @@ export class MessagingModule {
               groupId: group.groupId,
               topics: group.topics.map((key) => Topics[key].name),
               retry: { initialMs: env.CONSUMER_RETRY_INITIAL_MS, maxMs: env.CONSUMER_RETRY_MAX_MS },
-              partitionsConsumedConcurrently: 3,
+              partitionsConsumedConcurrently: 6,
+              keysConsumedConcurrently: 16,
             }, metrics);
           },
         },

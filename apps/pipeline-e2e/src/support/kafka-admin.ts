@@ -8,10 +8,10 @@ export interface GroupTopic {
   topic: string;
 }
 
-/** The consumer groups of a service, one per topic it reads, named as the services name them. */
+/** The topics a service reads, each with the service's one consumer group. */
 export function consumerGroupsOf(service: ServiceName): GroupTopic[] {
   const { groupId, topics } = ConsumerGroups[service];
-  return topics.map((key) => ({ groupId: `${groupId}.${Topics[key].name}`, topic: Topics[key].name }));
+  return topics.map((key) => ({ groupId, topic: Topics[key].name }));
 }
 
 /** Runs `work` with an admin client of the Kafka the suite's services use. */

@@ -58,7 +58,7 @@ describe('EventConsumerServer (integration)', () => {
     const server = new EventConsumerServer(
       kafka.kafka,
       producer,
-      { groupId, topics, retry: { initialMs: 20, maxMs: 100 }, partitionsConsumedConcurrently: 3 },
+      { groupId, topics, retry: { initialMs: 20, maxMs: 100 }, partitionsConsumedConcurrently: 3, keysConsumedConcurrently: 8 },
       new ConsumerMetrics(registry),
     );
     topics.forEach((topic) => kafka.ownGroup(server.groupOf(topic)));
@@ -111,7 +111,9 @@ describe('EventConsumerServer (integration)', () => {
       const service = startServer([topic], { [OrderEventType.created]: record });
 
       await eventually(async () => expect(await committed(service, topic)).toEqual([3]));
-      expect(deliveries).toEqual([first.eventId, first.eventId, second.eventId]);
+      // Two orders: each one's deliveries in order, the two side by side.
+      expect(deliveries.filter((id) => id === first.eventId)).toHaveLength(2);
+      expect(deliveries.filter((id) => id === second.eventId)).toHaveLength(1);
       const recorded = await processed.find().sort({ _id: 1 }).toArray();
       expect(recorded.map((doc) => doc._id)).toEqual([first.eventId, second.eventId].sort());
 
@@ -147,9 +149,11 @@ describe('EventConsumerServer (integration)', () => {
   });
 
   describe('transient failures', () => {
-    it('retries a failing message in place until it succeeds, then handles the rest of its partition in order', async () => {
+    it('retries a failing message in place until it succeeds; later events of its order wait, other orders go on', async () => {
       const topic = await kafka.createTopic(uniqueName('it.consumer.retry'), 1, { deadLetter: true });
-      const events = [randomUUID(), randomUUID(), randomUUID()].map((orderId) => encodedOrderEvent(orderId));
+      const [stuckOrder, otherOrder] = [randomUUID(), randomUUID()];
+      // offset 0: the failing event; 1: another order's; 2: the failing order's next event.
+      const events = [encodedOrderEvent(stuckOrder, 0), encodedOrderEvent(otherOrder, 0), encodedOrderEvent(stuckOrder, 1)];
       const attempts = new Map<string, number>();
       const handled: string[] = [];
       let databaseBack = false;
@@ -161,16 +165,18 @@ describe('EventConsumerServer (integration)', () => {
       };
       await kafka.produce(topic, events.map(asMessage));
 
-      const service = startServer([topic], { [OrderEventType.created]: flaky });
+      const service = startServer([topic], { [OrderEventType.created]: flaky, [OrderEventType.confirmed]: flaky });
 
-      // While it fails, the partition waits on it: nothing after it, nothing committed.
+      // While it fails, its order waits on it and nothing is committed past it.
       await eventually(() => expect(attempts.get(events[0].eventId)).toBeGreaterThanOrEqual(4));
-      expect(handled).toEqual([]);
+      expect(handled).toEqual([events[1].eventId]);
+      expect(attempts.get(events[2].eventId)).toBeUndefined();
       expect(await committed(service, topic)).toEqual([-1]);
 
       databaseBack = true;
       await eventually(async () => expect(await committed(service, topic)).toEqual([3]));
-      expect(handled).toEqual(events.map((e) => e.eventId));
+      expect(handled).toEqual([events[1].eventId, events[0].eventId, events[2].eventId]);
+      // What was handled ahead of the failure is not handled again on the retries.
       expect(attempts.get(events[1].eventId)).toBe(1);
       expect(await kafka.endOffsets(`${topic}.dlt`)).toEqual([0]);
       const counts = await outcomes(service);
@@ -179,6 +185,35 @@ describe('EventConsumerServer (integration)', () => {
       expect(counts['dead-lettered']).toBeUndefined();
     });
 
+    it('handles many orders of one partition side by side, each order in sequence, and commits them all', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.lanes'), 1, { deadLetter: true });
+      const orders = Array.from({ length: 20 }, () => randomUUID());
+      // created, confirmed, cancelled for each order, interleaved across orders.
+      const events = [0, 1, 2].flatMap((step) => orders.map((orderId) => encodedOrderEvent(orderId, step)));
+      const seen = new Map<string, string[]>();
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const record: Handler = async (event) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight -= 1;
+        const orderId = event.meta.correlationId;
+        seen.set(orderId, [...(seen.get(orderId) ?? []), event.meta.eventId]);
+      };
+      await kafka.produce(topic, events.map(asMessage));
+
+      const service = startServer([topic], Object.fromEntries(Object.values(OrderEventType).map((type) => [type, record])));
+
+      await eventually(async () => expect(await committed(service, topic)).toEqual([events.length]));
+      for (const orderId of orders) {
+        expect(seen.get(orderId)).toEqual(events.filter((e) => e.key === orderId).map((e) => e.eventId));
+      }
+      expect(mostInFlight).toBeGreaterThan(1);
+    });
+  });
+
+  describe('shutdown', () => {
     it('leaves a message that is still failing at shutdown uncommitted, so the restarted service handles it', async () => {
       const topic = await kafka.createTopic(uniqueName('it.consumer.shutdown'), 1, { deadLetter: true });
       const event = encodedOrderEvent(randomUUID());
@@ -231,6 +266,8 @@ describe('EventConsumerServer (integration)', () => {
       await eventually(async () => expect(await committed(service, topic)).toEqual([6]));
       expect(handled).toEqual([before.eventId, after.eventId, last.eventId]);
       await eventually(() => expect(deadLetters).toHaveLength(3));
+      // Different orders are handled side by side, so their dead letters may come in any order.
+      deadLetters.sort((a, b) => Number(a.headers[DeadLetterHeader.offset]) - Number(b.headers[DeadLetterHeader.offset]));
       const source = { topic, group: service.server.groupOf(topic) };
       expectDeadLetter(deadLetters[0], sent[1], source, { offset: 1, code: 'UNDECODABLE_BODY', reason: 'not a valid' });
       expectDeadLetter(deadLetters[1], sent[2], source, { offset: 2, code: 'MISSING_HEADER', reason: 'ce_type' });

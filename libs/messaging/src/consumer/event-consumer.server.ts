@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { decodeEvent, type DecodedEvent } from '@orderflow/contracts';
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventProducer } from '../event.producer';
 import { lastValueFrom } from 'rxjs';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { deadLetterRecord } from './dead-letter';
 import { permanentCode } from './permanent.error';
-import type { ConsumerMetrics } from './consumer.metrics';
+import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
+import { handleInKeyLanes } from './key-lanes';
 
 /** Pattern of a handler that sees every event its service consumes (e.g. an audit trail). */
 export const ANY_EVENT = '*';
@@ -15,7 +16,7 @@ export const ANY_EVENT = '*';
 type Handler = NonNullable<ReturnType<Server['getHandlerByPattern']>>;
 
 export interface EventConsumerOptions {
-  /** The service's consumer group (from the topic registry); one group per topic is derived. */
+  /** The service's consumer group (from the topic registry), for all its topics. */
   groupId: string;
   topics: string[];
   retry: BackoffOptions;
@@ -24,6 +25,8 @@ export interface EventConsumerOptions {
    * it is paused while it waits, so the others go on being fetched and handled.
    */
   partitionsConsumedConcurrently: number;
+  /** Different keys (orders) of one partition's batch handled side by side. */
+  keysConsumedConcurrently: number;
 }
 
 /** Where a message came from, for handlers that want it (`@Ctx() ctx: EventContext`). */
@@ -39,24 +42,31 @@ type ConsumerState = 'starting' | 'joined' | 'crashed' | 'stopped';
  * The Kafka transport for `@EventPattern(<event type>)` handlers, with the delivery rules
  * Orderflow needs and Nest's stock Kafka transport does not give:
  *
- * - an offset is committed only after its handler finished, so effects are durable first;
- * - a transient failure is retried with capped exponential backoff, forever, never skipped;
- *   its partition is paused meanwhile, so it holds up neither the other partitions nor the
- *   consumer's session;
+ * - messages come in batches, one per partition; within a batch different keys (orders)
+ *   are handled side by side and each key's messages in offset order (`handleInKeyLanes`);
+ * - the batch's offset is committed once, after its handlers finished, so effects are
+ *   durable first and a crash only ever redelivers;
+ * - a transient failure is retried with capped exponential backoff, forever, never skipped:
+ *   the commit stops below it, its partition is rewound to it and paused meanwhile, so it
+ *   holds up neither the other partitions nor the consumer's session; messages after it
+ *   that were already handled are not handled again in this process (handlers are
+ *   idempotent anyway, for redeliveries after a crash or rebalance);
  * - a message that can never succeed (undecodable, failed validation) goes to the topic's
  *   dead-letter topic with the reason, and the partition moves on;
- * - one consumer (and group) per topic, so a stuck topic never holds up another;
+ * - one consumer and group per service for all its topics: one connection, one fetch loop;
  * - events no handler here wants are committed and passed over.
  */
 export class EventConsumerServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(EventConsumerServer.name);
-  /** Every consumer created and not yet disconnected, by topic, joined or not. */
-  private readonly consumers = new Map<string, Consumer>();
-  private readonly states = new Map<string, ConsumerState>();
-  /** Runs of `startConsumer` still under way, so `close()` can wait for them. */
-  private readonly starting = new Set<Promise<void>>();
+  /** The consumer created and not yet disconnected, joined or not. */
+  private consumer?: Consumer;
+  private state: ConsumerState = 'starting';
+  /** The run of `startConsumer` still under way, so `close()` can wait for it. */
+  private starting?: Promise<void>;
   /** Attempts so far of the message each retrying partition is stuck on. */
   private readonly attempts = new Map<string, { offset: string; attempt: number }>();
+  /** Offsets past a retrying message that were handled already, per partition. */
+  private readonly handledAhead = new Map<string, Set<string>>();
   /** Timers that resume a partition once its backoff is over. */
   private readonly resumes = new Set<NodeJS.Timeout>();
   private stopping = false;
@@ -70,22 +80,22 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     super();
   }
 
+  /** The consumer group that reads `topic`: the service's one group. */
   groupOf(topic: string): string {
-    return `${this.options.groupId}.${topic}`;
+    void topic;
+    return this.options.groupId;
   }
 
   listen(callback: (error?: unknown) => void): void {
-    // Consumers join in the background: with Kafka down the service still starts, reports
-    // not-ready, and joins once the broker is back.
-    for (const topic of this.options.topics) this.spawn(topic);
+    // The consumer joins in the background: with Kafka down the service still starts,
+    // reports not-ready, and joins once the broker is back.
+    this.spawn();
     callback();
   }
 
-  /** Problems that make this service unable to consume; empty when every consumer has joined. */
+  /** Problems that make this service unable to consume; empty once the consumer has joined. */
   problems(): string[] {
-    return this.options.topics
-      .filter((topic) => this.states.get(topic) !== 'joined')
-      .map((topic) => `consumer of ${topic} is ${this.states.get(topic) ?? 'starting'}`);
+    return this.state === 'joined' ? [] : [`consumer of ${this.options.topics.join(', ')} is ${this.state}`];
   }
 
   async close(): Promise<void> {
@@ -93,11 +103,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.stopping = true;
     for (const timer of this.resumes) clearTimeout(timer);
     this.resumes.clear();
-    // Consumers still starting notice `stopping` after their current step and disconnect.
-    await Promise.all([...this.starting]);
-    // kafkajs waits for in-flight handlers, commits nothing more, and leaves the group.
-    await Promise.all([...this.consumers.values()].map((consumer) => consumer.disconnect()));
-    this.consumers.clear();
+    // A consumer still starting notices `stopping` after its current step and disconnects.
+    await this.starting;
+    // kafkajs waits for in-flight batches, commits nothing more, and leaves the group.
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
   }
 
   on(): never {
@@ -105,132 +115,168 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   unwrap<T>(): T {
-    return this.consumers as T;
+    return this.consumer as T;
   }
 
-  private spawn(topic: string): void {
-    const run = this.startConsumer(topic).finally(() => this.starting.delete(run));
-    this.starting.add(run);
+  private spawn(): void {
+    const run = this.startConsumer().finally(() => {
+      if (this.starting === run) this.starting = undefined;
+    });
+    this.starting = run;
   }
 
-  private async startConsumer(topic: string): Promise<void> {
+  private async startConsumer(): Promise<void> {
     let attempt = 0;
     while (!this.stopping) {
       const consumer = this.kafka.consumer({
-        groupId: this.groupOf(topic),
+        groupId: this.options.groupId,
         allowAutoTopicCreation: false,
         // Short fetches keep close() and the resumption of a paused partition quick.
         maxWaitTimeInMs: 1_000,
       });
-      this.track(topic, consumer);
-      this.consumers.set(topic, consumer);
+      this.track(consumer);
+      this.consumer = consumer;
       try {
         await consumer.connect();
-        if (this.stopping) return await this.discard(topic, consumer);
-        await consumer.subscribe({ topic, fromBeginning: true });
-        if (this.stopping) return await this.discard(topic, consumer);
+        if (this.stopping) return await this.discard(consumer);
+        await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+        if (this.stopping) return await this.discard(consumer);
         await consumer.run({
           autoCommit: false,
+          eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-          eachMessage: (payload) => this.handle(consumer, payload),
+          eachBatch: (payload) => this.handleBatch(consumer, payload),
         });
-        if (this.stopping) return await this.discard(topic, consumer);
+        if (this.stopping) return await this.discard(consumer);
         return;
       } catch (error) {
         attempt += 1;
-        this.states.set(topic, 'crashed');
-        await this.discard(topic, consumer);
+        this.state = 'crashed';
+        await this.discard(consumer);
         if (this.stopping) return;
-        this.logger.warn(`consumer of ${topic} could not start: ${(error as Error).message}; retrying`);
+        this.logger.warn(`consumer of ${this.options.topics.join(', ')} could not start: ${(error as Error).message}; retrying`);
         await sleep(backoffDelay(attempt, this.options.retry));
       }
     }
   }
 
   /** Disconnects a consumer that is done with, and forgets it unless a newer one replaced it. */
-  private async discard(topic: string, consumer: Consumer): Promise<void> {
+  private async discard(consumer: Consumer): Promise<void> {
     await consumer.disconnect().catch(() => undefined);
-    if (this.consumers.get(topic) === consumer) this.consumers.delete(topic);
+    if (this.consumer === consumer) this.consumer = undefined;
   }
 
-  private track(topic: string, consumer: Consumer): void {
-    this.states.set(topic, 'starting');
+  private track(consumer: Consumer): void {
+    this.state = 'starting';
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = consumer.events;
-    consumer.on(GROUP_JOIN, () => this.states.set(topic, 'joined'));
+    consumer.on(GROUP_JOIN, () => {
+      // After a rebalance another member may have handled what was ahead: start afresh.
+      this.handledAhead.clear();
+      this.state = 'joined';
+    });
     consumer.on(CRASH, (event) => {
-      this.states.set(topic, 'crashed');
-      this.logger.error(`consumer of ${topic} crashed: ${event.payload.error.message}`);
+      this.state = 'crashed';
+      this.logger.error(`consumer crashed: ${event.payload.error.message}`);
       // kafkajs restarts after retriable crashes by itself; a non-retriable one ends it.
       if (!event.payload.restart && !this.stopping) {
-        void this.discard(topic, consumer);
-        this.spawn(topic);
+        void this.discard(consumer);
+        this.spawn();
       }
     });
-    consumer.on(STOP, () => this.states.set(topic, 'stopped'));
-    consumer.on(DISCONNECT, () => this.states.set(topic, 'stopped'));
+    consumer.on(STOP, () => (this.state = 'stopped'));
+    consumer.on(DISCONNECT, () => (this.state = 'stopped'));
   }
 
-  private async handle(consumer: Consumer, payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    if (this.stopping) {
-      // Leave this message, and through the seek the rest of the batch, to the next owner.
-      consumer.seek({ topic, partition, offset: message.offset });
+  private async handleBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { topic, partition, messages } = batch;
+    // Not handled and not committed: the next owner of the partition reads it again.
+    if (this.stopping || !isRunning() || isStale() || messages.length === 0) return;
+    const key = partitionKey(topic, partition);
+    const ahead = this.handledAhead.get(key);
+    const handled = new Set<string>();
+    const failure = await handleInKeyLanes(
+      messages.map((message) => ({ offset: message.offset, key: message.key?.toString('latin1') ?? '', message })),
+      this.options.keysConsumedConcurrently,
+      async ({ message }) => {
+        if (ahead?.has(message.offset)) return 'done';
+        if (this.stopping) return 'stopped';
+        await this.handle(topic, partition, message);
+        handled.add(message.offset);
+        await heartbeat();
+        return 'done';
+      },
+    );
+    const next = failure?.offset ?? (BigInt(batch.lastOffset()) + 1n).toString();
+    if (next !== messages[0].offset) {
+      // Moves kafkajs's own position, which fetching goes on from.
+      payload.resolveOffset((BigInt(next) - 1n).toString());
+      // A failed commit (a rebalance, the broker gone) only means a redelivery later.
+      await consumer.commitOffsets([{ topic, partition, offset: next }]).catch((error: Error) => {
+        this.logger.warn(`committing ${topic}[${partition}]@${next} failed: ${error.message}`);
+      });
+    }
+    if (failure === undefined) {
+      this.attempts.delete(key);
+      this.handledAhead.delete(key);
       return;
     }
-    const group = this.groupOf(topic);
+    // What was handled beyond the failure is remembered, so the retry skips it.
+    const remembered = new Set([...(ahead ?? []), ...handled].filter((offset) => BigInt(offset) > BigInt(next)));
+    this.handledAhead.set(key, remembered);
+    if (failure.error !== undefined) this.retryLater(consumer, topic, partition, failure.offset, failure.error as Error);
+    else consumer.seek({ topic, partition, offset: next });
+  }
+
+  /** Handles one message: its handlers, or its dead-lettering. Throws only what is worth retrying. */
+  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    const group = this.options.groupId;
     const started = process.hrtime.bigint();
-    let outcome: 'ok' | 'ignored' | 'dead-lettered' = 'ok';
+    let outcome: HandleOutcome = 'ok';
     let step = 'handling';
     try {
-      try {
-        const event = decodeEvent(message);
-        const handlers = this.handlersFor(event.type);
-        if (handlers.length === 0) {
-          outcome = 'ignored';
-        } else {
-          const context = new EventContext([{ topic, partition, offset: message.offset }]);
-          step = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
-          // Handlers are idempotent, so a retry after a partial failure may run them all again.
-          for (const handler of handlers) await this.invoke(handler, event, context);
-        }
-      } catch (error) {
-        const code = permanentCode(error);
-        if (code === undefined) throw error;
-        outcome = 'dead-lettered';
-        step = 'dead-lettering';
-        this.logger.warn(
-          `dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`,
-        );
-        const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
-        await this.producer.send(record);
+      const event = decodeEvent(message);
+      const handlers = this.handlersFor(event.type);
+      if (handlers.length === 0) {
+        outcome = 'ignored';
+      } else {
+        const context = new EventContext([{ topic, partition, offset: message.offset }]);
+        step = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
+        // Handlers are idempotent, so a retry after a partial failure may run them all again.
+        for (const handler of handlers) await this.invoke(handler, event, context);
       }
     } catch (error) {
-      this.retryLater(consumer, payload, group, step, error as Error);
-      return;
+      const code = permanentCode(error);
+      if (code === undefined) {
+        throw Object.assign(error as Error, { step });
+      }
+      outcome = 'dead-lettered';
+      this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`);
+      const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
+      await this.producer.send(record).catch((sendError: Error) => {
+        throw Object.assign(sendError, { step: 'dead-lettering' });
+      });
     }
-    this.attempts.delete(partitionKey(topic, partition));
-    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /**
    * A transient failure: the message stays uncommitted, the partition is rewound to it and
    * paused, and resumed once the backoff is over, so the message is delivered again while
-   * the other partitions carry on. kafkajs handles nothing more of this batch after a seek.
+   * the other partitions carry on.
    */
-  private retryLater(consumer: Consumer, payload: EachMessagePayload, group: string, step: string, error: Error): void {
-    const { topic, partition, message } = payload;
+  private retryLater(consumer: Consumer, topic: string, partition: number, offset: string, error: Error & { step?: string }): void {
     const key = partitionKey(topic, partition);
     const previous = this.attempts.get(key);
-    const attempt = previous?.offset === message.offset ? previous.attempt + 1 : 1;
-    this.attempts.set(key, { offset: message.offset, attempt });
+    const attempt = previous?.offset === offset ? previous.attempt + 1 : 1;
+    this.attempts.set(key, { offset, attempt });
     consumer.pause([{ topic, partitions: [partition] }]);
-    consumer.seek({ topic, partition, offset: message.offset });
+    consumer.seek({ topic, partition, offset });
     if (this.stopping) return;
     const delay = backoffDelay(attempt, this.options.retry);
-    this.metrics.retried(topic, group);
+    this.metrics.retried(topic, this.options.groupId);
     this.logger.warn(
-      `${step} at ${topic}[${partition}]@${message.offset} failed ` +
+      `${error.step ?? 'handling'} at ${topic}[${partition}]@${offset} failed ` +
         `(attempt ${attempt}): ${error.message}; retrying in ${delay} ms`,
     );
     const timer = setTimeout(() => {

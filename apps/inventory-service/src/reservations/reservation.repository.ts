@@ -78,7 +78,7 @@ export class ReservationRepository {
       );
       if (result.modifiedCount !== 1) return false;
     }
-    this.relay.kick('reservations', orderId);
+    this.relay.kick('reservations', orderId, [event]);
     return true;
   }
 }

@@ -88,7 +88,7 @@ export class NotificationRepository {
       },
       $push: { outbox: event },
     });
-    if (result.modifiedCount === 1) this.relay.kick(this.notifications.collection.collectionName, key);
+    if (result.modifiedCount === 1) this.relay.kick(this.notifications.collection.collectionName, key, [event]);
     return result.modifiedCount === 1;
   }
 

@@ -54,7 +54,7 @@ export class OrderRepository {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    this.relay.kick('orders', id);
+    this.relay.kick('orders', id, [event]);
     return true;
   }
 
@@ -78,7 +78,7 @@ export class OrderRepository {
       { _id: id, version } as QueryFilter<OrderDocument>,
       { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) },
     );
-    if (result.modifiedCount === 1 && change.event) this.relay.kick('orders', id);
+    if (result.modifiedCount === 1 && change.event) this.relay.kick('orders', id, [change.event]);
     return result.modifiedCount === 1;
   }
 

@@ -109,7 +109,7 @@ export class LedgerRepository {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    if (options.event) this.relay.kick(LEDGER_COLLECTION, customerId);
+    if (options.event) this.relay.kick(LEDGER_COLLECTION, customerId, [options.event]);
     return true;
   }
 }

@@ -110,10 +110,10 @@ describe('OutboxRelay (integration)', () => {
 
     // Each update kicks the relay while it may still be publishing the previous ones.
     await orders.create({ _id: orderId, status: 'PENDING', outbox: [events[0]] });
-    relay.kick('orders', orderId);
+    relay.kick('orders', orderId, [events[0]]);
     for (const event of events.slice(1)) {
       await orders.updateOne({ _id: orderId }, { $push: { outbox: event } });
-      relay.kick('orders', orderId);
+      relay.kick('orders', orderId, [event]);
     }
 
     await eventually(() => expect(new Set(idsOf(publishedFor(orderId))).size).toBe(10));
@@ -156,14 +156,18 @@ describe('OutboxRelay (integration)', () => {
     const kicked = randomUUID();
     const unkicked = randomUUID();
     await orders.create({ _id: unkicked, status: 'PENDING', outbox: [orderEvent(topic, unkicked, 0)] });
-    await orders.create({ _id: kicked, status: 'PENDING', outbox: [orderEvent(topic, kicked, 0)] });
+    const kickedEvent = orderEvent(topic, kicked, 0);
+    await orders.create({ _id: kicked, status: 'PENDING', outbox: [kickedEvent] });
     const kickedAt = Date.now();
-    relay.kick('orders', kicked);
+    relay.kick('orders', kicked, [kickedEvent]);
 
     await eventually(() => expect(publishedFor(kicked)).toHaveLength(1), { timeoutMs: 5_000, intervalMs: 20 });
     expect(Date.now() - kickedAt).toBeLessThan(5_000);
     expect(publishedFor(unkicked)).toHaveLength(0);
     expect(await pendingOf(unkicked)).toHaveLength(1);
+    // Published from what the writer handed over, and cleared from the document.
+    expect(publishedFor(kicked).map(asWritten)).toEqual([asStored(kickedEvent)]);
+    await eventually(async () => expect(await pendingOf(kicked)).toEqual([]));
 
     // A kick without a document asks for a sweep now.
     relay.kick();
@@ -184,7 +188,7 @@ describe('OutboxRelay (integration)', () => {
     const cutOff = startRelay(collection, attempts);
 
     await orders.create({ _id: orderId, status: 'PENDING', outbox: events });
-    cutOff.kick('orders', orderId);
+    cutOff.kick('orders', orderId, events);
 
     // The kicked order stays due: the relay keeps trying, and removes nothing meanwhile.
     await eventually(() => expect(attempts.failures).toBeGreaterThanOrEqual(3), { timeoutMs: 20_000 });
@@ -221,7 +225,7 @@ class CountingProducer extends EventProducer {
 function diesBeforeRemoving(collection: OutboxCollection): OutboxCollection {
   return new Proxy(collection, {
     get(target, property) {
-      if (property === 'updateOne') {
+      if (property === 'updateOne' || property === 'bulkWrite') {
         return async () => {
           throw new Error('the relay died before removing what it published');
         };

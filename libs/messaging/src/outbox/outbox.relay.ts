@@ -17,21 +17,27 @@ export interface OutboxRelayOptions {
 
 type Collection = mongo.Collection<WithOutbox>;
 
+/** Events written to one document and not yet published, in write order. */
+type Pending = Map<string, OutboxMessage[]>;
+
 /**
  * Publishes what aggregates left in their `outbox` arrays, then removes exactly what it
  * published. At-least-once: a crash between publishing and removing publishes those events
  * again (same event ids), and consumers deduplicate. Events of one aggregate are published
  * in the order they were written; the idempotent producer keeps that order per partition.
  *
- * Writers call `kick(collection, id)` after a write, and the relay publishes that document
- * at once by its `_id` (the one lookup every MongoDB-compatible store indexes). A periodic
- * sweep, and one at start-up, scans for anything else pending — what a crashed process
- * wrote but never published — so a crash at any point loses nothing.
+ * Writers call `kick(collection, id, events)` after a write with the events they just
+ * stored, and the relay publishes them from memory — no read back — together with whatever
+ * else was kicked meanwhile, in one produce request, then clears the published entries of
+ * all those documents in one bulk write. A periodic sweep, and one at start-up, scans for
+ * anything else pending — what a crashed process wrote but never published — so a crash at
+ * any point loses nothing.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly collections: Map<string, Collection>;
-  private readonly due = new Map<string, Set<string>>();
+  /** Kicked events not yet published, per collection, per document, in kick order. */
+  private readonly due = new Map<string, Pending>();
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -43,6 +49,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.collections = new Map(collections.map((collection) => [collection.collectionName, collection]));
+    for (const name of this.collections.keys()) this.due.set(name, new Map());
   }
 
   start(): void {
@@ -52,19 +59,19 @@ export class OutboxRelay {
   }
 
   /**
-   * Publish this document's outbox now: a writer just stored events in it. Without
+   * Publish these events now: a writer just stored them in this document's outbox. Without
    * arguments, scan everything soon instead (costlier: a full collection scan).
    */
-  kick(collection?: string, id?: string): void {
-    if (collection === undefined || id === undefined) {
+  kick(collection?: string, id?: string, events?: readonly OutboxMessage[]): void {
+    if (collection === undefined || id === undefined || events === undefined) {
       this.lastSweep = 0;
       this.wake?.();
       return;
     }
-    if (!this.collections.has(collection)) throw new Error(`the outbox relay does not watch ${collection}`);
-    const ids = this.due.get(collection) ?? new Set<string>();
-    ids.add(id);
-    this.due.set(collection, ids);
+    const pending = this.due.get(collection);
+    if (!pending) throw new Error(`the outbox relay does not watch ${collection}`);
+    if (events.length === 0) return;
+    pending.set(id, [...(pending.get(id) ?? []), ...events]);
     this.wake?.();
   }
 
@@ -74,7 +81,9 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await this.drain().catch((error: Error) => this.logger.warn(`final drain failed: ${error.message}`));
+    await this.drainDue()
+      .then(() => this.drain())
+      .catch((error: Error) => this.logger.warn(`final drain failed: ${error.message}`));
   }
 
   /** Events still waiting, for the backlog metric. */
@@ -90,71 +99,119 @@ export class OutboxRelay {
   /** Scans every collection and publishes everything pending; resolves with how many events went out. */
   async drain(): Promise<number> {
     let published = 0;
-    for (const collection of this.collections.values()) {
+    for (const [name, collection] of this.collections) {
       for (;;) {
         const docs = await collection
           .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } })
           .limit(this.options.batchSize)
           .toArray();
         if (docs.length === 0) break;
-        published += await this.publish(collection, docs);
+        const pending: Pending = new Map(docs.map((doc) => [doc._id, doc.outbox]));
+        published += await this.publish(new Map([[name, pending]]));
+        // What the sweep published need not go out again from memory.
+        const due = this.due.get(name) as Pending;
+        for (const [id, events] of pending) {
+          const sent = new Set(events.map((event) => event.eventId));
+          const left = (due.get(id) ?? []).filter((event) => !sent.has(event.eventId));
+          if (left.length > 0) due.set(id, left);
+          else due.delete(id);
+        }
         if (docs.length < this.options.batchSize) break;
       }
     }
     return published;
   }
 
-  /** Publishes the documents writers kicked; on failure they stay due and are tried again. */
+  /** Publishes what writers kicked, a batch at a time; on failure it stays due, ahead of newer kicks. */
   private async drainDue(): Promise<void> {
-    for (const [name, ids] of this.due) {
-      const collection = this.collections.get(name) as Collection;
-      while (ids.size > 0) {
-        const batch = [...ids].slice(0, this.options.batchSize);
-        batch.forEach((id) => ids.delete(id));
-        try {
-          const docs = await Promise.all(batch.map((id) => collection.findOne({ _id: id }, { projection: { outbox: 1 } })));
-          await this.publish(collection, docs.filter((doc): doc is WithOutbox => doc !== null && doc.outbox.length > 0));
-        } catch (error) {
-          batch.forEach((id) => ids.add(id));
-          throw error;
+    while (this.hasDue()) {
+      const batch = this.takeDue();
+      try {
+        await this.publish(batch);
+      } catch (error) {
+        for (const [name, taken] of batch) {
+          const due = this.due.get(name) as Pending;
+          const newer = new Map(due);
+          due.clear();
+          for (const [id, events] of taken) due.set(id, [...events, ...(newer.get(id) ?? [])]);
+          for (const [id, events] of newer) if (!taken.has(id)) due.set(id, events);
         }
+        throw error;
       }
     }
   }
 
-  private async publish(collection: Collection, docs: WithOutbox[]): Promise<number> {
-    if (docs.length === 0) return 0;
+  private hasDue(): boolean {
+    return [...this.due.values()].some((pending) => pending.size > 0);
+  }
+
+  /** Up to `batchSize` documents' kicked events, taken out of `due`. */
+  private takeDue(): Map<string, Pending> {
+    const batch = new Map<string, Pending>();
+    let room = this.options.batchSize;
+    for (const [name, due] of this.due) {
+      const taken: Pending = new Map();
+      for (const [id, events] of due) {
+        if (room === 0) break;
+        taken.set(id, events);
+        due.delete(id);
+        room -= 1;
+      }
+      if (taken.size > 0) batch.set(name, taken);
+    }
+    return batch;
+  }
+
+  /** One produce request for every event in `batch`, then their removal; resolves with how many went out. */
+  private async publish(batch: Map<string, Pending>): Promise<number> {
     const byTopic = new Map<string, OutboxMessage[]>();
-    for (const doc of docs) {
-      for (const message of doc.outbox) {
-        byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+    let count = 0;
+    for (const pending of batch.values()) {
+      for (const events of pending.values()) {
+        for (const event of events) {
+          const messages = byTopic.get(event.topic);
+          if (messages) messages.push(event);
+          else byTopic.set(event.topic, [event]);
+          count += 1;
+        }
       }
     }
+    if (count === 0) return 0;
     await this.producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, messages]) => ({
         topic,
         messages: messages.map((m) => ({ key: m.key, value: toBuffer(m.value), headers: m.headers })),
       })),
     });
-    for (const doc of docs) await this.remove(collection, doc);
-    return docs.reduce((n, doc) => n + doc.outbox.length, 0);
+    for (const [name, pending] of batch) await this.remove(this.collections.get(name) as Collection, pending);
+    return count;
   }
 
   /**
-   * Removes the published entries, and only them: a writer may have appended more since
-   * they were read. The common case is one update that empties the array when it still
-   * ends with what was read; otherwise entries are popped from the front one by one, each
-   * only if it is still the one that was published.
+   * Removes the published entries, and only them: a writer may have appended more since.
+   * The common case is one bulk write that empties each array still ending with what was
+   * published; where that did not match every document, the published entries are popped
+   * from the front one by one, each only if it is still the one that was published.
    */
-  private async remove(collection: Collection, doc: WithOutbox): Promise<void> {
-    const n = doc.outbox.length;
-    const cleared = await collection.updateOne(
-      { _id: doc._id, [`outbox.${n - 1}.eventId`]: doc.outbox[n - 1].eventId, [`outbox.${n}`]: { $exists: false } },
-      { $set: { outbox: [] } },
+  private async remove(collection: Collection, pending: Pending): Promise<void> {
+    const cleared = await collection.bulkWrite(
+      [...pending].map(([id, events]) => ({
+        updateOne: {
+          filter: {
+            _id: id,
+            [`outbox.${events.length - 1}.eventId`]: events[events.length - 1].eventId,
+            [`outbox.${events.length}`]: { $exists: false },
+          },
+          update: { $set: { outbox: [] } },
+        },
+      })),
+      { ordered: false },
     );
-    if (cleared.modifiedCount === 1) return;
-    for (const message of doc.outbox) {
-      await collection.updateOne({ _id: doc._id, 'outbox.0.eventId': message.eventId }, { $pop: { outbox: -1 } });
+    if (cleared.modifiedCount === pending.size) return;
+    for (const [id, events] of pending) {
+      for (const event of events) {
+        await collection.updateOne({ _id: id, 'outbox.0.eventId': event.eventId }, { $pop: { outbox: -1 } });
+      }
     }
   }
 
@@ -176,8 +233,7 @@ export class OutboxRelay {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       if (!this.running) break;
-      const idle = [...this.due.values()].every((ids) => ids.size === 0);
-      if (idle && this.lastSweep !== 0) {
+      if (!this.hasDue() && this.lastSweep !== 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.max(0, this.lastSweep + this.options.sweepIntervalMs - Date.now()));
           this.wake = () => {

@@ -12,7 +12,8 @@ const WITHOUT_HOLDS = { holds: 0 } as const;
 /**
  * Products and their stock. Every stock change is one conditional single-document update,
  * so concurrent reservations can never take more than is available (no oversell) and a
- * redelivered event can never take or give back twice.
+ * redelivered event can never take or give back twice: the update also sets or checks the
+ * order's hold on the product, which stays only while the order's reservation is in flight.
  */
 @Injectable()
 export class ProductRepository {
@@ -58,9 +59,9 @@ export class ProductRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Moves `quantity` from available to reserved for `orderId`, once. */
+  /** Moves `quantity` from available to reserved for `orderId`, once: marks the product with a take hold (`+quantity`). */
   async take(sku: string, orderId: string, quantity: number): Promise<TakeResult> {
-    const hold = `holds.${orderId}`;
+    const hold = holdOf(orderId);
     const result = await this.products.updateOne(
       { _id: sku, available: { $gte: quantity }, [hold]: { $exists: false } },
       { $inc: { available: -quantity, reserved: quantity }, $set: { [hold]: quantity, updatedAt: new Date() } },
@@ -70,16 +71,52 @@ export class ProductRepository {
     return held ? 'already-held' : 'short';
   }
 
-  /** Gives back what `orderId` holds of `sku`, if it holds anything; `true` if it did. */
+  /** Undoes a take still marked by its hold (an order rejected halfway); `true` if it did. */
   async giveBack(sku: string, orderId: string, quantity: number): Promise<boolean> {
-    const hold = `holds.${orderId}`;
+    const hold = holdOf(orderId);
     const result = await this.products.updateOne(
       { _id: sku, [hold]: quantity },
       { $inc: { available: quantity, reserved: -quantity }, $unset: { [hold]: '' }, $set: { updatedAt: new Date() } },
     );
     return result.modifiedCount === 1;
   }
+
+  /**
+   * Gives back a line of a reservation whose take holds were already dropped (a cancelled
+   * order), once: it marks the product with a release hold (`-quantity`) in the same update.
+   */
+  async release(sku: string, orderId: string, quantity: number): Promise<boolean> {
+    const hold = holdOf(orderId);
+    const result = await this.products.updateOne(
+      { _id: sku, [hold]: { $exists: false } },
+      { $inc: { available: quantity, reserved: -quantity }, $set: { [hold]: -quantity, updatedAt: new Date() } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Drops the order's holds of one kind (`take` or `release`) from its lines' products, in one
+   * round trip. A hold only has to live while its reservation is in flight: once the
+   * reservation document records the outcome, that document is what makes a redelivery a
+   * no-op, so products keep no trace of finished orders and stay the same size.
+   */
+  async dropHolds(orderId: string, lines: readonly { sku: string; quantity: number }[], kind: 'take' | 'release'): Promise<void> {
+    if (lines.length === 0) return;
+    const hold = holdOf(orderId);
+    await this.products.bulkWrite(
+      lines.map((line) => ({
+        updateOne: {
+          filter: { _id: line.sku, [hold]: kind === 'take' ? line.quantity : -line.quantity },
+          update: { $unset: { [hold]: '' } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
 }
+
+/** Order ids are UUIDs (the contracts check it), so they are safe as a field name. */
+const holdOf = (orderId: string) => `holds.${orderId}`;
 
 function toProduct(doc: ProductDocument): Product {
   return {

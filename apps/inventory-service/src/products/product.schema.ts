@@ -4,9 +4,11 @@ import type { Product } from './domain/product';
 export const PRODUCT_MODEL = 'Product';
 
 /**
- * One document per SKU. `holds` maps each order holding stock of this product to its
- * quantity: the per-order marker that makes taking and giving back stock idempotent in a
- * single conditional update (`holds.<orderId>` absent → take; present → give back).
+ * One document per SKU. `holds` maps each order whose reservation or release of this
+ * product is in flight to its quantity (`+q` taken, `-q` given back): the per-order marker
+ * that makes taking and giving back stock idempotent in a single conditional update. Holds
+ * are dropped once the reservation records the outcome, so the document does not grow with
+ * the number of orders.
  */
 export interface ProductDocument extends Omit<Product, 'sku'> {
   _id: string;

@@ -13,9 +13,10 @@ export interface ReleaseCommand {
 }
 
 /**
- * Gives back everything a cancelled order holds, once. Each give-back only happens while
- * the order's hold is still on the product, so a redelivery or a crash halfway never
- * returns stock twice.
+ * Gives back everything a cancelled order holds, once. A reserved order is first marked
+ * RELEASING; each line then goes back in one update that leaves a release hold on the
+ * product, so a redelivery or a crash halfway never returns stock twice; once RELEASED is
+ * recorded with its event, the holds are dropped again.
  */
 @Injectable()
 export class ReleaseStockHandler {
@@ -30,23 +31,34 @@ export class ReleaseStockHandler {
     const { orderId, eventId } = command;
     for (;;) {
       const reservation = await this.reservations.find(orderId);
-      if (reservation?.status === 'RELEASED') return;
+      const lines = (reservation?.lines ?? []) as Line[];
+      let from = reservation?.status ?? null;
+      if (from === 'RELEASED') {
+        // A crash after recording the release may have left its holds behind.
+        if (lines.length > 0) await this.products.dropHolds(orderId, lines, 'release');
+        return;
+      }
+      if (from === 'RESERVED') {
+        await this.products.dropHolds(orderId, lines, 'take');
+        if (!(await this.reservations.move(orderId, 'RESERVED', 'RELEASING'))) continue;
+        from = 'RELEASING';
+      }
 
-      // A reservation in progress or made holds stock under the order's lines; a rejected
-      // (or never seen) order holds nothing.
-      const holds = reservation && reservation.status !== 'REJECTED' ? (reservation.lines as Line[]) : [];
-      for (const line of holds) await this.products.giveBack(line.sku, orderId, line.quantity);
-      const released = holds.map((line) => ({ sku: line.sku, quantity: line.quantity }));
+      // RESERVING still marks what it took with take holds; RELEASING gives every line back
+      // once; a rejected (or never seen) order holds nothing.
+      if (from === 'RESERVING') for (const line of lines) await this.products.giveBack(line.sku, orderId, line.quantity);
+      if (from === 'RELEASING') for (const line of lines) await this.products.release(line.sku, orderId, line.quantity);
+      const released = from === 'RESERVING' || from === 'RELEASING' ? lines.map(({ sku, quantity }) => ({ sku, quantity })) : [];
       const done = await this.reservations.finish(
         orderId,
-        reservation?.status ?? null,
+        from,
         { status: 'RELEASED', currency: reservation?.currency ?? command.currency },
         releasedEvent(orderId, released, eventId),
       );
-      if (done) {
-        this.logger.log(`order ${orderId}: released ${released.length} lines`);
-        return;
-      }
+      if (!done) continue;
+      if (from === 'RELEASING') await this.products.dropHolds(orderId, lines, 'release');
+      this.logger.log(`order ${orderId}: released ${released.length} lines`);
+      return;
     }
   }
 }

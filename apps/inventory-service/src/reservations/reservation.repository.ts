@@ -42,6 +42,12 @@ export class ReservationRepository {
     return reservation;
   }
 
+  /** Moves the reservation from `from` to `to` with no event; `false` if it was no longer in `from`. */
+  async move(orderId: string, from: ReservationStatus, to: ReservationStatus): Promise<boolean> {
+    const result = await this.reservations.updateOne({ _id: orderId, status: from }, { $set: { status: to, updatedAt: new Date() } });
+    return result.modifiedCount === 1;
+  }
+
   /**
    * Moves the reservation from `from` to a new status and queues its event, in one
    * conditional update; `false` if it was no longer in `from` (someone else finished it).

@@ -7,9 +7,10 @@ export const RESERVATION_MODEL = 'Reservation';
 /**
  * RESERVING  → taking stock line by line (a crash here resumes on redelivery);
  * RESERVED / REJECTED → the outcome, written together with its outbox event;
- * RELEASED   → the order was cancelled and everything it held went back.
+ * RELEASING  → the order was cancelled and its lines are being given back (resumes likewise);
+ * RELEASED   → everything it held went back.
  */
-export type ReservationStatus = 'RESERVING' | 'RESERVED' | 'REJECTED' | 'RELEASED';
+export type ReservationStatus = 'RESERVING' | 'RESERVED' | 'REJECTED' | 'RELEASING' | 'RELEASED';
 
 /** One document per order (`_id` = order id): the reservation and the events it must publish. */
 export interface ReservationDocument {

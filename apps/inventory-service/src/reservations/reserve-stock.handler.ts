@@ -16,7 +16,8 @@ export interface ReserveCommand {
  * Reserves every line of an order or none. Each line is taken with one conditional update
  * (enough available, this order not holding it yet); if a line is short, what was taken is
  * given back before the rejection is recorded. Safe to run again for the same order at any
- * point — after a crash halfway it finds its own holds and converges on one reservation.
+ * point — after a crash halfway it finds its own holds and converges on one reservation;
+ * once the outcome is recorded, the holds are dropped.
  */
 @Injectable()
 export class ReserveStockHandler {
@@ -30,6 +31,11 @@ export class ReserveStockHandler {
   async execute(command: ReserveCommand): Promise<void> {
     const { orderId, lines, eventId } = command;
     const reservation = await this.reservations.open(orderId, lines, command.currency);
+    if (reservation.status === 'RESERVED') {
+      // A redelivery: a crash right after recording the outcome may have left take holds.
+      await this.products.dropHolds(orderId, reservation.lines, 'take');
+      return;
+    }
     if (reservation.status !== 'RESERVING') return; // decided before: this is a redelivery
 
     const catalogue = await this.products.findMany(lines.map((line) => line.sku));
@@ -60,6 +66,10 @@ export class ReserveStockHandler {
       { status: 'RESERVED', lines: result.lines, total: result.total },
       reservedEvent(orderId, result.lines, result.total, command.currency, eventId),
     );
-    if (done) this.logger.log(`order ${orderId}: reserved ${lines.length} lines, total ${result.total}`);
+    if (!done) return;
+    // The outcome is recorded: the reservation document now answers redeliveries, so the
+    // products need not keep this order's holds.
+    await this.products.dropHolds(orderId, lines, 'take');
+    this.logger.log(`order ${orderId}: reserved ${lines.length} lines, total ${result.total}`);
   }
 }

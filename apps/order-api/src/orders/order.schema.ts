@@ -56,3 +56,9 @@ export const OrderSchema = new Schema<OrderDocument>(
   },
   { collection: 'orders', versionKey: false, minimize: false },
 );
+
+// GET /orders pages newest first, optionally by customer and status; the tie-break on _id
+// keeps the cursor stable (see OrderRepository.list).
+OrderSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
+OrderSchema.index({ status: 1, createdAt: -1, _id: -1 });
+OrderSchema.index({ createdAt: -1, _id: -1 });

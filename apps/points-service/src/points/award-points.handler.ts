@@ -29,7 +29,7 @@ export class AwardPointsHandler {
     const { customerId, orderId, eventId } = command;
     const points = pointsFor(command.total);
     for (;;) {
-      const decision = decideAward(await this.ledgers.markers(customerId, orderId), points);
+      const decision = decideAward(await this.ledgers.markers(orderId), points);
       if (decision.action === 'none') {
         this.logger.log(`order ${orderId}: no points awarded (${decision.reason}) for event ${eventId}`);
         return;

@@ -10,8 +10,8 @@ class PointsEntryResponse {
 
 export class CustomerPointsResponse {
   @ApiProperty({ example: 'c-1' }) customerId!: string;
-  @ApiProperty({ description: 'the sum of the entries', example: 39 }) balance!: number;
-  @ApiProperty({ type: [PointsEntryResponse], description: 'oldest first' }) entries!: PointsEntryResponse[];
+  @ApiProperty({ description: 'the sum of all entries, shown or not', example: 39 }) balance!: number;
+  @ApiProperty({ type: [PointsEntryResponse], description: 'the newest 100 entries, oldest first' }) entries!: PointsEntryResponse[];
 }
 
 /** The public shape of a ledger: a whitelist, so markers and the outbox never leak out. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AwardPointsHandler } from './award-points.handler';
 import { balanceOf } from './domain/ledger';
 import { LEDGER_MODEL, LedgerSchema, type LedgerDocument } from './ledger.schema';
-import { LedgerRepository } from './ledger.repository';
+import { ENTRIES_SHOWN, LedgerRepository } from './ledger.repository';
 import { ReversePointsHandler } from './reverse-points.handler';
 
 /**
@@ -21,13 +21,15 @@ describe('points ledger (integration)', () => {
   let ledgers: Model<LedgerDocument>;
   let award: AwardPointsHandler;
   let reverse: ReversePointsHandler;
+  let repository: LedgerRepository;
   const kick = jest.fn();
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
     connection = await mongoose.createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-points') }).asPromise();
     ledgers = connection.model<LedgerDocument>(LEDGER_MODEL, LedgerSchema);
-    const repository = new LedgerRepository(ledgers, { kick } as unknown as OutboxRelay);
+    await ledgers.createIndexes();
+    repository = new LedgerRepository(ledgers, { kick } as unknown as OutboxRelay);
     award = new AwardPointsHandler(repository);
     reverse = new ReversePointsHandler(repository);
   });
@@ -41,13 +43,18 @@ describe('points ledger (integration)', () => {
     award.execute({ customerId, orderId, total, currency: 'USD', eventId: randomUUID() });
   const cancelled = (customerId: string, orderId: string) => reverse.execute({ customerId, orderId, eventId: randomUUID() });
 
+  /** Everything stored for a customer, across their orders' documents, as the service keeps it. */
   async function ledgerOf(customerId: string) {
-    const doc = await ledgers.findById(customerId).lean<LedgerDocument>().exec();
-    if (!doc) throw new Error(`no ledger for ${customerId}`);
-    const events = (doc.outbox ?? []).map((m) => decodeEvent({ key: m.key, value: bytes(m.value), headers: m.headers }));
-    const entries = doc.entries ?? [];
-    expect(doc.balance).toBe(balanceOf(entries));
-    return { ...doc, entries, events };
+    const docs = await ledgers.find({ customerId }).sort({ createdAt: 1 }).lean<LedgerDocument[]>().exec();
+    if (docs.length === 0) throw new Error(`nothing stored for ${customerId}`);
+    const events = docs.flatMap((doc) => doc.outbox ?? []).map((m) => decodeEvent({ key: m.key, value: bytes(m.value), headers: m.headers }));
+    const entries = docs.flatMap((doc) => doc.entries ?? []).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+    const balance = docs.reduce((sum, doc) => sum + doc.net, 0);
+    expect(balance).toBe(balanceOf(entries));
+    // What the API answers agrees with what is stored.
+    const answered = await repository.find(customerId);
+    expect(answered?.balance).toBe(balance);
+    return { balance, entries, events, docs };
   }
 
   it('awards floor(total / 100) points once, as one entry and one PointsAwarded', async () => {
@@ -63,7 +70,7 @@ describe('points ledger (integration)', () => {
     if (!isEvent(event, PointsAwardedSchema)) throw new Error(`expected PointsAwarded, got ${event.type}`);
     expect(event.message).toMatchObject({ orderId: order, customerId: customer, points: 39n, orderTotal: 3997n, currency: 'USD' });
     expect(event.meta.producer).toBe('points-service');
-    expect(kick).toHaveBeenCalledWith('ledgers', customer);
+    expect(kick).toHaveBeenCalledWith('order_points', order, [expect.objectContaining({ type: PointsAwardedSchema.typeName })]);
   });
 
   it('changes nothing when OrderConfirmed is redelivered, one after another or all at once', async () => {
@@ -87,6 +94,24 @@ describe('points ledger (integration)', () => {
     expect(ledger.entries).toHaveLength(30);
     expect(ledger.balance).toBe((30 * 31) / 2);
     expect(ledger.events).toHaveLength(30);
+  });
+
+  it("keeps every document the same size however many orders a customer has, and answers only the newest entries", async () => {
+    const customer = uniqueName('c');
+    const orders = Array.from({ length: ENTRIES_SHOWN + 20 }, () => randomUUID());
+    for (let i = 0; i < orders.length; i += 20) {
+      await Promise.all(orders.slice(i, i + 20).map((order) => confirmed(customer, order, 200n)));
+    }
+    await Promise.all(orders.slice(0, 10).map((order) => cancelled(customer, order)));
+
+    const ledger = await ledgerOf(customer);
+    expect(ledger.docs).toHaveLength(orders.length);
+    // One document per order, holding that order's award and reversal and nothing else.
+    expect(Math.max(...ledger.docs.map((doc) => doc.entries.length))).toBe(2);
+    const answered = await repository.find(customer);
+    expect(answered?.balance).toBe(2 * (orders.length - 10));
+    expect(answered?.entries).toHaveLength(ENTRIES_SHOWN);
+    expect(answered?.entries.map((e) => e.at.getTime())).toEqual([...(answered?.entries ?? [])].map((e) => e.at.getTime()).sort((a, b) => a - b));
   });
 
   it('reverses exactly what was awarded when the order is cancelled, once however often the cancel comes', async () => {
@@ -119,12 +144,14 @@ describe('points ledger (integration)', () => {
 
     const ledger = await ledgerOf(customer);
     expect(ledger).toMatchObject({ balance: 0, entries: [], events: [] });
+    expect(await repository.find(customer)).toMatchObject({ balance: 0, entries: [] });
   });
 
   it('records nothing for an order worth less than one point', async () => {
     const customer = uniqueName('c');
     await confirmed(customer, randomUUID(), 99n);
-    expect(await ledgers.exists({ _id: customer })).toBeNull();
+    expect(await ledgers.exists({ customerId: customer })).toBeNull();
+    expect(await repository.find(customer)).toBeNull();
   });
 
   it('never keeps points of an order whose cancel races its award', async () => {

@@ -2,26 +2,28 @@ import { OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
 import type { EntryType } from './domain/ledger';
 
-export const LEDGER_MODEL = 'Ledger';
-export const LEDGER_COLLECTION = 'ledgers';
+export const LEDGER_MODEL = 'OrderPoints';
+export const LEDGER_COLLECTION = 'order_points';
 
 /**
- * One document per customer (`_id` = customer id) holding everything that must change
- * together, so every change is one atomic single-document update: the balance, the
- * entries it is the sum of, the per-order markers that make each change happen at most
- * once, and the events still to publish (`outbox`).
+ * One document per order (`_id` = order id) holding everything points-service does for that
+ * order, so every change is one atomic single-document update: the order's entries (an award,
+ * then perhaps its reversal), the markers that make each change happen at most once, the net
+ * points it contributes to its customer's balance, and the events still to publish (`outbox`).
  *
- * The markers are maps keyed by order id rather than arrays, because a condition on
- * `awards.<orderId>` works on every MongoDB-compatible server we run on.
+ * Keyed by order rather than by customer, so no document grows with a customer's history:
+ * a customer's balance is the sum of `net` over their orders (index `customerId`).
  */
 export interface LedgerDocument {
   _id: string;
-  balance: number;
+  customerId: string;
+  /** Points awarded for the order; absent if none were. */
+  awarded?: number;
+  /** Points reversed when the order's cancel was handled (0 if none had been awarded); absent if no cancel was seen. */
+  cancelled?: number;
+  /** What this order adds to the customer's balance: awarded minus reversed. */
+  net: number;
   entries: { orderId: string; points: number; type: EntryType; at: Date }[];
-  /** Order id → points awarded for it. */
-  awards: Record<string, number>;
-  /** Order id → points reversed when its cancel was handled (0 if none had been awarded). */
-  cancelled: Record<string, number>;
   createdAt: Date;
   updatedAt: Date;
   outbox: OutboxMessage[];
@@ -40,13 +42,17 @@ const EntrySchema = new Schema(
 export const LedgerSchema = new Schema<LedgerDocument>(
   {
     _id: { type: String, required: true },
-    balance: { type: Number, required: true },
+    customerId: { type: String, required: true },
+    awarded: { type: Number },
+    cancelled: { type: Number },
+    net: { type: Number, required: true },
     entries: { type: [EntrySchema], default: [] },
-    awards: { type: Schema.Types.Mixed, default: {} },
-    cancelled: { type: Schema.Types.Mixed, default: {} },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     outbox: { type: [OutboxMessageSchema], default: [] },
   },
   { collection: LEDGER_COLLECTION, versionKey: false, minimize: false },
 );
+
+// A customer's balance and newest entries (GET /customers/{id}/points).
+LedgerSchema.index({ customerId: 1, updatedAt: -1 });

@@ -24,7 +24,7 @@ export class ReversePointsHandler {
   async execute(command: ReverseCommand): Promise<void> {
     const { customerId, orderId, eventId } = command;
     for (;;) {
-      const decision = decideCancel(await this.ledgers.markers(customerId, orderId));
+      const decision = decideCancel(await this.ledgers.markers(orderId));
       const at = new Date();
       switch (decision.action) {
         case 'none':
@@ -39,7 +39,7 @@ export class ReversePointsHandler {
         case 'reverse': {
           const { points } = decision;
           const event = reversedEvent({ customerId, orderId, points, at }, eventId);
-          if (await this.ledgers.reverse(customerId, reversalEntry(orderId, points, at), points, event)) {
+          if (await this.ledgers.reverse(reversalEntry(orderId, points, at), points, event)) {
             this.logger.log(`order ${orderId}: reversed ${points} points of ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`);
             return;
           }

@@ -22,21 +22,23 @@ export class ReservationRepository {
   /** The order's reservation, opened in RESERVING if there is none yet. */
   async open(orderId: string, lines: Line[], currency: string): Promise<Reservation> {
     const now = new Date();
+    const opened: Reservation = {
+      _id: orderId,
+      status: 'RESERVING',
+      lines: lines.map((line) => ({ ...line, unitPrice: 0 })),
+      total: null,
+      currency,
+      rejection: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
-      await this.reservations.create({
-        _id: orderId,
-        status: 'RESERVING',
-        lines: lines.map((line) => ({ ...line, unitPrice: 0 })),
-        total: null,
-        currency,
-        rejection: null,
-        createdAt: now,
-        updatedAt: now,
-        outbox: [],
-      });
+      await this.reservations.create({ ...opened, outbox: [] });
+      return opened;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
+    // Opened before: this is a redelivery, and the stored reservation says how far it got.
     const reservation = await this.find(orderId);
     if (!reservation) throw new Error(`reservation ${orderId} vanished after it was opened`);
     return reservation;

@@ -4,7 +4,7 @@ import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
 import type { Order, OrderStatus } from './domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
-import { isDuplicateKey } from '@orderflow/persistence';
+import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
 export interface StoredOrder {
@@ -82,10 +82,29 @@ export class OrderRepository {
     return result.modifiedCount === 1;
   }
 
+  /**
+   * Every event order-api reads lands in a timeline, so these are most of its writes: the
+   * ones issued together go out as one bulk write.
+   */
+  private readonly timelineWrites = new WriteBatcher<{ orderId: string; eventId: string; entry: TimelineEntry }, boolean>(
+    async (items) => {
+      const result = await this.orders.bulkWrite(
+        items.map(({ orderId, eventId, entry }) => ({
+          updateOne: { filter: { _id: orderId }, update: { $set: { [`timeline.${eventId}`]: entry } } },
+        })),
+        { ordered: false },
+      );
+      if (result.matchedCount === items.length) return items.map(() => true);
+      // Some order is unknown here (rare): find out which.
+      const known = await this.orders.find({ _id: { $in: items.map((i) => i.orderId) } }, { _id: 1 }).lean().exec();
+      const ids = new Set(known.map((doc) => doc._id));
+      return items.map((item) => ids.has(item.orderId));
+    },
+  );
+
   /** Records an event in the order's timeline; `false` if there is no such order. */
-  async recordInTimeline(orderId: string, eventId: string, entry: TimelineEntry): Promise<boolean> {
-    const result = await this.orders.updateOne({ _id: orderId }, { $set: { [`timeline.${eventId}`]: entry } });
-    return result.matchedCount === 1;
+  recordInTimeline(orderId: string, eventId: string, entry: TimelineEntry): Promise<boolean> {
+    return this.timelineWrites.add({ orderId, eventId, entry });
   }
 
   /** The order's timeline, oldest first; `null` if there is no such order. */

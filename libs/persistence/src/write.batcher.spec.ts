@@ -1,0 +1,43 @@
+import { WriteBatcher } from './write.batcher';
+
+describe('WriteBatcher', () => {
+  it('writes an idle caller at once and gathers what comes meanwhile into the next write', async () => {
+    const writes: number[][] = [];
+    let release!: () => void;
+    const batcher = new WriteBatcher<number, number>(async (items) => {
+      writes.push(items);
+      if (writes.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return items.map((n) => n * 10);
+    });
+
+    const first = batcher.add(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([[1]]);
+    const rest = [2, 3, 4].map((n) => batcher.add(n));
+    release();
+
+    expect(await Promise.all([first, ...rest])).toEqual([10, 20, 30, 40]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it("fails every caller of a failed write with its error, and goes on with later ones", async () => {
+    let fail = true;
+    const batcher = new WriteBatcher<string>(async (items) => {
+      if (fail) throw new Error('database down');
+      return items.map(() => undefined);
+    });
+    await expect(batcher.add('a')).rejects.toThrow('database down');
+    fail = false;
+    await expect(batcher.add('b')).resolves.toBeUndefined();
+  });
+
+  it('splits what waits into batches of at most maxBatch', async () => {
+    const sizes: number[] = [];
+    const batcher = new WriteBatcher<number>(async (items) => {
+      sizes.push(items.length);
+      return items.map(() => undefined);
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
+    expect(sizes).toEqual([1, 2, 2]);
+  });
+});

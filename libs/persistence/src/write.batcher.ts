@@ -1,0 +1,48 @@
+interface Waiting<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: writes asked for while one bulk write is in flight go out together in the
+ * next, as one round trip (and, on the database, one commit). An idle caller's write goes out
+ * at once, so batching adds no latency; under load, many small writes become a few big ones.
+ * Each caller's promise settles with its own result, or with the batch's error — and only
+ * after the write is acknowledged, so a consumer can still commit its offset afterwards.
+ */
+export class WriteBatcher<T, R = void> {
+  private readonly waiting: Waiting<T, R>[] = [];
+  private flushing = false;
+
+  /** `write` stores the items in one round trip and answers one result per item, in order. */
+  constructor(
+    private readonly write: (items: T[]) => Promise<R[]>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, this.maxBatch);
+        try {
+          const results = await this.write(batch.map((w) => w.item));
+          batch.forEach((w, i) => w.resolve(results[i]));
+        } catch (error) {
+          batch.forEach((w) => w.reject(error));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}

@@ -162,6 +162,21 @@ describe('notifications (integration)', () => {
     expect(sender.sent.filter((n) => n.orderId === orderId)).toHaveLength(1);
   });
 
+  it('sends what it has just recorded at once, without waiting for the next scan', async () => {
+    const sender = new RecordingSender();
+    // A minute between scans: only the hand-over from recording to sending can be this quick.
+    const running = dispatcher(sender, { pollIntervalMs: 60_000 });
+    running.start();
+    const orderId = randomUUID();
+    const facts = { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' };
+    await new RecordNotificationHandler(repository, running).execute({ customerId: 'c-offer', facts, eventId: randomUUID() });
+
+    await eventually(async () => expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({ status: 'SENT', attempts: 1 }), {
+      timeoutMs: 5_000,
+    });
+    expect(sender.sent.map((n) => n.orderId)).toEqual([orderId]);
+  });
+
   it('retries a failing webhook with backoff, ends FAILED with the reason, and holds up no other notification', async () => {
     const failing = await recorded('c-failing');
     const fine = await recorded('c-fine');

@@ -35,6 +35,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private loop?: Promise<void>;
   private wake?: () => void;
   private pending = false;
+  /** Notifications just recorded here, sent without looking them up again. */
+  private readonly offered: Notification[] = [];
+  private lastPoll = 0;
 
   constructor(
     private readonly repository: NotificationRepository,
@@ -58,8 +61,21 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.loop = this.run();
   }
 
-  /** Look again soon: a notification was just recorded. */
+  /** Look for due notifications soon (a scan of the pending ones). */
   kick(): void {
+    this.lastPoll = 0;
+    this.pending = true;
+    this.wake?.();
+  }
+
+  /**
+   * Send this notification, just recorded, soon. It is not looked up again: under load the
+   * scan for due notifications would otherwise run for every one recorded, and its cost grows
+   * with the collection on a server that does not use the index. If this process dies first,
+   * the notification is still PENDING and the next scan (any replica's) sends it.
+   */
+  offer(notification: Notification): void {
+    this.offered.push(notification);
     this.pending = true;
     this.wake?.();
   }
@@ -92,7 +108,14 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       this.pending = false;
       let more = false;
       try {
-        more = (await this.dispatchDue()) >= this.options.concurrency;
+        if (this.offered.length > 0) {
+          await Promise.all(this.offered.splice(0, this.options.concurrency).map((notification) => this.attempt(notification)));
+          more = this.offered.length > 0;
+        } else if (Date.now() - this.lastPoll >= this.options.pollIntervalMs) {
+          this.lastPoll = Date.now();
+          more = (await this.dispatchDue()) >= this.options.concurrency;
+          if (more) this.lastPoll = 0;
+        }
       } catch (error) {
         // MongoDB is unavailable: nothing changed that was not stored; look again later.
         this.logger.warn(`notification dispatcher: ${(error as Error).message}; retrying`);
@@ -103,7 +126,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   private idle(): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.options.pollIntervalMs);
+      const timer = setTimeout(done, Math.max(0, this.lastPoll + this.options.pollIntervalMs - Date.now()));
       this.wake = done;
       function done() {
         clearTimeout(timer);

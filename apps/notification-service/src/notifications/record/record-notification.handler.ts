@@ -47,7 +47,7 @@ export class RecordNotificationHandler {
       return;
     }
     this.logger.log(`order ${facts.orderId}: ${facts.kind} notification ${notification.id} recorded (event ${eventId})`);
-    this.dispatcher.kick();
+    this.dispatcher.offer(notification);
   }
 }
 

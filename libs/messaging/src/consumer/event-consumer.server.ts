@@ -195,15 +195,18 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const key = partitionKey(topic, partition);
     const ahead = this.handledAhead.get(key);
     const handled = new Set<string>();
+    let rebalancing = false;
     const failure = await handleInKeyLanes(
       messages.map((message) => ({ offset: message.offset, key: message.key?.toString('latin1') ?? '', message })),
       this.options.keysConsumedConcurrently,
       async ({ message }) => {
         if (ahead?.has(message.offset)) return 'done';
-        if (this.stopping) return 'stopped';
+        if (this.stopping || rebalancing) return 'stopped';
         await this.handle(topic, partition, message);
         handled.add(message.offset);
-        await heartbeat();
+        // A heartbeat refused mid-batch means the group is rebalancing: finish what is in
+        // flight, commit it, and leave the rest to whoever owns the partition next.
+        await heartbeat().catch(() => (rebalancing = true));
         return 'done';
       },
     );

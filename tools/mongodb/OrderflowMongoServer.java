@@ -1,0 +1,92 @@
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.h2.mvstore.MVStore;
+
+/**
+ * The local MongoDB-wire database: mongo-java-server with its H2 MVStore backend, made to
+ * acknowledge a write only once it is in the data file.
+ *
+ * <p>Usage: {@code java -cp 'classes:jars/*' OrderflowMongoServer <host> <port> <data-dir>}
+ *
+ * <p>mongo-java-server already applies each write to a collection under that collection's
+ * lock, so single-document updates are atomic. What it lacks out of the box is durability:
+ * MVStore writes its changes to the file only every second, so a SIGKILL lost up to a
+ * second of acknowledged writes. Here each write command commits the store before its reply
+ * goes out. A commit is a write() to the file, not an fsync: it survives the process being
+ * killed, which is what a local database must survive, not a power cut.
+ */
+public final class OrderflowMongoServer {
+
+  /** Commands after which the reply must wait for the data file. */
+  private static final Set<String> WRITES = Set.of(
+      "insert", "update", "delete", "findandmodify", "create", "createindexes", "dropindexes",
+      "drop", "dropdatabase", "renamecollection");
+
+  /**
+   * mongo-java-server's newest built-in version (5.0) reports wire version 8, which Node
+   * driver 7 refuses (it needs 9, MongoDB 4.4). The commands it implements are those of 4.4
+   * too, so it says 4.4.
+   */
+  private static final class Mongo44 implements MongoVersion {
+    @Override
+    public List<Integer> getVersionArray() {
+      return List.of(4, 4, 0);
+    }
+
+    @Override
+    public int getWireVersion() {
+      return 9;
+    }
+  }
+
+  private static final class DurableH2Backend extends H2Backend {
+    DurableH2Backend(MVStore store) {
+      super(store);
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+      Document reply = super.handleCommand(channel, database, command, query);
+      // Always commit after a write, even when nothing looks unsaved: another thread's commit
+      // may be writing this change right now, and commit() waits for it.
+      if (WRITES.contains(command.toLowerCase()) || getMvStore().hasUnsavedChanges()) {
+        getMvStore().commit();
+      }
+      return reply;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 3) {
+      System.err.println("usage: OrderflowMongoServer <host> <port> <data-dir>");
+      System.exit(2);
+    }
+    String host = args[0];
+    int port = Integer.parseInt(args[1]);
+    Path dir = Path.of(args[2]);
+    Files.createDirectories(dir);
+
+    MVStore store = new MVStore.Builder().fileName(dir.resolve("orderflow.mv.db").toString()).open();
+    // A commit per write leaves a chunk per write; MVStore keeps dead chunks 45 s by default
+    // in case the disk reorders writes across a power cut, which let the file grow by
+    // hundreds of MB in a minute of load. Reusing them at once is safe against a killed
+    // process, whose writes the kernel still holds.
+    store.setRetentionTime(0);
+
+    H2Backend backend = new DurableH2Backend(store);
+    backend.version(new Mongo44());
+    MongoServer server = new MongoServer(backend);
+    server.bind(host, port);
+    System.err.printf("mongo-java-server listening on %s:%d (data %s)%n", host, port, dir.toAbsolutePath());
+
+    // SIGTERM: close client connections, then the store (which commits whatever is left).
+    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "shutdown"));
+  }
+}

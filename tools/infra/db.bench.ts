@@ -14,9 +14,12 @@ import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mongo } from 'mongoose';
+import { sigkillCheck } from './sigkill.check';
 
 type Db = mongo.Db;
 const CLIENTS = 16;
+/** Any document with a string `_id`, for the query-shape checks. */
+type Loose = { _id: string } & mongo.Document;
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -25,7 +28,6 @@ function option(name: string): string | undefined {
 
 const uri = option('uri') ?? 'mongodb://127.0.0.1:27017';
 const seconds = Number(option('seconds') ?? 4);
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `op` from CLIENTS concurrent loops for `seconds`; returns operations per second. */
 async function rate(op: (worker: number, i: number) => Promise<unknown>): Promise<number> {
@@ -97,34 +99,34 @@ async function throughput(db: Db) {
 
 /** The query and update shapes the services use; each entry is true when the answer is right. */
 async function shapes(db: Db) {
-  const c = db.collection<Record<string, unknown>>('shapes');
+  const c = db.collection<Loose>('shapes');
   const hold = randomUUID();
   const check = async (fn: () => Promise<boolean>) => fn().catch((e: Error) => `error: ${e.message}`);
   return {
     upsertSetOnInsert: await check(async () => {
-      await c.updateOne({ _id: 'u' as never }, { $setOnInsert: { a: 1 }, $set: { b: 2 } }, { upsert: true });
-      await c.updateOne({ _id: 'u' as never }, { $setOnInsert: { a: 9 }, $set: { b: 3 } }, { upsert: true });
-      const doc = await c.findOne({ _id: 'u' as never });
+      await c.updateOne({ _id: 'u' }, { $setOnInsert: { a: 1 }, $set: { b: 2 } }, { upsert: true });
+      await c.updateOne({ _id: 'u' }, { $setOnInsert: { a: 9 }, $set: { b: 3 } }, { upsert: true });
+      const doc = await c.findOne({ _id: 'u' });
       return doc?.['a'] === 1 && doc?.['b'] === 3;
     }),
     dottedExistsHold: await check(async () => {
-      await c.insertOne({ _id: 'h' as never, holds: {}, list: [] });
+      await c.insertOne({ _id: 'h', holds: {}, list: [] });
       const first = await c.updateOne(
-        { _id: 'h' as never, [`holds.${hold}`]: { $exists: false } },
-        { $set: { [`holds.${hold}`]: { qty: 2 } }, $push: { list: 'x' } },
+        { _id: 'h', [`holds.${hold}`]: { $exists: false } },
+        { $set: { [`holds.${hold}`]: { qty: 2 } }, $push: { list: 'x' } as mongo.Document },
       );
       const again = await c.updateOne(
-        { _id: 'h' as never, [`holds.${hold}`]: { $exists: false } },
+        { _id: 'h', [`holds.${hold}`]: { $exists: false } },
         { $set: { [`holds.${hold}`]: { qty: 3 } } },
       );
-      await c.updateOne({ _id: 'h' as never }, { $unset: { [`holds.${hold}`]: '' } });
-      const doc = await c.findOne({ _id: 'h' as never });
+      await c.updateOne({ _id: 'h' }, { $unset: { [`holds.${hold}`]: '' } });
+      const doc = await c.findOne({ _id: 'h' });
       return first.modifiedCount === 1 && again.matchedCount === 0 && Object.keys(doc?.['holds'] as object).length === 0 && (doc?.['list'] as string[]).length === 1;
     }),
     projectionSortLimitIn: await check(async () => {
-      await c.insertMany([3, 1, 2].map((n) => ({ _id: `s${n}` as never, n, big: 'x'.repeat(100) })));
+      await c.insertMany([3, 1, 2].map((n) => ({ _id: `s${n}`, n, big: 'x'.repeat(100) })));
       const docs = await c
-        .find({ _id: { $in: ['s1', 's2', 's3'] as never[] } }, { projection: { n: 1 } })
+        .find({ _id: { $in: ['s1', 's2', 's3'] } }, { projection: { n: 1 } })
         .sort({ n: -1 })
         .limit(2)
         .toArray();
@@ -132,76 +134,16 @@ async function shapes(db: Db) {
     }),
     countDocuments: await check(async () => (await c.countDocuments({ n: { $gte: 2 } })) === 2),
     uniqueIndex11000: await check(async () => {
-      const u = db.collection<Record<string, unknown>>('unique');
+      const u = db.collection<Loose>('unique');
       await u.createIndexes([{ key: { email: 1 }, unique: true, name: 'email_1' }]);
-      await u.insertOne({ _id: 'e1' as never, email: 'a@x' });
+      await u.insertOne({ _id: 'e1', email: 'a@x' });
       try {
-        await u.insertOne({ _id: 'e2' as never, email: 'a@x' });
+        await u.insertOne({ _id: 'e2', email: 'a@x' });
         return false;
       } catch (error) {
         return (error as { code?: number }).code === 11000;
       }
     }),
-  };
-}
-
-/**
- * Inserts and increments in a loop from CLIENTS connections, SIGKILLs the database mid-way,
- * restarts it, and counts acknowledged writes that are missing. Deadlines, never fixed sleeps.
- */
-async function sigkill(pidFile: string, restart: string) {
-  const client = new mongo.MongoClient(uri, { maxPoolSize: CLIENTS, serverSelectionTimeoutMS: 2_000 });
-  const db = client.db(`bench-kill-${Date.now()}`);
-  const name = db.databaseName;
-  await db.collection('counter').insertOne({ _id: 'k' as never, n: 0 });
-  const acked: string[] = [];
-  let incs = 0;
-  let killed = false;
-  const writers = Array.from({ length: CLIENTS }, async (_, w) => {
-    for (let i = 0; !killed; i++) {
-      try {
-        const _id = `${w}-${i}`;
-        await db.collection('acked').insertOne({ _id: _id as never });
-        acked.push(_id);
-        await db.collection('counter').updateOne({ _id: 'k' as never }, { $inc: { n: 1 } });
-        incs++;
-      } catch {
-        return;
-      }
-    }
-  });
-  const deadline = Date.now() + 60_000;
-  while (acked.length < 1500 && Date.now() < deadline) await delay(20);
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  process.kill(pid, 'SIGKILL');
-  killed = true;
-  await Promise.all(writers);
-  await client.close(true);
-  const ackedInserts = acked.length;
-  const ackedIncs = incs;
-
-  execSync(restart, { stdio: 'ignore' });
-  const after = new mongo.MongoClient(uri, { serverSelectionTimeoutMS: 2_000 });
-  const up = Date.now() + 90_000;
-  for (;;) {
-    try {
-      await after.db('admin').command({ ping: 1 });
-      break;
-    } catch (error) {
-      if (Date.now() > up) throw error;
-      await delay(200);
-    }
-  }
-  const db2 = after.db(name);
-  const present = new Set((await db2.collection('acked').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
-  const counter = (await db2.collection('counter').findOne({ _id: 'k' as never }))?.['n'] as number;
-  await db2.dropDatabase();
-  await after.close();
-  return {
-    ackedInserts,
-    lostInserts: acked.filter((id) => !present.has(id)).length,
-    ackedIncs,
-    lostIncs: Math.max(0, ackedIncs - (counter ?? 0)),
   };
 }
 
@@ -217,7 +159,13 @@ async function main() {
     await client.close();
     const pidFile = option('pid-file');
     const restart = option('restart');
-    if (pidFile && restart) result['sigkill'] = await sigkill(pidFile, restart);
+    if (pidFile && restart) {
+      result['sigkill'] = await sigkillCheck(
+        uri,
+        () => process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL'),
+        async () => void execSync(restart, { stdio: 'ignore' }),
+      );
+    }
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await client.close();

@@ -39,19 +39,29 @@ async function ensureLauncher(): Promise<void> {
   writeFileSync(stamp, version());
 }
 
-export async function startMongo(): Promise<string> {
-  const { mongo } = ports();
-  const uri = `mongodb://127.0.0.1:${mongo}`;
-  if (runningPid('mongodb') !== undefined) return uri;
+/** Fetches the jars and compiles the launcher when needed. */
+export async function ensureMongoInstalled(): Promise<void> {
   await ensureJars();
   await ensureLauncher();
-  process.stdout.write(`• Starting mongo-java-server (MongoDB wire protocol) on ${uri} (log: ${paths.logFile('mongodb')})\n`);
-  startDaemon('mongodb', 'java', [
+}
+
+/** The `java` arguments that serve `dataDir` on 127.0.0.1:`port`. */
+export function mongoServerArgs(port: number, dataDir: string): string[] {
+  return [
     // Small heap: documents live in the MVStore file and its page cache, not on the heap.
     '-Xms64m', '-Xmx512m', '-XX:+UseSerialGC',
     // mongo-java-server logs every connection at INFO.
     '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-    '-cp', classpath(), 'OrderflowMongoServer', '127.0.0.1', String(mongo), join(paths.data, 'mongodb'),
-  ]);
+    '-cp', classpath(), 'OrderflowMongoServer', '127.0.0.1', String(port), dataDir,
+  ];
+}
+
+export async function startMongo(): Promise<string> {
+  const { mongo } = ports();
+  const uri = `mongodb://127.0.0.1:${mongo}`;
+  if (runningPid('mongodb') !== undefined) return uri;
+  await ensureMongoInstalled();
+  process.stdout.write(`• Starting mongo-java-server (MongoDB wire protocol) on ${uri} (log: ${paths.logFile('mongodb')})\n`);
+  startDaemon('mongodb', 'java', mongoServerArgs(mongo, join(paths.data, 'mongodb')));
   return uri;
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -23,6 +25,16 @@ import org.h2.mvstore.MVStore;
  * killed, which is what a local database must survive, not a power cut.
  */
 public final class OrderflowMongoServer {
+
+  /**
+   * Commands that change a collection's set of indexes or the collection itself. The library
+   * adds an index to a collection's plain list of indexes while other threads' inserts,
+   * updates and queries iterate that list; mongoose creates its indexes while a service
+   * already writes, and the writes then failed at random with ConcurrentModificationException.
+   * These commands therefore run alone; everything else still runs concurrently.
+   */
+  private static final Set<String> SCHEMA_CHANGES = Set.of(
+      "create", "createindexes", "dropindexes", "deleteindexes", "drop", "dropdatabase", "renamecollection");
 
   /** Commands after which the reply must wait for the data file. */
   private static final Set<String> WRITES = Set.of(
@@ -47,16 +59,26 @@ public final class OrderflowMongoServer {
   }
 
   private static final class DurableH2Backend extends H2Backend {
+    private final ReadWriteLock schemaLock = new ReentrantReadWriteLock();
+
     DurableH2Backend(MVStore store) {
       super(store);
     }
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-      Document reply = super.handleCommand(channel, database, command, query);
+      String name = command.toLowerCase();
+      var lock = SCHEMA_CHANGES.contains(name) ? schemaLock.writeLock() : schemaLock.readLock();
+      Document reply;
+      lock.lock();
+      try {
+        reply = super.handleCommand(channel, database, command, query);
+      } finally {
+        lock.unlock();
+      }
       // Always commit after a write, even when nothing looks unsaved: another thread's commit
       // may be writing this change right now, and commit() waits for it.
-      if (WRITES.contains(command.toLowerCase()) || getMvStore().hasUnsavedChanges()) {
+      if (WRITES.contains(name) || getMvStore().hasUnsavedChanges()) {
         getMvStore().commit();
       }
       return reply;

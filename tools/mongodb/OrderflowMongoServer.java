@@ -39,12 +39,12 @@ public final class OrderflowMongoServer {
   /** Commands after which the reply must wait for the data file. */
   private static final Set<String> WRITES = Set.of(
       "insert", "update", "delete", "findandmodify", "create", "createindexes", "dropindexes",
-      "drop", "dropdatabase", "renamecollection");
+      "deleteindexes", "drop", "dropdatabase", "renamecollection");
 
   /**
    * mongo-java-server's newest built-in version (5.0) reports wire version 8, which Node
-   * driver 7 refuses (it needs 9, MongoDB 4.4). The commands it implements are those of 4.4
-   * too, so it says 4.4.
+   * driver 7 refuses (it needs 9, MongoDB 4.4). It says 4.4, the oldest the driver accepts,
+   * so the driver assumes as few newer server features as possible.
    */
   private static final class Mongo44 implements MongoVersion {
     @Override

@@ -19,6 +19,15 @@ status=0
 echo "• Lint, unit and integration tests, build"
 npx nx run-many -t lint test build --parallel=2 --output-style=static 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# Killing the shared database would break the tests running against it, so the durability
+# check runs its own private instance; only for the local default, which the project owns.
+if [ "$(cat .infra/mode 2>/dev/null)" = local ]; then
+  echo "• The local database keeps acknowledged writes through a SIGKILL"
+  if ! npx tsx --tsconfig tools/tsconfig.json tools/infra/mongodb.durability.ts; then
+    status=1
+    printf 'Failed tasks:\n- mongodb-durability\n\n' >> "$log"
+  fi
+fi
 echo "• End-to-end suite"
 npx nx e2e pipeline-e2e --output-style=static 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

@@ -9,14 +9,15 @@
  *
  * Where things come from, in order: KAFKA_BROKERS and MONGODB_URI when both are set (start
  * nothing); a running Docker engine (docker/compose.yml); otherwise Kafka from Maven Central
- * jars and FerretDB built with Go, as processes tracked by pid files under .infra/.
+ * jars and mongo-java-server (also from Maven Central jars), as processes tracked by pid files
+ * under .infra/.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runningPid, stopDaemon } from './daemon';
-import { startFerretDb } from './ferretdb.local';
 import { startKafka } from './kafka.local';
+import { startMongo } from './mongodb.local';
 import { INFRA_DIR, paths, ports, ROOT, UsageError } from './paths';
 import { requireFreePort, requireJava17, requireTool } from './prerequisites';
 import { createTopics, waitForKafka, waitForMongo } from './readiness';
@@ -36,16 +37,18 @@ async function startLocal(): Promise<{ brokers: string; uri: string }> {
   const p = ports();
   requireJava17();
   if (runningPid('mongodb') === undefined) {
-    await requireFreePort(p.mongo, 'FerretDB', 'MONGO_PORT');
-    requireTool('go', ['version'], 'to build FerretDB', 'install Go 1.22 or newer (e.g. apt-get install golang)');
+    await requireFreePort(p.mongo, 'the MongoDB-wire database', 'MONGO_PORT');
+    requireTool('javac', ['-version'], 'to compile the MongoDB-wire launcher', 'install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk-headless)');
   }
   if (runningPid('kafka') === undefined) {
     await requireFreePort(p.kafka, 'Kafka', 'KAFKA_PORT');
     await requireFreePort(p.kafkaController, "Kafka's controller", 'KAFKA_CONTROLLER_PORT');
-    requireTool('mvn', ['-v'], "to fetch Kafka's jars", 'install Maven (e.g. apt-get install maven)');
   }
-  // The first run downloads jars and compiles Go at once: different bottlenecks, so overlap them.
-  const [uri, brokers] = await Promise.all([startFerretDb(), startKafka()]);
+  if (runningPid('mongodb') === undefined || runningPid('kafka') === undefined) {
+    requireTool('mvn', ['-v'], 'to fetch jars from Maven Central', 'install Maven (e.g. apt-get install maven)');
+  }
+  // Both start JVMs; overlapping them halves the wait on a first run.
+  const [uri, brokers] = await Promise.all([startMongo(), startKafka()]);
   return { brokers, uri };
 }
 
@@ -109,7 +112,7 @@ function logs(args: string[]): void {
   const follow = args.includes('-f');
   const names = args.filter((a) => a !== '-f');
   const files = (names.length > 0 ? names : ['kafka', 'mongodb']).map((n) => {
-    if (!['kafka', 'mongodb', 'kafka-setup', 'ferretdb-setup'].includes(n)) {
+    if (!['kafka', 'mongodb', 'kafka-setup', 'mongodb-setup'].includes(n)) {
       throw new UsageError(`no log named ${n}: choose kafka or mongodb`);
     }
     return paths.logFile(n);

@@ -11,9 +11,9 @@ export function requireTool(command: string, versionArgs: string[], why: string,
 
 export function requireJava17(): void {
   const install = 'install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk-headless)';
-  const output = requireTool('java', ['-version'], 'to run Kafka', install);
+  const output = requireTool('java', ['-version'], 'to run Kafka and the MongoDB-wire database', install);
   const major = Number(/version "(\d+)/.exec(output)?.[1] ?? 0);
-  if (major < 17) throw new UsageError(`Kafka 4 needs Java 17 or newer, found Java ${major}: ${install}`);
+  if (major < 17) throw new UsageError(`Kafka 4 and the local database need Java 17 or newer, found Java ${major}: ${install}`);
 }
 
 /** True when something already accepts TCP connections on 127.0.0.1:port. */

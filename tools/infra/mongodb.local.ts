@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runningPid, startDaemon } from './daemon';
+import { paths, ports, ROOT } from './paths';
+import { runStep } from './step';
+
+const SOURCE_DIR = join(ROOT, 'tools/mongodb');
+const POM = join(SOURCE_DIR, 'pom.xml');
+const LAUNCHER = join(SOURCE_DIR, 'OrderflowMongoServer.java');
+
+/** The mongo-java-server version pinned in tools/mongodb/pom.xml; the jar cache is keyed by it. */
+const version = () => /<mongo-java-server\.version>([^<]+)</.exec(readFileSync(POM, 'utf8'))?.[1] ?? 'unknown';
+
+const libsDir = () => join(paths.cache, `mongodb-${version()}`);
+const classesDir = () => join(paths.cache, 'mongodb-classes');
+const classpath = () => `${classesDir()}:${libsDir()}/*`;
+
+/** Downloads the jars from Maven Central once; later runs reuse them (and ~/.m2). */
+async function ensureJars(): Promise<void> {
+  const done = join(libsDir(), '.complete');
+  if (existsSync(done)) return;
+  mkdirSync(libsDir(), { recursive: true });
+  await runStep(`Fetching mongo-java-server ${version()} jars from Maven Central`, 'mvn', [
+    '-B', '-f', POM, 'dependency:copy-dependencies',
+    '-DincludeScope=runtime', `-DoutputDirectory=${libsDir()}`,
+  ], { cwd: ROOT, log: paths.logFile('mongodb-setup') });
+  writeFileSync(done, '');
+}
+
+/** Compiles the launcher when it or the jar version changed since the last compile. */
+async function ensureLauncher(): Promise<void> {
+  const stamp = join(classesDir(), '.compiled');
+  const compiledFor = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
+  if (compiledFor === version() && statSync(stamp).mtimeMs > statSync(LAUNCHER).mtimeMs) return;
+  mkdirSync(classesDir(), { recursive: true });
+  await runStep('Compiling the MongoDB-wire launcher', 'javac', [
+    '-cp', `${libsDir()}/*`, '-d', classesDir(), LAUNCHER,
+  ], { cwd: ROOT, log: paths.logFile('mongodb-setup') });
+  writeFileSync(stamp, version());
+}
+
+/** Fetches the jars and compiles the launcher when needed. */
+export async function ensureMongoInstalled(): Promise<void> {
+  await ensureJars();
+  await ensureLauncher();
+}
+
+/** The `java` arguments that serve `dataDir` on 127.0.0.1:`port`. */
+export function mongoServerArgs(port: number, dataDir: string): string[] {
+  return [
+    // Small heap: documents live in the MVStore file and its page cache, not on the heap.
+    '-Xms64m', '-Xmx512m', '-XX:+UseSerialGC',
+    // mongo-java-server logs every connection at INFO.
+    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+    '-cp', classpath(), 'OrderflowMongoServer', '127.0.0.1', String(port), dataDir,
+  ];
+}
+
+export async function startMongo(): Promise<string> {
+  const { mongo } = ports();
+  const uri = `mongodb://127.0.0.1:${mongo}`;
+  if (runningPid('mongodb') !== undefined) return uri;
+  await ensureMongoInstalled();
+  process.stdout.write(`• Starting mongo-java-server (MongoDB wire protocol) on ${uri} (log: ${paths.logFile('mongodb')})\n`);
+  startDaemon('mongodb', 'java', mongoServerArgs(mongo, join(paths.data, 'mongodb')));
+  return uri;
+}

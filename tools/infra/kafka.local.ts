@@ -57,8 +57,8 @@ export async function startKafka(): Promise<string> {
   process.stdout.write(`• Starting Kafka on ${brokers} (log: ${paths.logFile('kafka')})\n`);
   startDaemon('kafka', 'java', [
     // Small heap: a single-partition-leader dev broker on a 2-core machine needs little.
-    // Full tiered JIT: C1 alone starts the broker on about half the CPU, but under sustained
-    // load its unoptimised code costs more CPU per message than the start-up saved.
+    // Full tiered JIT: C1 alone starts the broker on about half the CPU, but leaves the code
+    // that carries every message without C2's optimisations for as long as the broker runs.
     '-Xms256m', '-Xmx512m', '-XX:+UseG1GC',
     `-Dlog4j2.configurationFile=${join(KAFKA_DIR, 'log4j2.yaml')}`,
     '-cp', classpath(), 'kafka.Kafka', join(KAFKA_DIR, 'server.properties'),

@@ -39,8 +39,8 @@ export const NotificationSchema = new Schema<NotificationDocument>(
   { collection: 'notifications', versionKey: false, minimize: false },
 );
 
-// What the dispatcher and the customer listing look for. The local FerretDB keeps these but
-// scans anyway (it plans by `_id` only); on MongoDB they keep both queries cheap as the
-// collection grows.
+// What the dispatcher's periodic scan and the customer listing look for. The local database
+// accepts these without building them (it scans); on MongoDB they keep both queries cheap as
+// the collection grows.
 NotificationSchema.index({ status: 1, nextAttemptAt: 1 });
 NotificationSchema.index({ customerId: 1, createdAt: -1 });

@@ -1,6 +1,7 @@
+import { Topics } from '@orderflow/contracts';
 import { call, getProduct } from '../support/api';
 import { ordersOf } from '../support/convergence';
-import { caughtUp } from '../support/kafka-admin';
+import { caughtUp, withKafkaAdmin } from '../support/kafka-admin';
 import { listNotifications } from '../support/notifications';
 import { getPoints } from '../support/points';
 import { SERVICES } from '../support/services';
@@ -76,4 +77,15 @@ export async function readState(products: readonly Product[], customers: readonl
     })
   ).flat();
   return { products: stock, orders, accepted, ledgers, notifications };
+}
+
+/** Messages on the pipeline's topics so far (the sum of their partitions' end offsets). */
+export function messagesOnTopics(): Promise<number> {
+  return withKafkaAdmin(async (admin) => {
+    let total = 0;
+    for (const topic of Object.values(Topics)) {
+      for (const { high } of await admin.fetchTopicOffsets(topic.name)) total += Number(high);
+    }
+    return total;
+  });
 }

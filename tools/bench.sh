@@ -24,8 +24,12 @@ stop_infra() { if $started_infra; then echo "• Stopping the infrastructure thi
 trap stop_infra EXIT
 
 log=$(mktemp)
-echo "• Infrastructure (log: $log)"
-if ! bash tools/infra.sh up >"$log" 2>&1; then cat "$log"; exit 1; fi
+# A running infrastructure is used as it is: `infra up` again without the same KAFKA_PORT /
+# MONGO_PORT would rewrite its env file with the default ports, i.e. someone else's.
+if $started_infra; then
+  echo "• Starting the infrastructure in $INFRA_DIR"
+  if ! bash tools/infra.sh up >"$log" 2>&1; then cat "$log"; exit 1; fi
+fi
 echo "• Building the services"
 if ! npx nx run-many -t build --projects=tag:type:app --parallel=2 --output-style=static >"$log" 2>&1; then cat "$log"; exit 1; fi
 rm -f "$log"

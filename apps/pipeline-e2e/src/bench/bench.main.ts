@@ -12,7 +12,7 @@ import { parseArgs, USAGE, UsageError, type BenchOptions } from './bench.args';
 import { ProgressLine } from './bench.progress';
 import { renderReport, writeReport, type BenchResult, type Limits, type RunResult } from './bench.report';
 import { measureRun, type RunSpec } from './bench.run';
-import { BenchServices, infraPids } from './bench.services';
+import { BenchServices, infraPids, listensOn } from './bench.services';
 import { intakeLimits } from './intake.limit';
 import { kafkajsLimit, platformaticLimit } from './kafka.limit';
 import { mongoLimit } from './mongo.limit';
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     options = parseArgs(checkOnly ? argv.slice(1) : argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
+    process.stderr.write(`bench: ${error.message} (npm run bench -- --help lists the flags)\n`);
     return 2;
   }
   if (options === 'help') {
@@ -77,12 +77,26 @@ async function main(argv: string[]): Promise<number> {
   }
   if (checkOnly) return 0;
 
+  // The CPU figures must be of the broker and database the services talk to: refuse to run
+  // when INFRA_DIR's processes are not the ones listening at KAFKA_BROKERS / MONGODB_URI.
+  const infraDir = process.env['INFRA_DIR'] ?? resolve(__dirname, '../../../../.infra');
+  const infra = infraEnv();
+  const pidsOfInfra = infraPids(infraDir);
+  const portOf = (address: string) => Number(/:(\d+)(?:[/?,]|$)/.exec(address)?.[1]);
+  for (const [name, address] of [['kafka', infra.KAFKA_BROKERS], ['database', infra.MONGODB_URI]] as const) {
+    const pid = pidsOfInfra[name];
+    if (pid !== undefined && !listensOn(pid, portOf(address))) {
+      process.stderr.write(RED(`bench: ${address} is not served by the ${name} of ${infraDir} (pid ${pid}); check INFRA_DIR and its env file\n`));
+      return 1;
+    }
+  }
+
   const progress = new ProgressLine();
   const run = randomUUID().slice(0, 8);
   const startedAt = new Date().toISOString();
   const specs = plannedRuns(options, run);
   progress.log(`• Starting the four services with fresh databases (run ${run})`);
-  const services = await BenchServices.start(infraEnv(), run);
+  const services = await BenchServices.start(infra, run);
   let stopping = false;
   const interrupt = () => {
     if (stopping) return;
@@ -95,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const pids: Record<string, number> = {
       ...Object.fromEntries(services.processes.map((p) => [p.name, p.pid])),
-      ...infraPids(process.env['INFRA_DIR'] ?? resolve(__dirname, '../../../../.infra')),
+      ...pidsOfInfra,
     };
     const ctx = { pids, ticksPerSecond: clockTicks(), deadlineSeconds: options.deadline, progress };
 

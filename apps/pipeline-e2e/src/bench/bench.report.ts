@@ -60,7 +60,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 }
 
 const n = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
-const ratio = (value: number, limit: number | undefined) => (limit && Number.isFinite(value) ? ` (${(value / limit).toFixed(2)}×)` : '');
+/** value ÷ limit with two significant digits, so a tiny share still shows (0.0031×, not 0.00×). */
+const ratio = (value: number, limit: number | undefined) => {
+  if (!limit || !Number.isFinite(value)) return '';
+  const r = value / limit;
+  return ` (${r >= 1 ? r.toFixed(2) : r.toPrecision(2)}×)`;
+};
 
 /** The bare intake measured with the same orders and clients as this closed-loop run. */
 const intakeLimitOf = (limits: Limits, run: RunResult) => limits.intake.find((l) => l.orders === run.orders && l.clients === run.clients)?.perSecond;

@@ -1,6 +1,6 @@
 import { freePort, startService, waitUntilReady, type InfraEnv, type ServiceProcess } from '@orderflow/testing';
 import mongoose from 'mongoose';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICES } from '../support/services';
 
@@ -43,6 +43,32 @@ export class BenchServices {
       await connection.close();
     }
     return this.processes.flatMap((p, i) => (codes[i] === 0 ? [] : [`${p.name} exited with ${codes[i]}: ${p.output().slice(-500)}`]));
+  }
+}
+
+/** The inodes of the sockets listening on `port` (from /proc/net/tcp and tcp6; state 0A is LISTEN). */
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/** True when process `pid` holds a socket listening on `port`. */
+export function listensOn(pid: number, port: number): boolean {
+  const inodes = listeningInodes(port);
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' });
+      return /^socket:\[\d+\]$/.test(target) && inodes.has(target.slice(8, -1));
+    });
+  } catch {
+    return false;
   }
 }
 

@@ -34,7 +34,7 @@ export const DEFAULTS: BenchOptions = {
   kafkaMessages: 100_000,
   dbSeconds: 5,
   limits: true,
-  deadline: 600,
+  deadline: 1800,
   seed: 42,
   out: 'dist/bench',
 };
@@ -52,7 +52,7 @@ const QUICK: Partial<BenchOptions> = {
 export const USAGE =
   'usage: npm run bench -- [--quick] [--bursts 500x32,2000x64] [--rates 10,25,50] [--duration 15] ' +
   '[--flat 20000] [--flat-clients 32] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
-  '[--deadline 600] [--seed 42] [--out dist/bench]';
+  '[--deadline 1800] [--seed 42] [--out dist/bench]';
 
 /** A flag the user got wrong: printed as one line with the usage, never as a stack trace. */
 export class UsageError extends Error {}

@@ -10,6 +10,8 @@ export interface PlacedOrder {
   status: string;
   items: (OrderLine & { unitPrice: number | null })[];
   total: number | null;
+  /** Every status the order went through, oldest first. */
+  history?: { status: string; at: string }[];
 }
 
 export interface Stocked {
@@ -117,10 +119,20 @@ export async function expectPointsExactlyOnce(orders: PlacedOrder[], timeoutMs =
   });
 }
 
-/** The notifications an order in a final state (not cancelled) must cause. */
-function kindsFor(order: PlacedOrder): NotificationKind[] {
+/** True when the order was CONFIRMED at some point (a cancelled one may have been). */
+export const wasConfirmed = (order: PlacedOrder): boolean =>
+  order.status === 'CONFIRMED' || (order.history ?? []).some((entry) => entry.status === 'CONFIRMED');
+
+/**
+ * The notifications an order in a final state must cause. A cancelled order is told of
+ * its cancellation, and, when it had been confirmed, of that and of the points it earned
+ * and then lost (cancellations need the order's `history`).
+ */
+export function kindsFor(order: PlacedOrder): NotificationKind[] {
   if (order.status === 'REJECTED') return ['ORDER_REJECTED'];
-  return pointsFor(order) > 0 ? ['ORDER_CONFIRMED', 'POINTS_AWARDED'] : ['ORDER_CONFIRMED'];
+  const confirmed: NotificationKind[] = wasConfirmed(order) ? ['ORDER_CONFIRMED', ...(pointsFor(order) > 0 ? (['POINTS_AWARDED'] as const) : [])] : [];
+  if (order.status !== 'CANCELLED') return confirmed;
+  return [...confirmed, 'ORDER_CANCELLED', ...(confirmed.includes('POINTS_AWARDED') ? (['POINTS_REVERSED'] as const) : [])];
 }
 
 /**

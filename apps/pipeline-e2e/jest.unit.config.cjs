@@ -1,0 +1,13 @@
+// Unit tests of the benchmark's pure parts: no global setup, nothing started. The e2e
+// config (jest.config.cjs) matches only *.e2e.spec.ts, and the benchmark itself is a
+// command (`npm run bench`), not a test, so neither target ever runs it.
+module.exports = {
+  displayName: 'pipeline-e2e:unit',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/bench/**/*.spec.ts'],
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+};

@@ -1,0 +1,38 @@
+import { DEFAULTS, parseArgs, UsageError } from './bench.args';
+
+describe('parseArgs', () => {
+  it('uses the defaults without flags', () => {
+    expect(parseArgs([])).toEqual(DEFAULTS);
+  });
+
+  it('reads bursts, rates and durations, in both flag forms', () => {
+    const options = parseArgs(['--bursts', '100x4,20x2', '--rates=5,12.5', '--duration', '3']);
+    expect(options).toMatchObject({ bursts: [{ orders: 100, clients: 4 }, { orders: 20, clients: 2 }], rates: [5, 12.5], duration: 3 });
+  });
+
+  it('lets explicit flags win over --quick wherever they stand', () => {
+    expect(parseArgs(['--duration', '9', '--quick'])).toMatchObject({ duration: 9, kafkaMessages: 10_000 });
+  });
+
+  it('runs only the flat run when --flat comes without other load', () => {
+    expect(parseArgs(['--flat', '20000'])).toMatchObject({ flat: 20_000, bursts: [], rates: [] });
+    expect(parseArgs(['--flat', '200', '--rates', '5'])).toMatchObject({ flat: 200, rates: [5] });
+  });
+
+  it('answers help', () => {
+    expect(parseArgs(['--quick', '--help'])).toBe('help');
+  });
+
+  it.each([
+    [['--bursts', '100'], /ORDERSxCLIENTS/],
+    [['--bursts', '0x4'], /ORDERSxCLIENTS/],
+    [['--rates', '5,x'], /--rates needs a number/],
+    [['--rates'], /comma-separated/],
+    [['--flat', '-3'], /whole number/],
+    [['--duration', '0'], /above 0/],
+    [['--frobnicate'], /unknown flag --frobnicate/],
+  ])('rejects %j with a usage error', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,143 @@
+/** What one `npm run bench` does; every field has a default, flags override them. */
+export interface BenchOptions {
+  /** Closed-loop bursts: `orders` orders from `clients` concurrent clients, each waiting for its answer. */
+  bursts: { orders: number; clients: number }[];
+  /** Open-loop runs: orders offered at these rates (orders/s), whatever the answers. */
+  rates: number[];
+  /** Seconds each open-loop rate is offered for. */
+  duration: number;
+  /** Orders in the long flat-cost run (only that run, plus the limits); 0 = no flat run. */
+  flat: number;
+  /** Concurrent clients of the flat run. */
+  flatClients: number;
+  /** Messages sent through the broker by each Kafka client for the raw limit. */
+  kafkaMessages: number;
+  /** Seconds each raw database measurement runs for. */
+  dbSeconds: number;
+  /** Measure the limits (Kafka, database, bare intake) too. */
+  limits: boolean;
+  /** Seconds to wait for a run's orders to become final before calling it failed. */
+  deadline: number;
+  seed: number;
+  out: string;
+}
+
+export const DEFAULTS: BenchOptions = {
+  bursts: [
+    { orders: 500, clients: 32 },
+    { orders: 2000, clients: 64 },
+  ],
+  rates: [10, 25, 50, 100, 150],
+  duration: 15,
+  flat: 0,
+  flatClients: 32,
+  kafkaMessages: 100_000,
+  dbSeconds: 5,
+  limits: true,
+  deadline: 1800,
+  seed: 42,
+  out: 'dist/bench',
+};
+
+/** Small enough to finish in a couple of minutes on two busy cores; proves every part runs. */
+const QUICK: Partial<BenchOptions> = {
+  bursts: [{ orders: 60, clients: 8 }],
+  rates: [5, 10],
+  duration: 4,
+  kafkaMessages: 10_000,
+  dbSeconds: 1,
+  deadline: 180,
+};
+
+export const USAGE =
+  'usage: npm run bench -- [--quick] [--bursts 500x32,2000x64] [--rates 10,25,50] [--duration 15] ' +
+  '[--flat 20000] [--flat-clients 32] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
+  '[--deadline 1800] [--seed 42] [--out dist/bench]';
+
+/** A flag the user got wrong: printed as one line with the usage, never as a stack trace. */
+export class UsageError extends Error {}
+
+const positiveInt = (flag: string, text: string | undefined): number => {
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag} needs a whole number above 0, got ${text ?? 'nothing'}`);
+  return Number(text);
+};
+
+const positiveNumber = (flag: string, text: string | undefined): number => {
+  if (text === undefined || !/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new UsageError(`${flag} needs a number above 0, got ${text ?? 'nothing'}`);
+  return Number(text);
+};
+
+const burst = (text: string) => {
+  const match = /^(\d+)x(\d+)$/.exec(text);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new UsageError(`--bursts takes ORDERSxCLIENTS pairs like 500x32, got ${text}`);
+  return { orders: Number(match[1]), clients: Number(match[2]) };
+};
+
+const list = (flag: string, text: string | undefined): string[] => {
+  if (!text) throw new UsageError(`${flag} needs a comma-separated list`);
+  return text.split(',');
+};
+
+/**
+ * Parses the command line. `--quick` sets small defaults first, so explicit flags still
+ * win wherever they appear; `--flat` alone runs only the flat run (and the limits).
+ */
+export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  const options: BenchOptions = { ...DEFAULTS, ...(argv.includes('--quick') ? QUICK : {}) };
+  let loadGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (name) {
+      case '--quick':
+        break;
+      case '--no-limits':
+        options.limits = false;
+        break;
+      case '--bursts':
+        options.bursts = list(name, value()).map(burst);
+        loadGiven = true;
+        break;
+      case '--rates':
+        options.rates = list(name, value()).map((rate) => positiveNumber(name, rate));
+        loadGiven = true;
+        break;
+      case '--duration':
+        options.duration = positiveNumber(name, value());
+        break;
+      case '--flat':
+        options.flat = positiveInt(name, value());
+        break;
+      case '--flat-clients':
+        options.flatClients = positiveInt(name, value());
+        break;
+      case '--kafka-messages':
+        options.kafkaMessages = positiveInt(name, value());
+        break;
+      case '--db-seconds':
+        options.dbSeconds = positiveNumber(name, value());
+        break;
+      case '--deadline':
+        options.deadline = positiveNumber(name, value());
+        break;
+      case '--seed':
+        options.seed = positiveInt(name, value());
+        break;
+      case '--out': {
+        const out = value();
+        if (!out) throw new UsageError('--out needs a directory');
+        options.out = out;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown flag ${flag}`);
+    }
+  }
+  if (options.flat > 0 && !loadGiven) {
+    options.bursts = [];
+    options.rates = [];
+  }
+  return options;
+}

@@ -1,0 +1,148 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchOptions } from './bench.args';
+import type { InvariantReport } from './invariants.check';
+import type { IntakeLimit } from './intake.limit';
+import type { KafkaLimit } from './kafka.limit';
+import { latencySvg } from './latency.plot';
+import type { Percentiles } from './latency.stats';
+import type { MongoLimit } from './mongo.limit';
+import type { CpuCost } from './process.cpu';
+
+export interface RunResult {
+  name: string;
+  kind: 'closed' | 'open' | 'flat';
+  orders: number;
+  clients?: number;
+  /** Offered orders/s of an open-loop run. */
+  offered?: number;
+  accepted: number;
+  failures: Record<string, number>;
+  statuses: Record<string, number>;
+  /** Accepted POST /orders per second, first send to last answer. */
+  intakePerSecond: number;
+  /** Orders per second to a final state, first PENDING to last final timestamp. */
+  finalPerSecond: number;
+  /** PENDING → final from the orders' own history, over orders the client did not cancel. */
+  latencyMs: Percentiles;
+  kafkaMessages: number;
+  kafkaMessagesPerSecond: number;
+  cpu: CpuCost[];
+  /** CPU ms per order of the bench client itself (load, polling, checks), not in the total. */
+  clientCpuMsPerOrder: number;
+  /** Orders/s of each quarter of a flat run, in the order orders became final. */
+  quarters?: number[];
+  allFinal: boolean;
+  invariants: InvariantReport;
+}
+
+export interface Limits {
+  kafka: KafkaLimit[];
+  database?: MongoLimit;
+  intake: IntakeLimit[];
+}
+
+export interface BenchResult {
+  startedAt: string;
+  machine: { cpus: number; memoryGb: number; node: string };
+  options: BenchOptions;
+  limits: Limits;
+  runs: RunResult[];
+}
+
+/** A plain-text table with right-aligned columns except the first; rows may be shorter than the header. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${header.map((_, i) => (i === 0 ? (cells[i] ?? '').padEnd(widths[i]) : (cells[i] ?? '').padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+const n = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+/** value ÷ limit with two significant digits, so a tiny share still shows (0.0031×, not 0.00×). */
+const ratio = (value: number, limit: number | undefined) => {
+  if (!limit || !Number.isFinite(value)) return '';
+  const r = value / limit;
+  return ` (${r >= 1 ? r.toFixed(2) : r.toPrecision(2)}×)`;
+};
+
+/** The bare intake measured with the same orders and clients as this closed-loop run. */
+const intakeLimitOf = (limits: Limits, run: RunResult) => limits.intake.find((l) => l.orders === run.orders && l.clients === run.clients)?.perSecond;
+
+export function limitsTable(limits: Limits): string {
+  const rows: string[][] = [];
+  for (const k of limits.kafka) {
+    rows.push([`Kafka ${k.client}: produce, batched (${k.messages} msgs)`, `${n(k.producePerSecond)} msg/s`]);
+    rows.push([`Kafka ${k.client}: produce → consumer group`, `${n(k.roundTripPerSecond)} msg/s`]);
+  }
+  if (limits.database) {
+    rows.push([`database: insertOne, ${limits.database.clients} clients`, `${n(limits.database.insertsPerSecond)} /s`]);
+    rows.push([`database: conditional updateOne, ${limits.database.clients} clients`, `${n(limits.database.conditionalUpdatesPerSecond)} /s`]);
+  }
+  for (const i of limits.intake) rows.push([`bare Nest intake (POST + 1 insert), ${i.orders} orders / ${i.clients} clients`, `${n(i.perSecond)} /s`]);
+  return formatTable(['limit (same machine, same run)', 'rate'], rows);
+}
+
+export function runsTable(result: BenchResult): string {
+  const kafkaLimit = result.limits.kafka.find((k) => k.client === 'kafkajs')?.roundTripPerSecond;
+  const dbLimit = result.limits.database?.conditionalUpdatesPerSecond;
+  const rows = result.runs.map((run) => [
+    run.name,
+    `${run.accepted}`,
+    `${n(run.intakePerSecond, 1)}${run.kind === 'open' ? ratio(run.intakePerSecond, run.offered) : ratio(run.intakePerSecond, intakeLimitOf(result.limits, run))}`,
+    `${n(run.finalPerSecond, 1)}${ratio(run.finalPerSecond, dbLimit)}`,
+    `${n(run.kafkaMessagesPerSecond)}${ratio(run.kafkaMessagesPerSecond, kafkaLimit)}`,
+    `${n(run.latencyMs.p50)} / ${n(run.latencyMs.p95)} / ${n(run.latencyMs.p99)} / ${n(run.latencyMs.max)}`,
+    `${run.statuses['CONFIRMED'] ?? 0}/${run.statuses['REJECTED'] ?? 0}/${run.statuses['CANCELLED'] ?? 0}`,
+    n(run.cpu.find((c) => c.name === 'total')?.msPerOrder, 1),
+    run.invariants.ok ? 'ok' : 'BROKEN',
+  ]);
+  return formatTable(
+    ['run', 'orders', 'intake/s (× limit)', 'final/s (× db upd/s)', 'Kafka msg/s (× raw)', 'p50/p95/p99/max ms', 'conf/rej/canc', 'CPU ms/order', 'invariants'],
+    rows,
+  );
+}
+
+export function cpuTable(result: BenchResult): string {
+  const names = [...new Set(result.runs.flatMap((r) => r.cpu.map((c) => c.name)))];
+  const rows = result.runs.map((run) => [run.name, ...names.map((name) => n(run.cpu.find((c) => c.name === name)?.msPerOrder, 1)), n(run.clientCpuMsPerOrder, 1)]);
+  const last = result.runs[result.runs.length - 1];
+  if (last) rows.push(['RSS MB after last run (peak)', ...names.map((name) => {
+    const cost = last.cpu.find((c) => c.name === name);
+    return cost ? `${n(cost.rssMb)} (${n(cost.peakRssMb)})` : '–';
+  }), '']);
+  return formatTable(['CPU ms per order', ...names, 'bench client'], rows);
+}
+
+export function quartersTable(result: BenchResult): string | undefined {
+  const flat = result.runs.filter((r) => r.quarters && r.quarters.length === 4);
+  if (flat.length === 0) return undefined;
+  const rows = flat.map((r) => {
+    const q = r.quarters as number[];
+    return [r.name, ...q.map((v) => n(v, 1)), n(q[3] / q[0], 2)];
+  });
+  return formatTable(['flat run: orders/s per quarter', 'Q1', 'Q2', 'Q3', 'Q4', 'Q4 / Q1'], rows);
+}
+
+export function renderReport(result: BenchResult): string {
+  return [limitsTable(result.limits), runsTable(result), cpuTable(result), quartersTable(result)].filter(Boolean).join('\n\n');
+}
+
+/** Writes bench-<timestamp>.json and latency-<timestamp>.svg, and copies them as latest.json / latency.svg. */
+export function writeReport(outDir: string, result: BenchResult): { json: string; svg: string } {
+  mkdirSync(outDir, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  const open = result.runs.filter((r) => r.kind === 'open' && r.offered !== undefined);
+  const svg = latencySvg(
+    open.map((r) => ({ offered: r.offered as number, p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 })),
+    `Orderflow: PENDING → final latency vs offered load (${result.startedAt})`,
+  );
+  const files = { json: join(outDir, `bench-${stamp}.json`), svg: join(outDir, `latency-${stamp}.svg`) };
+  writeFileSync(files.json, json);
+  writeFileSync(join(outDir, 'latest.json'), json);
+  writeFileSync(files.svg, svg);
+  writeFileSync(join(outDir, 'latency.svg'), svg);
+  return files;
+}

@@ -1,0 +1,88 @@
+import { freePort, startService, waitUntilReady, type InfraEnv, type ServiceProcess } from '@orderflow/testing';
+import mongoose from 'mongoose';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVICES } from '../support/services';
+
+/**
+ * The four built services as processes, like the e2e global setup starts them: each with a
+ * database of its own for this bench run, dropped again at the end. Their URLs go where
+ * the e2e support helpers look for them, so those helpers work unchanged.
+ */
+export class BenchServices {
+  private constructor(
+    private readonly infra: InfraEnv,
+    private readonly run: string,
+    readonly processes: ServiceProcess[],
+  ) {}
+
+  static async start(infra: InfraEnv, run: string): Promise<BenchServices> {
+    const processes: ServiceProcess[] = [];
+    const services = new BenchServices(infra, run, processes);
+    for (const s of SERVICES) {
+      const env = { ...infra, PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-bench-${run}` };
+      processes.push(startService(s.name, env));
+    }
+    try {
+      await Promise.all(processes.map((p) => waitUntilReady(p, 120_000)));
+    } catch (error) {
+      await services.stop();
+      throw error;
+    }
+    SERVICES.forEach((s, i) => (process.env[s.urlVariable] = processes[i].url));
+    return services;
+  }
+
+  /** Stops the services and drops their databases; returns the services that did not exit cleanly. */
+  async stop(): Promise<string[]> {
+    const codes = await Promise.all(this.processes.map((p) => p.stop('SIGTERM')));
+    const connection = await mongoose.createConnection(this.infra.MONGODB_URI).asPromise();
+    try {
+      for (const s of SERVICES) await connection.useDb(`${s.database}-bench-${this.run}`).dropDatabase();
+    } finally {
+      await connection.close();
+    }
+    return this.processes.flatMap((p, i) => (codes[i] === 0 ? [] : [`${p.name} exited with ${codes[i]}: ${p.output().slice(-500)}`]));
+  }
+}
+
+/** The inodes of the sockets listening on `port` (from /proc/net/tcp and tcp6; state 0A is LISTEN). */
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/** True when process `pid` holds a socket listening on `port`. */
+export function listensOn(pid: number, port: number): boolean {
+  const inodes = listeningInodes(port);
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' });
+      return /^socket:\[\d+\]$/.test(target) && inodes.has(target.slice(8, -1));
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The broker's and the database's pids, from the pid files `npm run infra` writes (absent
+ * when the infrastructure runs elsewhere, e.g. in Docker: then only the services are measured).
+ */
+export function infraPids(infraDir: string): Record<string, number> {
+  const pids: Record<string, number> = {};
+  for (const [name, file] of [['kafka', 'kafka.pid'], ['database', 'mongodb.pid']]) {
+    const path = join(infraDir, 'run', file);
+    if (!existsSync(path)) continue;
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (existsSync(`/proc/${pid}/stat`)) pids[name] = pid;
+  }
+  return pids;
+}

@@ -1,0 +1,109 @@
+import type { OrderPlan } from './order.mix';
+
+/** An order the intake accepted: its id and when the client sent it and heard back (ms since epoch). */
+export interface Accepted {
+  id: string;
+  customerId: string;
+  sentAt: number;
+  acceptedAt: number;
+}
+
+export interface LoadResult {
+  accepted: Accepted[];
+  /** Answers other than 202, by status (0 = no answer at all). */
+  failures: Record<string, number>;
+  cancels: { requested: number; refused: number };
+  startedAt: number;
+  /** When the last intake answer arrived. */
+  endedAt: number;
+}
+
+export type LoadProgress = (sent: number, answered: number, total: number) => void;
+
+/**
+ * Places orders over HTTP with the same client for the pipeline and for the bare intake
+ * limit (Node's fetch), so the two intake figures compare like with like.
+ */
+export class LoadGenerator {
+  private readonly result: LoadResult = { accepted: [], failures: {}, cancels: { requested: 0, refused: 0 }, startedAt: 0, endedAt: 0 };
+  private readonly cancellations: Promise<void>[] = [];
+  private sent = 0;
+  private answered = 0;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly progress: LoadProgress = () => undefined,
+  ) {}
+
+  /** Closed loop: `clients` clients, each placing its next order once the last was answered. */
+  async closed(plans: readonly OrderPlan[], clients: number): Promise<LoadResult> {
+    this.result.startedAt = Date.now();
+    let next = 0;
+    const client = async () => {
+      while (next < plans.length) await this.place(plans[next++], plans.length);
+    };
+    await Promise.all(Array.from({ length: Math.min(clients, plans.length) }, client));
+    return this.finish();
+  }
+
+  /**
+   * Open loop: order i is sent at start + i / rate whatever happened to the ones before, so
+   * a slow intake shows as latency and a backlog rather than as a lower offered rate.
+   */
+  async open(plans: readonly OrderPlan[], rate: number): Promise<LoadResult> {
+    this.result.startedAt = Date.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < plans.length; i++) {
+      const due = this.result.startedAt + (i * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(this.place(plans[i], plans.length));
+    }
+    await Promise.all(inFlight);
+    return this.finish();
+  }
+
+  private async finish(): Promise<LoadResult> {
+    await Promise.all(this.cancellations);
+    return this.result;
+  }
+
+  private async place(plan: OrderPlan, total: number): Promise<void> {
+    const sentAt = Date.now();
+    this.sent++;
+    this.progress(this.sent, this.answered, total);
+    let status = 0;
+    let id: string | undefined;
+    try {
+      const response = await fetch(`${this.baseUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: plan.customerId, items: plan.items }),
+      });
+      status = response.status;
+      const body = (await response.json().catch(() => undefined)) as { id?: string } | undefined;
+      id = body?.id;
+    } catch {
+      status = 0;
+    }
+    const acceptedAt = Date.now();
+    this.answered++;
+    this.result.endedAt = acceptedAt;
+    this.progress(this.sent, this.answered, total);
+    if (status !== 202 || !id) {
+      this.result.failures[status] = (this.result.failures[status] ?? 0) + 1;
+      return;
+    }
+    this.result.accepted.push({ id, customerId: plan.customerId, sentAt, acceptedAt });
+    if (plan.cancelAfterMs !== undefined) this.cancellations.push(this.cancelLater(id, plan.cancelAfterMs));
+  }
+
+  /** A cancel may lose the race to a rejection (409); that is an outcome, not a failure. */
+  private async cancelLater(id: string, delayMs: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    this.result.cancels.requested++;
+    const response = await fetch(`${this.baseUrl}/orders/${id}/cancel`, { method: 'POST' }).catch(() => undefined);
+    await response?.arrayBuffer();
+    if (response?.status !== 200) this.result.cancels.refused++;
+  }
+}

@@ -1,0 +1,91 @@
+import { Topics } from '@orderflow/contracts';
+import { call, getProduct } from '../support/api';
+import { ordersOf } from '../support/convergence';
+import { caughtUp, withKafkaAdmin } from '../support/kafka-admin';
+import { listNotifications } from '../support/notifications';
+import { getPoints } from '../support/points';
+import { SERVICES } from '../support/services';
+import type { PipelineState } from './invariants.check';
+import type { Product } from './order.mix';
+
+/** Runs `work` over `items` with at most `limit` at a time, so reads never swamp the services. */
+export async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const hasPending = async (customerId: string): Promise<boolean> => {
+  const path = `/orders?customerId=${encodeURIComponent(customerId)}&status=PENDING&limit=1`;
+  const page = await call<{ items: unknown[] }>('order-api', 'GET', path);
+  if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}`);
+  return page.body.items.length > 0;
+};
+
+/**
+ * Waits until none of these customers has a PENDING order, asking order-api's list once
+ * per customer and round rather than polling each order. No order is placed any more, so
+ * a customer found without one stays done and is not asked again. Returns false at the deadline.
+ */
+export async function waitAllFinal(customers: readonly string[], deadline: number, progress: (waiting: number) => void): Promise<boolean> {
+  let waiting = [...customers];
+  while (waiting.length > 0) {
+    const pending = await inPool(waiting, 8, hasPending);
+    waiting = waiting.filter((_, i) => pending[i]);
+    progress(waiting.length);
+    if (waiting.length === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return true;
+}
+
+/** Waits until every service has consumed all there is for it (points and notifications trail the orders). */
+export async function waitCaughtUp(timeoutMs: number): Promise<boolean> {
+  try {
+    for (const s of SERVICES) await caughtUp(s.name, timeoutMs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The run's end state through the public APIs. Notifications come per customer; a list
+ * that fills its one page (100) may be cut short, so that customer's are read per order.
+ */
+export async function readState(products: readonly Product[], customers: readonly string[], accepted: number): Promise<PipelineState> {
+  const orders = (await inPool(customers, 8, ordersOf)).flat();
+  const stock = await inPool(products, 8, async ({ sku, stock }) => {
+    const { available, reserved } = await getProduct(sku);
+    return { sku, stock, available, reserved };
+  });
+  const ledgers = await inPool(customers, 8, getPoints);
+  const notifications = (
+    await inPool(customers, 8, async (customerId) => {
+      const items = await listNotifications({ customerId, limit: '100' });
+      if (items.length < 100) return items;
+      const own = orders.filter((o) => o.customerId === customerId);
+      return (await inPool(own, 8, (o) => listNotifications({ orderId: o.id }))).flat();
+    })
+  ).flat();
+  return { products: stock, orders, accepted, ledgers, notifications };
+}
+
+/** Messages on the pipeline's topics so far (the sum of their partitions' end offsets). */
+export function messagesOnTopics(): Promise<number> {
+  return withKafkaAdmin(async (admin) => {
+    let total = 0;
+    for (const topic of Object.values(Topics)) {
+      for (const { high } of await admin.fetchTopicOffsets(topic.name)) total += Number(high);
+    }
+    return total;
+  });
+}

@@ -66,7 +66,6 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   }
   const after = sampleAll(ctx.pids);
   const client = process.cpuUsage(clientBefore);
-  const messages = (await messagesOnTopics()) - messagesBefore;
 
   say('reading the end state and checking the invariants');
   let state = await readState(mix.products, customers, load.accepted.length);
@@ -83,6 +82,8 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     if (violationCount(invariants) < fewest) [fewest, improvedAt] = [violationCount(invariants), Date.now()];
   }
 
+  // Counted after the trailing points and notifications, which publish too.
+  const messages = (await messagesOnTopics()) - messagesBefore;
   const cancelled = new Set(state.orders.filter((o) => o.status === 'CANCELLED').map((o) => o.id));
   const spans = state.orders.flatMap((o) => {
     const span = pendingToFinal(o.history ?? []);

@@ -9,22 +9,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../libs/testing/src/free-port';
 import { ensureMongoInstalled, mongoServerArgs } from './mongodb.local';
 import { sigkillCheck, waitForPing } from './sigkill.check';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const exited = (child: ChildProcess) =>
   child.exitCode !== null || child.signalCode !== null
@@ -36,7 +25,10 @@ async function main(): Promise<void> {
   const port = await freePort();
   const uri = `mongodb://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-durability-'));
-  const start = () => spawn('java', mongoServerArgs(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
+  const start = () =>
+    spawn('java', mongoServerArgs(port, dataDir), {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   let server = start();
   try {
     await waitForPing(uri);

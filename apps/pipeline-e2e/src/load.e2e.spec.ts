@@ -1,18 +1,7 @@
 import { uniqueName } from '@orderflow/testing';
 import { placeOrder, putProduct, type OrderLine } from './support/api';
+import { seededRandom } from './support/seeded-random';
 import { allFinal, expectNotifiedOnce, expectPointsExactlyOnce, expectStockConsistent, type Stocked } from './support/convergence';
-
-/** A small seeded generator, so a failing mix of orders can be run again as it was. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CUSTOMERS = 50;
 const ORDERS_EACH = 5;
@@ -20,7 +9,7 @@ const ORDERS_EACH = 5;
 describe('under load', () => {
   it(`${CUSTOMERS} customers placing ${ORDERS_EACH} orders each at once: every order final, stock, points and notifications exact`, async () => {
     const seed = Date.now() % 1_000_000;
-    const next = random(seed);
+    const next = seededRandom(seed);
     // Plenty of some products and too little of others, so orders both confirm and reject.
     const products: (Stocked & { price: number })[] = [
       ...Array.from({ length: 4 }, (_, i) => ({ sku: uniqueName(`LOAD${i}`), stock: 2_000, price: 150 + 325 * i })),

@@ -1,4 +1,5 @@
-import { FLAT, planMix, seededRandom, STANDARD } from './order.mix';
+import { seededRandom } from '../support/seeded-random';
+import { FLAT, planMix, STANDARD } from './order.mix';
 
 describe('planMix', () => {
   const mix = planMix({ ...STANDARD, tag: 't', orders: 1000, seed: 7 });

@@ -1,16 +1,5 @@
 import type { OrderLine } from '../support/api';
-
-/** mulberry32: a tiny seeded PRNG, so the same seed places the same orders every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random';
 
 export interface Product {
   sku: string;
@@ -44,9 +33,19 @@ export interface MixShape {
   seed: number;
 }
 
-export const STANDARD: Omit<MixShape, 'tag' | 'orders' | 'seed'> = { skus: 20, customers: 50, scarceSkus: 2, cancelShare: 0.03 };
+export const STANDARD: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
+  skus: 20,
+  customers: 50,
+  scarceSkus: 2,
+  cancelShare: 0.03,
+};
 /** The flat-cost run: every order on a few hot products, all in stock, no cancellations. */
-export const FLAT: Omit<MixShape, 'tag' | 'orders' | 'seed'> = { skus: 5, customers: 50, scarceSkus: 0, cancelShare: 0 };
+export const FLAT: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
+  skus: 5,
+  customers: 50,
+  scarceSkus: 0,
+  cancelShare: 0,
+};
 
 /**
  * The products and orders of one run: orders of 1–3 distinct lines of quantity 1–3 over the
@@ -55,23 +54,38 @@ export const FLAT: Omit<MixShape, 'tag' | 'orders' | 'seed'> = { skus: 5, custom
 export function planMix(shape: MixShape): Mix {
   const random = seededRandom(shape.seed);
   const pick = (n: number) => Math.floor(random() * n);
-  const skus = Array.from({ length: shape.skus }, (_, i) => `${shape.tag}-SKU-${i}`);
-  const customers = Array.from({ length: shape.customers }, (_, i) => `${shape.tag}-c${i}`);
+  const skus = Array.from(
+    { length: shape.skus },
+    (_, i) => `${shape.tag}-SKU-${i}`,
+  );
+  const customers = Array.from(
+    { length: shape.customers },
+    (_, i) => `${shape.tag}-c${i}`,
+  );
   const orders: OrderPlan[] = Array.from({ length: shape.orders }, () => {
     const lines = Math.min(shape.skus, 1 + pick(3));
     const chosen = new Set<string>();
     while (chosen.size < lines) chosen.add(skus[pick(skus.length)]);
     const items = [...chosen].map((sku) => ({ sku, quantity: 1 + pick(3) }));
     const cancel = random() < shape.cancelShare;
-    return { customerId: customers[pick(customers.length)], items, ...(cancel && { cancelAfterMs: pick(1000) }) };
+    return {
+      customerId: customers[pick(customers.length)],
+      items,
+      ...(cancel && { cancelAfterMs: pick(1000) }),
+    };
   });
   const demand = new Map<string, number>();
-  for (const order of orders) for (const item of order.items) demand.set(item.sku, (demand.get(item.sku) ?? 0) + item.quantity);
+  for (const order of orders)
+    for (const item of order.items)
+      demand.set(item.sku, (demand.get(item.sku) ?? 0) + item.quantity);
   const products = skus.map((sku, i) => ({
     sku,
     // 1.99–49.99: totals from a couple of dollars to over a hundred, so points vary and some orders earn none.
     price: 199 + pick(4801),
-    stock: i < shape.scarceSkus ? Math.max(1, Math.floor((demand.get(sku) ?? 0) / 2)) : 1_000_000,
+    stock:
+      i < shape.scarceSkus
+        ? Math.max(1, Math.floor((demand.get(sku) ?? 0) / 2))
+        : 1_000_000,
   }));
   return { products, customers, orders };
 }

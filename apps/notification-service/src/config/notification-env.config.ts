@@ -50,12 +50,16 @@ export class NotificationEnv extends ServiceEnv {
   @Min(1, MILLISECONDS)
   NOTIFICATION_RETRY_MAX_MS = 60_000;
 
-  /** How often the dispatcher looks for due notifications (new ones also wake it at once). */
+  /**
+   * How often the dispatcher scans for due notifications that it does not know of already:
+   * those a crashed or stopped replica left. What it records, and what it retries after a
+   * failed attempt, it sends without a scan.
+   */
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds, at least 10' })
   @Min(10, { message: 'must be a whole number of milliseconds, at least 10' })
-  NOTIFICATION_POLL_INTERVAL_MS = 1_000;
+  NOTIFICATION_POLL_INTERVAL_MS = 10_000;
 
   /** Notifications sent side by side, so one slow channel call does not hold up the rest. */
   @IsOptional()

@@ -177,6 +177,20 @@ describe('notifications (integration)', () => {
     expect(sender.sent.map((n) => n.orderId)).toEqual([orderId]);
   });
 
+  it('retries a failed attempt of its own once the backoff is over, without waiting for the next scan', async () => {
+    const sender = new FailsOnceSender();
+    const running = dispatcher(sender, { pollIntervalMs: 60_000 });
+    running.start();
+    const orderId = randomUUID();
+    const facts = { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' };
+    await new RecordNotificationHandler(repository, running).execute({ customerId: 'c-retry', facts, eventId: randomUUID() });
+
+    await eventually(async () => expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({ status: 'SENT', attempts: 2 }), {
+      timeoutMs: 5_000,
+    });
+    expect(sender.calls).toBe(2);
+  });
+
   it('retries a failing webhook with backoff, ends FAILED with the reason, and holds up no other notification', async () => {
     const failing = await recorded('c-failing');
     const fine = await recorded('c-fine');
@@ -285,6 +299,17 @@ class RecordingSender extends NotificationSender {
     this.started += 1;
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     this.sent.push(notification);
+  }
+}
+
+/** Refuses the first notification it is given with a retryable error, then accepts. */
+class FailsOnceSender extends NotificationSender {
+  readonly name = 'fails-once';
+  calls = 0;
+
+  async send(): Promise<void> {
+    this.calls += 1;
+    if (this.calls === 1) throw new SendError('webhook answered 503', true);
   }
 }
 

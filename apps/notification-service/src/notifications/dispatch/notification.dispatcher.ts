@@ -35,8 +35,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private loop?: Promise<void>;
   private wake?: () => void;
   private pending = false;
-  /** Notifications just recorded here, sent without looking them up again. */
+  /** Notifications just recorded here, or due again after a failed attempt here: sent without a scan. */
   private readonly offered: Notification[] = [];
+  /** Timers that offer a failed notification again once its backoff is over. */
+  private readonly retries = new Set<NodeJS.Timeout>();
   private lastPoll = 0;
 
   constructor(
@@ -84,6 +86,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    // Their notifications are stored as due: a scan after the restart finds them.
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     this.wake?.();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
@@ -94,6 +99,16 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (!finished) {
       this.logger.warn(`sends still in flight after ${this.options.shutdownGraceMs} ms stay pending and are retried after a restart`);
     }
+  }
+
+  /** Offers a notification again once its backoff is over, unless the dispatcher stopped by then. */
+  private retryAt(notification: Notification, delayMs: number): void {
+    if (!this.running) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      if (this.running) this.offer(notification);
+    }, delayMs);
+    this.retries.add(timer);
   }
 
   /** One pass over what is due now; resolves with how many notifications were due. */
@@ -169,6 +184,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (decision.next === 'retry') {
       const next = new Date(at.getTime() + decision.delayMs);
       if (!(await this.repository.reschedule(claimed, failure.message, next, at))) return;
+      this.retryAt({ ...claimed, lastError: failure.message, nextAttemptAt: next }, decision.delayMs);
       this.metrics.attempted(claimed.kind, 'retry');
       this.logger.warn(`${context}: attempt ${claimed.attempts} failed (${failure.message}); retrying in ${decision.delayMs} ms`);
       return;

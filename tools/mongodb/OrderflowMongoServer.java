@@ -95,7 +95,17 @@ public final class OrderflowMongoServer {
     Path dir = Path.of(args[2]);
     Files.createDirectories(dir);
 
-    MVStore store = new MVStore.Builder().fileName(dir.resolve("orderflow.mv.db").toString()).open();
+    // A commit per write rewrites every page it touched: smaller pages make that cheaper, a
+    // bigger page cache keeps a growing store's pages decoded, and compacting only chunks less
+    // than half full stops rewriting live pages that a commit per write would otherwise churn.
+    // Measured on 10 000 documents of 1.5 KB, 16 clients: an update by _id took 1.18 ms of CPU
+    // against 1.59 ms with MVStore's defaults (16 KB pages, 16 MB cache, 90 % fill rate).
+    MVStore store = new MVStore.Builder()
+        .fileName(dir.resolve("orderflow.mv.db").toString())
+        .pageSplitSize(4 * 1024)
+        .cacheSize(128)
+        .autoCompactFillRate(50)
+        .open();
     // A commit per write leaves a chunk per write; MVStore keeps dead chunks 45 s by default
     // in case the disk reorders writes across a power cut, which let the file grow by
     // hundreds of MB in a minute of load. Reusing them at once is safe against a killed

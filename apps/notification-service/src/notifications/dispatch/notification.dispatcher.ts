@@ -36,7 +36,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private wake?: () => void;
   private pending = false;
   /** Notifications just recorded here, or due again after a failed attempt here: sent without a scan. */
-  private readonly offered: Notification[] = [];
+  private readonly offered: { notification: Notification; claimed: boolean }[] = [];
   /** Timers that offer a failed notification again once its backoff is over. */
   private readonly retries = new Set<NodeJS.Timeout>();
   private lastPoll = 0;
@@ -63,6 +63,18 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.loop = this.run();
   }
 
+  /**
+   * The notification as this dispatcher's first attempt of it, claimed from the start (one
+   * write fewer than recording it and claiming it apart): record this one, then `offer` it
+   * with `claimed`. A dispatcher that is not running claims nothing, and it is recorded as it
+   * is, for a scan to find.
+   */
+  claimAtRecord(notification: Notification, now = new Date()): { notification: Notification; claimed: boolean } {
+    if (!this.running) return { notification, claimed: false };
+    const nextAttemptAt = new Date(now.getTime() + this.options.leaseMs);
+    return { notification: { ...notification, attempts: notification.attempts + 1, nextAttemptAt }, claimed: true };
+  }
+
   /** Look for due notifications soon (a scan of the pending ones). */
   kick(): void {
     this.lastPoll = 0;
@@ -76,8 +88,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
    * with the collection on a server that does not use the index. If this process dies first,
    * the notification is still PENDING and the next scan (any replica's) sends it.
    */
-  offer(notification: Notification): void {
-    this.offered.push(notification);
+  offer(notification: Notification, { claimed = false } = {}): void {
+    this.offered.push({ notification, claimed });
     this.pending = true;
     this.wake?.();
   }
@@ -124,7 +136,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       let more = false;
       try {
         if (this.offered.length > 0) {
-          await Promise.all(this.offered.splice(0, this.options.concurrency).map((notification) => this.attempt(notification)));
+          await Promise.all(
+            this.offered.splice(0, this.options.concurrency).map(({ notification, claimed }) => this.attempt(notification, claimed)),
+          );
           more = this.offered.length > 0;
         } else if (Date.now() - this.lastPoll >= this.options.pollIntervalMs) {
           this.lastPoll = Date.now();
@@ -151,12 +165,15 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   }
 
   /** Claims, sends and settles one notification; never throws, so one cannot stop the others. */
-  private async attempt(notification: Notification): Promise<void> {
+  private async attempt(notification: Notification, alreadyClaimed = false): Promise<void> {
     const context = `order ${notification.orderId}: ${notification.kind} notification ${notification.id}`;
     try {
-      const now = new Date();
-      if (!(await this.repository.claim(notification, now, new Date(now.getTime() + this.options.leaseMs)))) return;
-      const claimed: Notification = { ...notification, attempts: notification.attempts + 1 };
+      let claimed = notification;
+      if (!alreadyClaimed) {
+        const now = new Date();
+        if (!(await this.repository.claim(notification, now, new Date(now.getTime() + this.options.leaseMs)))) return;
+        claimed = { ...notification, attempts: notification.attempts + 1 };
+      }
       let failure: AttemptFailure | undefined;
       try {
         await this.sender.send(claimed);

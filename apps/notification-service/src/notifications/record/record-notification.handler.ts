@@ -34,20 +34,22 @@ export class RecordNotificationHandler {
     if (!CUSTOMER_ID.test(customerId)) {
       throw new PermanentEventError('INVALID_CUSTOMER_ID', `event ${eventId} names no valid customer: "${customerId}"`);
     }
-    const notification = newNotification({
-      orderId: facts.orderId,
-      customerId,
-      kind: facts.kind,
-      message: render(facts, eventId),
-      causationId: eventId,
-      at: new Date(),
-    });
+    const { notification, claimed } = this.dispatcher.claimAtRecord(
+      newNotification({
+        orderId: facts.orderId,
+        customerId,
+        kind: facts.kind,
+        message: render(facts, eventId),
+        causationId: eventId,
+        at: new Date(),
+      }),
+    );
     if (!(await this.notifications.insert(notification))) {
       this.logger.log(`order ${facts.orderId}: ${facts.kind} already recorded; event ${eventId} changes nothing`);
       return;
     }
     this.logger.log(`order ${facts.orderId}: ${facts.kind} notification ${notification.id} recorded (event ${eventId})`);
-    this.dispatcher.offer(notification);
+    this.dispatcher.offer(notification, { claimed });
   }
 }
 

@@ -135,6 +135,19 @@ describe('notifications (integration)', () => {
     expect(sender.sent).toEqual([]);
   });
 
+  it('records each notification once when many events, repeats among them, are recorded at the same time', async () => {
+    const handler = new RecordNotificationHandler(repository, dispatcher(new RecordingSender()));
+    const orders = Array.from({ length: 20 }, () => randomUUID());
+    const deliveries = orders.flatMap((orderId) => {
+      const facts = { kind: 'ORDER_CONFIRMED' as const, orderId, total: 1000n, currency: 'USD' };
+      return [0, 1, 2].map(() => ({ customerId: 'c-together', facts, eventId: randomUUID() }));
+    });
+    await Promise.all(deliveries.map((delivery) => handler.execute(delivery)));
+
+    expect(await model.countDocuments({ customerId: 'c-together' })).toBe(orders.length);
+    for (const orderId of orders) expect(await model.countDocuments({ orderId })).toBe(1);
+  });
+
   it('sends a pending notification once and marks it SENT together with its NotificationSent event', async () => {
     const { orderId, key } = await recorded('c-sent');
     const sender = new RecordingSender();

@@ -4,7 +4,7 @@ import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
 import { NOTIFICATION_KINDS, notificationKey, type Notification } from './domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
-import { isDuplicateKey } from '@orderflow/persistence';
+import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -27,21 +27,38 @@ export class NotificationRepository {
     private readonly relay: OutboxRelay,
   ) {}
 
-  /** Records a new notification; `false` if this order already has one of this kind. */
-  async insert(notification: Notification): Promise<boolean> {
-    const { id, ...fields } = notification;
+  /**
+   * Notifications recorded together (different orders' events handled side by side) go out
+   * as one unordered insert; each caller learns whether its own was new.
+   */
+  private readonly inserts = new WriteBatcher<NotificationDocument, boolean>(async (docs) => {
     try {
-      await this.notifications.create({
-        _id: notificationKey(notification.orderId, notification.kind),
-        notificationId: id,
-        ...fields,
-        outbox: [],
-      });
-      return true;
+      await this.notifications.insertMany(docs, { ordered: false, lean: true });
+      return docs.map(() => true);
     } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
+      const failed = (error as { writeErrors?: { index?: number; code?: number; err?: { index?: number; code?: number } }[] }).writeErrors;
+      if (!failed) throw error;
+      const duplicates = new Set<number>();
+      for (const writeError of failed) {
+        const index = writeError.index ?? writeError.err?.index;
+        const code = writeError.code ?? writeError.err?.code;
+        // Anything but "this order already has one of this kind" is a real failure.
+        if (index === undefined || !isDuplicateKey({ code })) throw error;
+        duplicates.add(index);
+      }
+      return docs.map((_, i) => !duplicates.has(i));
     }
+  });
+
+  /** Records a new notification; `false` if this order already has one of this kind. */
+  insert(notification: Notification): Promise<boolean> {
+    const { id, ...fields } = notification;
+    return this.inserts.add({
+      _id: notificationKey(notification.orderId, notification.kind),
+      notificationId: id,
+      ...fields,
+      outbox: [],
+    } as NotificationDocument);
   }
 
   /**

@@ -50,6 +50,10 @@ export function mongoServerArgs(port: number, dataDir: string): string[] {
   return [
     // Small heap: documents live in the MVStore file and its page cache, not on the heap.
     '-Xms64m', '-Xmx512m', '-XX:+UseSerialGC',
+    // Commands run on netty's event-loop threads (2 per core by default), and each write waits
+    // there for its commit. More threads let more writes wait at once and share one commit:
+    // measured with 32 clients updating by _id, 0.73 ms of CPU per update against 1.13 ms.
+    '-Dio.netty.eventLoopThreads=32',
     // mongo-java-server logs every connection at INFO.
     '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
     '-cp', classpath(), 'OrderflowMongoServer', '127.0.0.1', String(port), dataDir,

@@ -56,8 +56,8 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const load = spec.kind === 'open' ? await generator.open(mix.orders, spec.rate as number) : await generator.closed(mix.orders, spec.clients as number);
 
   const customers = [...new Set(load.accepted.map((a) => a.customerId))];
-  const allFinal = await waitAllFinal(customers, Date.now() + ctx.deadlineSeconds * 1000, (waiting) =>
-    say(`all ${load.accepted.length} accepted; ${waiting} of ${customers.length} customers still have PENDING orders, ${((Date.now() - started) / 1000).toFixed(1)} s`),
+  const allFinal = await waitAllFinal(customers, Date.now() + ctx.deadlineSeconds * 1000, (behind) =>
+    say(`all ${load.accepted.length} accepted; ${behind} events not consumed yet, ${((Date.now() - started) / 1000).toFixed(1)} s`),
   );
   const deadline = Date.now() + ctx.deadlineSeconds * 1000;
   if (allFinal) {

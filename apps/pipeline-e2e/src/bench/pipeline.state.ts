@@ -1,7 +1,8 @@
 import { Topics } from '@orderflow/contracts';
 import { call, getProduct } from '../support/api';
 import { ordersOf } from '../support/convergence';
-import { caughtUp, withKafkaAdmin } from '../support/kafka-admin';
+import type { Admin } from 'kafkajs';
+import { caughtUp, partitionsBehind, withKafkaAdmin } from '../support/kafka-admin';
 import { listNotifications } from '../support/notifications';
 import { getPoints } from '../support/points';
 import { SERVICES } from '../support/services';
@@ -30,22 +31,32 @@ const withPending = async (customers: ReadonlySet<string>): Promise<Set<string>>
   return new Set(page.body.items.map((o) => o.customerId).filter((c) => customers.has(c)));
 };
 
+/** Events on the pipeline's topics that some service has not consumed yet. */
+async function eventsBehind(admin: Admin): Promise<number> {
+  let behind = 0n;
+  for (const s of SERVICES) for (const p of await partitionsBehind(admin, s.name)) behind += p.high - p.position;
+  return Number(behind);
+}
+
 /**
- * Waits until none of these customers has a PENDING order, with one list request per round:
- * the local database scans for a filter other than `_id`, so asking once per customer would
- * load it with the benchmark's own reads and skew what is measured. Each run places orders for
- * customers of its own, so a page of PENDING orders without them means they are all final.
- * Returns false at the deadline.
+ * Waits until none of these customers has a PENDING order. While events are still waiting to
+ * be consumed it asks only Kafka (consumer lag); once every service has caught up it asks
+ * order-api once for PENDING orders. Listing orders by a field other than `_id` is a scan on
+ * the local database, and polling it would load the database with the benchmark's own reads,
+ * more the more orders are stored. Each run places orders for customers of its own, so a page
+ * of PENDING orders without them means they are all final. Returns false at the deadline.
  */
-export async function waitAllFinal(customers: readonly string[], deadline: number, progress: (waiting: number) => void): Promise<boolean> {
+export async function waitAllFinal(customers: readonly string[], deadline: number, progress: (behind: number) => void): Promise<boolean> {
   const own = new Set(customers);
-  for (;;) {
-    const waiting = await withPending(own);
-    progress(waiting.size);
-    if (waiting.size === 0) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  return withKafkaAdmin(async (admin) => {
+    for (;;) {
+      const behind = await eventsBehind(admin);
+      progress(behind);
+      if (behind === 0 && (await withPending(own)).size === 0) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
 }
 
 /** Waits until every service has consumed all there is for it (points and notifications trail the orders). */

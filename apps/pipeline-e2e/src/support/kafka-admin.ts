@@ -51,9 +51,12 @@ export async function rewind(service: ServiceName, since?: Date): Promise<void> 
   });
 }
 
-/** The partitions on which a group of `service` has not consumed to the end, as "group[partition] at x of y". */
-export async function lagOf(admin: Admin, service: ServiceName): Promise<string[]> {
-  const behind: string[] = [];
+/** Where each of `service`'s partitions that is not consumed to the end stands. */
+export async function partitionsBehind(
+  admin: Admin,
+  service: ServiceName,
+): Promise<{ groupId: string; partition: number; position: bigint; high: bigint }[]> {
+  const behind: { groupId: string; partition: number; position: bigint; high: bigint }[] = [];
   for (const { groupId, topic } of consumerGroupsOf(service)) {
     const ends = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -61,10 +64,15 @@ export async function lagOf(admin: Admin, service: ServiceName): Promise<string[
       const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
       // A group that never committed on a partition stands at its start.
       const position = BigInt(offset) < 0n ? BigInt(low) : BigInt(offset);
-      if (position < BigInt(high)) behind.push(`${groupId}[${partition}] at ${position} of ${high}`);
+      if (position < BigInt(high)) behind.push({ groupId, partition, position, high: BigInt(high) });
     }
   }
   return behind;
+}
+
+/** The partitions on which a group of `service` has not consumed to the end, as "group[partition] at x of y". */
+export async function lagOf(admin: Admin, service: ServiceName): Promise<string[]> {
+  return (await partitionsBehind(admin, service)).map((p) => `${p.groupId}[${p.partition}] at ${p.position} of ${p.high}`);
 }
 
 /**

@@ -6,8 +6,9 @@
  *     [--pid-file .infra/run/mongodb.pid --restart 'npm run infra -- up'] [--seconds 4]
  *
  * Prints one JSON line: atomicity (500 concurrent `$inc`, 37-of-50 conditional decrements),
- * throughput from 16 concurrent clients, a find by a non-`_id` field on 3 000 documents, the
- * query shapes the services use, and — when told how to kill and restart the database — how
+ * throughput from 16 concurrent clients, a find by a non-`_id` field on 3 000 documents, an
+ * update by `_id` alone and by `_id` and a field on 20 000 documents, the query shapes the
+ * services use, and — when told how to kill and restart the database — how
  * many acknowledged writes a SIGKILL lost.
  */
 import { execSync } from 'node:child_process';
@@ -18,6 +19,8 @@ import { sigkillCheck } from './sigkill.check';
 
 type Db = mongo.Db;
 const CLIENTS = 16;
+/** Documents in the collection that conditional updates are timed on. */
+const GROWN = 20_000;
 /** Any document with a string `_id`, for the query-shape checks. */
 type Loose = { _id: string } & mongo.Document;
 
@@ -94,7 +97,29 @@ async function throughput(db: Db) {
   const findByFieldMs = await findMs();
   await people.createIndex({ email: 1 });
   const findByIndexedFieldMs = await findMs();
-  return { hotConditionalUpdates, inserts, updatesById, findByFieldMs, findByIndexedFieldMs };
+  // The services' conditional updates name `_id` and a state field: an engine that uses the
+  // `_id` index only for `{_id}` alone scans for these, and each costs more as data grows.
+  const orders = db.collection<{ _id: number; status: string; lines: string }>('orders');
+  for (let batch = 0; batch < GROWN / 1000; batch++) {
+    await orders.insertMany(
+      Array.from({ length: 1000 }, (_, i) => ({ _id: batch * 1000 + i, status: 'PENDING', lines: 'x'.repeat(500) })),
+    );
+  }
+  const updateMs = async (filter: (i: number) => mongo.Filter<{ _id: number; status: string; lines: string }>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const n = (i * 7919) % GROWN;
+      const started = performance.now();
+      await orders.updateOne(filter(n), { $set: { seen: i } });
+      times.push(performance.now() - started);
+    }
+    return Number(times.sort((a, b) => a - b)[10].toFixed(2));
+  };
+  const updateByIdMs = await updateMs((n) => ({ _id: n }));
+  const conditionalUpdateByIdMs = await updateMs((n) => ({ _id: n, status: 'PENDING' }));
+  return {
+    hotConditionalUpdates, inserts, updatesById, findByFieldMs, findByIndexedFieldMs, updateByIdMs, conditionalUpdateByIdMs,
+  };
 }
 
 /** The query and update shapes the services use; each entry is true when the answer is right. */

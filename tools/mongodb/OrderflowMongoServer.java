@@ -1,6 +1,15 @@
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 import java.nio.file.Files;
@@ -58,11 +67,71 @@ public final class OrderflowMongoServer {
     }
   }
 
+  /**
+   * A collection that uses a unique index for a query that names more fields than the index.
+   * The library picks an index only when the query's fields are exactly the index's, so a
+   * conditional update such as {@code {_id, version}} or {@code {_id, status}} — the services'
+   * hot path — scanned the whole collection and got slower with every order ever stored. Here
+   * the index finds the one candidate by its own fields and the whole query is then checked
+   * on that candidate only.
+   */
+  private static final class IndexedLookupCollection extends H2Collection {
+    IndexedLookupCollection(MongoDatabase database, String name, CollectionOptions options,
+        MVStore store, String fullName, CursorRegistry cursors) {
+      // The map names H2Database gives a collection's documents and metadata.
+      super(database, name, options, store.openMap("databases." + fullName), store.openMap("meta." + fullName), cursors);
+    }
+
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+        Document fieldSelector) {
+      List<Index<Object>> indexes = getIndexes();
+      if (indexes.stream().noneMatch(index -> index.canHandle(query))) {
+        for (Index<Object> index : indexes) {
+          Document lookup = lookupPart(index, query);
+          if (lookup != null && index.canHandle(lookup)) {
+            return matchDocuments(query, index.getPositions(lookup), orderBy, skip, limit, batchSize, fieldSelector);
+          }
+        }
+      }
+      return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+    }
+
+    /** The query's conditions on the index's fields, or null when it leaves one of them out. */
+    private static Document lookupPart(Index<Object> index, Document query) {
+      Document lookup = new Document();
+      for (IndexKey key : index.getKeys()) {
+        if (!query.containsKey(key.getKey())) {
+          return null;
+        }
+        lookup.put(key.getKey(), query.get(key.getKey()));
+      }
+      return lookup.size() < query.size() ? lookup : null;
+    }
+  }
+
   private static final class DurableH2Backend extends H2Backend {
     private final ReadWriteLock schemaLock = new ReentrantReadWriteLock();
 
     DurableH2Backend(MVStore store) {
       super(store);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+      return new IndexedLookupDatabase(databaseName);
+    }
+
+    /** A database whose collections are {@link IndexedLookupCollection}s. */
+    private final class IndexedLookupDatabase extends H2Database {
+      IndexedLookupDatabase(String name) {
+        super(name, getMvStore(), getCursorRegistry());
+      }
+
+      @Override
+      protected MongoCollection<Object> openOrCreateCollection(String name, CollectionOptions options) {
+        return new IndexedLookupCollection(this, name, options, getMvStore(), getFullCollectionNamespace(name), cursorRegistry);
+      }
     }
 
     @Override

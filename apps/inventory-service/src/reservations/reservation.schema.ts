@@ -1,4 +1,4 @@
-import { OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
 import type { PricedLine, Rejection } from './domain/reservation.rules';
 
@@ -39,3 +39,4 @@ export const ReservationSchema = new Schema<ReservationDocument>(
   },
   { collection: 'reservations', versionKey: false, minimize: false },
 );
+indexOutbox(ReservationSchema);

@@ -1,4 +1,4 @@
-import { OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
 import type { Notification } from './domain/notification';
 
@@ -44,3 +44,4 @@ export const NotificationSchema = new Schema<NotificationDocument>(
 // the collection grows.
 NotificationSchema.index({ status: 1, nextAttemptAt: 1 });
 NotificationSchema.index({ customerId: 1, createdAt: -1 });
+indexOutbox(NotificationSchema);

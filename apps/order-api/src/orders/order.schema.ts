@@ -1,4 +1,4 @@
-import { OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
 import type { Order } from './domain/order';
 
@@ -62,3 +62,4 @@ export const OrderSchema = new Schema<OrderDocument>(
 OrderSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ status: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ createdAt: -1, _id: -1 });
+indexOutbox(OrderSchema);

@@ -1,4 +1,4 @@
-import { OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
 import type { EntryType } from './domain/ledger';
 
@@ -56,3 +56,4 @@ export const LedgerSchema = new Schema<LedgerDocument>(
 
 // A customer's balance and newest entries (GET /customers/{id}/points).
 LedgerSchema.index({ customerId: 1, updatedAt: -1 });
+indexOutbox(LedgerSchema);

@@ -40,7 +40,21 @@ export function outboxMessage<M extends EventMessage>(
   };
 }
 
-/** The mongoose shape of one outbox entry; aggregates declare `outbox: [OutboxMessageSchema]`. */
+/**
+ * Documents with events still to publish. It names a field of the entries, not `outbox.0`, so
+ * that the sparse index {@link indexOutbox} declares can serve it: the sweep then reads only
+ * what waits, however many documents the collection holds.
+ */
+export const WITH_PENDING_EVENTS = { 'outbox.eventId': { $exists: true } } as const;
+
+/** Declares the index that serves {@link WITH_PENDING_EVENTS} on an aggregate's schema. */
+export function indexOutbox(schema: Schema): void {
+  // Sparse: a document whose outbox is empty has no `outbox.eventId`, so only documents with
+  // pending events are in the index, and it stays as small as the backlog.
+  schema.index({ 'outbox.eventId': 1 }, { sparse: true });
+}
+
+/** The mongoose shape of one outbox entry; aggregates declare `outbox: [OutboxMessageSchema]` and {@link indexOutbox}. */
 export const OutboxMessageSchema = new Schema<OutboxMessage>(
   {
     eventId: { type: String, required: true },

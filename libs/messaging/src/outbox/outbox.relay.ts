@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { mongo } from 'mongoose';
 import type { EventProducer } from '../event.producer';
-import type { OutboxMessage } from './outbox.message';
+import { WITH_PENDING_EVENTS, type OutboxMessage } from './outbox.message';
 
 interface WithOutbox extends mongo.Document {
   _id: string;
@@ -90,7 +90,7 @@ export class OutboxRelay {
   async backlog(): Promise<number> {
     let total = 0;
     for (const collection of this.collections.values()) {
-      const docs = await collection.find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } }).toArray();
+      const docs = await collection.find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } }).toArray();
       total += docs.reduce((n, doc) => n + doc.outbox.length, 0);
     }
     return total;
@@ -102,7 +102,7 @@ export class OutboxRelay {
     for (const [name, collection] of this.collections) {
       for (;;) {
         const docs = await collection
-          .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } })
+          .find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } })
           .limit(this.options.batchSize)
           .toArray();
         if (docs.length === 0) break;

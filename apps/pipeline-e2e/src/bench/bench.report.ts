@@ -30,8 +30,11 @@ export interface RunResult {
   cpu: CpuCost[];
   /** CPU ms per order of the bench client itself (load, polling, checks), not in the total. */
   clientCpuMsPerOrder: number;
-  /** Orders/s of each quarter of a flat run, in the order orders became final. */
-  quarters?: number[];
+  /**
+   * Each quarter of a flat run, in the order orders became final: orders/s, and CPU ms per
+   * order of all processes together (which other load on the machine does not distort).
+   */
+  quarters?: { perSecond: number; cpuMsPerOrder: number }[];
   allFinal: boolean;
   invariants: InvariantReport;
 }
@@ -118,11 +121,12 @@ export function cpuTable(result: BenchResult): string {
 export function quartersTable(result: BenchResult): string | undefined {
   const flat = result.runs.filter((r) => r.quarters && r.quarters.length === 4);
   if (flat.length === 0) return undefined;
-  const rows = flat.map((r) => {
-    const q = r.quarters as number[];
-    return [r.name, ...q.map((v) => n(v, 1)), n(q[3] / q[0], 2)];
+  const rows = flat.flatMap((r) => {
+    const q = r.quarters ?? [];
+    const row = (label: string, values: number[]) => [`${r.name}: ${label}`, ...values.map((v) => n(v, 1)), n(values[3] / values[0], 2)];
+    return [row('orders/s', q.map((x) => x.perSecond)), row('CPU ms/order', q.map((x) => x.cpuMsPerOrder))];
   });
-  return formatTable(['flat run: orders/s per quarter', 'Q1', 'Q2', 'Q3', 'Q4', 'Q4 / Q1'], rows);
+  return formatTable(['flat run, per quarter', 'Q1', 'Q2', 'Q3', 'Q4', 'Q4 / Q1'], rows);
 }
 
 export function renderReport(result: BenchResult): string {

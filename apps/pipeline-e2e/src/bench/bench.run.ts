@@ -3,11 +3,11 @@ import { serviceUrl } from '../support/services';
 import type { RunResult } from './bench.report';
 import type { ProgressLine } from './bench.progress';
 import { checkInvariants, type InvariantReport } from './invariants.check';
-import { pendingToFinal, quarterRates, summarize } from './latency.stats';
+import { pendingToFinal, quarters, summarize } from './latency.stats';
 import { LoadGenerator } from './load.generator';
 import type { Mix } from './order.mix';
 import { inPool, messagesOnTopics, readState, waitAllFinal, waitCaughtUp } from './pipeline.state';
-import { cpuCosts, sampleProcess, type ProcessSample } from './process.cpu';
+import { cpuCosts, sampleProcess, ticksBetween, type CpuPoint, type ProcessSample } from './process.cpu';
 
 export interface RunSpec {
   name: string;
@@ -28,6 +28,15 @@ export interface RunContext {
 const sampleAll = (pids: Record<string, number>): Record<string, ProcessSample> =>
   Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, sampleProcess(pid)]));
 
+/** CPU of all the processes together, once a second, so that a flat run can tell each quarter's cost. */
+function cpuTimeline(pids: Record<string, number>): { points: CpuPoint[]; stop: () => void } {
+  const points: CpuPoint[] = [];
+  const sample = () => points.push({ at: Date.now(), ticks: Object.values(sampleAll(pids)).reduce((sum, p) => sum + p.ticks, 0) });
+  sample();
+  const timer = setInterval(sample, 1000);
+  return { points, stop: () => (clearInterval(timer), sample()) };
+}
+
 /** Points and notifications trail the orders; these checks may need time after the orders are final. */
 const TRAILING = new Set(['points exact', 'notifications exact']);
 /** Give up on them once this long passes without a violation fewer. */
@@ -47,6 +56,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   await inPool(mix.products, 8, ({ sku, price, stock }) => putProduct(sku, { price, stock }));
 
   const before = sampleAll(ctx.pids);
+  const timeline = cpuTimeline(ctx.pids);
   const clientBefore = process.cpuUsage();
   const messagesBefore = await messagesOnTopics();
   const started = Date.now();
@@ -65,6 +75,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     await waitCaughtUp(Math.max(60_000, deadline - Date.now()));
   }
   const after = sampleAll(ctx.pids);
+  timeline.stop();
   const client = process.cpuUsage(clientBefore);
 
   say('reading the end state and checking the invariants');
@@ -110,7 +121,12 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     kafkaMessagesPerSecond: messages / seconds(lastFinal - firstPending),
     cpu: cpuCosts(before, after, load.accepted.length, ctx.ticksPerSecond),
     clientCpuMsPerOrder: (client.user + client.system) / 1000 / Math.max(1, load.accepted.length),
-    ...(spec.kind === 'flat' && { quarters: quarterRates(spans) }),
+    ...(spec.kind === 'flat' && {
+      quarters: quarters(spans).map((q) => ({
+        perSecond: (q.orders * 1000) / Math.max(1, q.to - q.from),
+        cpuMsPerOrder: ((ticksBetween(timeline.points, q.from, q.to) / ctx.ticksPerSecond) * 1000) / Math.max(1, q.orders),
+      })),
+    }),
     allFinal,
     invariants,
   };

@@ -1,4 +1,4 @@
-import { pendingToFinal, percentile, quarterRates, summarize } from './latency.stats';
+import { pendingToFinal, percentile, quarters, summarize } from './latency.stats';
 
 describe('percentile', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -37,15 +37,29 @@ describe('pendingToFinal', () => {
   });
 });
 
-describe('quarterRates', () => {
+describe('quarters', () => {
+  const rates = (finals: number[]) =>
+    quarters(finals.map((finalAt) => ({ pendingAt: 0, finalAt }))).map((q) => (q.orders * 1000) / (q.to - q.from));
+
   it('gives equal rates for an even pace', () => {
-    const spans = Array.from({ length: 8 }, (_, i) => ({ pendingAt: 0, finalAt: (i + 1) * 100 }));
-    expect(quarterRates(spans)).toEqual([10, 10, 10, 10]);
+    expect(rates([100, 200, 300, 400, 500, 600, 700, 800])).toEqual([10, 10, 10, 10]);
   });
 
   it('shows a pipeline that slows down', () => {
-    const finals = [100, 200, 400, 600, 1000, 1400, 2200, 3000];
-    const rates = quarterRates(finals.map((finalAt) => ({ pendingAt: 0, finalAt })));
-    expect(rates).toEqual([10, 5, 2.5, 1.25]);
+    expect(rates([100, 200, 400, 600, 1000, 1400, 2200, 3000])).toEqual([10, 5, 2.5, 1.25]);
+  });
+
+  it('spans each quarter from the end of the one before, the first from the first PENDING', () => {
+    const spans = [50, 60, 70, 80].map((pendingAt, i) => ({ pendingAt, finalAt: 100 * (i + 1) }));
+    expect(quarters(spans)).toEqual([
+      { from: 50, to: 100, orders: 1 },
+      { from: 100, to: 200, orders: 1 },
+      { from: 200, to: 300, orders: 1 },
+      { from: 300, to: 400, orders: 1 },
+    ]);
+  });
+
+  it('has nothing to say about fewer than four orders', () => {
+    expect(quarters([{ pendingAt: 0, finalAt: 1 }])).toEqual([]);
   });
 });

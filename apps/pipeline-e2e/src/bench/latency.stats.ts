@@ -40,23 +40,30 @@ export function pendingToFinal(history: readonly HistoryEntry[]): { pendingAt: n
   return { pendingAt: Date.parse(pending.at), finalAt: Date.parse(final.at) };
 }
 
+/** One quarter of a flat run's orders: the time it spans and how many orders became final in it. */
+export interface Quarter {
+  from: number;
+  to: number;
+  orders: number;
+}
+
 /**
- * Throughput of each quarter of the orders, taken in the order they became final: a quarter
- * runs from the previous quarter's last final timestamp (the first PENDING one for the
- * first quarter) to its own last. A pipeline whose cost per order is flat keeps the ratio
- * of the last to the first quarter near 1.
+ * Each quarter of the orders, taken in the order they became final: a quarter runs from the
+ * previous quarter's last final timestamp (the first PENDING one for the first quarter) to
+ * its own last. A pipeline whose cost per order is flat keeps the last quarter's throughput
+ * and CPU per order near the first's.
  */
-export function quarterRates(spans: readonly { pendingAt: number; finalAt: number }[]): number[] {
+export function quarters(spans: readonly { pendingAt: number; finalAt: number }[]): Quarter[] {
   if (spans.length < 4) return [];
   const finals = spans.map((s) => s.finalAt).sort((a, b) => a - b);
   let start = Math.min(...spans.map((s) => s.pendingAt));
-  const rates: number[] = [];
+  const result: Quarter[] = [];
   for (let q = 1; q <= 4; q++) {
     const from = Math.round(((q - 1) * finals.length) / 4);
     const to = Math.round((q * finals.length) / 4);
     const end = finals[to - 1];
-    rates.push(((to - from) * 1000) / Math.max(1, end - start));
+    result.push({ from: start, to: end, orders: to - from });
     start = end;
   }
-  return rates;
+  return result;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpuCosts, kbFromStatus, ticksFromStat } from './process.cpu';
+import { cpuCosts, kbFromStatus, ticksBetween, ticksFromStat } from './process.cpu';
 
 const stat = (name: string, utime: number, stime: number) =>
   `4242 (${name}) S 1 4242 4242 0 -1 4194560 1234 0 0 0 ${utime} ${stime} 7 8 20 0 11 0 12345 1000000 2000 ` +
@@ -50,5 +50,27 @@ describe('cpuCosts', () => {
   it('leaves out a process that was not there before', () => {
     const after = { late: { ticks: 5, rssKb: 0, peakRssKb: 0 } };
     expect(cpuCosts({}, after, 1, 100).map((c) => c.name)).toEqual(['total']);
+  });
+});
+
+describe('ticksBetween', () => {
+  const points = [
+    { at: 1000, ticks: 0 },
+    { at: 2000, ticks: 100 },
+    { at: 3000, ticks: 300 },
+  ];
+
+  it('adds up what was spent between two sample times', () => {
+    expect(ticksBetween(points, 1000, 3000)).toBe(300);
+    expect(ticksBetween(points, 2000, 3000)).toBe(200);
+  });
+
+  it('interpolates between samples', () => {
+    expect(ticksBetween(points, 1500, 2500)).toBe(50 + 100);
+  });
+
+  it('clamps times outside the samples to the first and last', () => {
+    expect(ticksBetween(points, 0, 5000)).toBe(300);
+    expect(ticksBetween([], 0, 5000)).toBe(0);
   });
 });

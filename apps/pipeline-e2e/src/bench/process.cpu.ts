@@ -82,3 +82,26 @@ export function cpuCosts(
     },
   ];
 }
+
+/** Total CPU ticks of a set of processes at one moment. */
+export interface CpuPoint {
+  at: number;
+  ticks: number;
+}
+
+/**
+ * CPU ticks spent between `from` and `to`, interpolated linearly between the points around
+ * each end (points sorted by time; ends outside them are clamped to the first or last).
+ */
+export function ticksBetween(points: readonly CpuPoint[], from: number, to: number): number {
+  const at = (t: number): number => {
+    if (points.length === 0) return 0;
+    if (t <= points[0].at) return points[0].ticks;
+    for (let i = 1; i < points.length; i++) {
+      const [a, b] = [points[i - 1], points[i]];
+      if (t <= b.at) return a.ticks + ((b.ticks - a.ticks) * (t - a.at)) / Math.max(1, b.at - a.at);
+    }
+    return points[points.length - 1].ticks;
+  };
+  return at(to) - at(from);
+}

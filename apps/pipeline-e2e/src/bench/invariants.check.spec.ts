@@ -90,6 +90,22 @@ describe('checkInvariants', () => {
     ]);
   });
 
+  it('takes the balance alone for orders a cut list of a customer\'s newest 100 entries leaves out', () => {
+    const state = consistent();
+    const older = Array.from({ length: 100 }, (_, i) => order(`old-${i}`, 'CONFIRMED', [['A', 1]], 100));
+    state.orders.push(...older);
+    state.products[0] = { sku: 'A', stock: 110, available: 8, reserved: 102 };
+    state.accepted += older.length;
+    state.ledgers[0].balance = 12 + older.length;
+    state.ledgers[0].entries.push(...older.slice(3).map((o) => ({ orderId: o.id, points: 1, type: 'AWARD' as const, at: at(5) })));
+    state.notifications.push(...older.flatMap((o) => ['ORDER_CONFIRMED', 'POINTS_AWARDED'].map((kind) => ({ orderId: o.id, kind, status: 'SENT' }))));
+    expect(state.ledgers[0].entries.length).toBe(100);
+    expect(violations(state)).toEqual([]);
+
+    state.ledgers[0].balance += 1;
+    expect(violations(state)).toEqual(['c-1 has 113 points, their confirmed orders earned 112']);
+  });
+
   it('catches a duplicate, a missing and an unexpected notification', () => {
     const state = consistent();
     state.notifications.push({ orderId: 'o-1', kind: 'ORDER_CONFIRMED', status: 'SENT' });

@@ -1,10 +1,12 @@
 /**
  * One status line that rewrites itself on a terminal; elsewhere (CI logs, pipes) a line
- * every few seconds, so logs stay readable.
+ * every few seconds, so logs stay readable — and at once when the step changes (the text
+ * differs in more than its numbers), so a log always shows which step a run is in.
  */
 export class ProgressLine {
   private lastWrite = 0;
   private shown = false;
+  private lastStep = '';
   private readonly tty = Boolean(process.stdout.isTTY);
 
   update(text: string): void {
@@ -15,7 +17,9 @@ export class ProgressLine {
       process.stdout.write(`\r${text.slice(0, width).padEnd(width)}`);
       this.shown = true;
     } else {
-      if (now - this.lastWrite < 5000) return;
+      const step = text.replace(/[\d.]+/g, '#');
+      if (now - this.lastWrite < 5000 && step === this.lastStep) return;
+      this.lastStep = step;
       process.stdout.write(`  … ${text}\n`);
     }
     this.lastWrite = now;

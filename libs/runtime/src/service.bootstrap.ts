@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderflow/auth';
+import helmet from 'helmet';
 import { ConfigError, loadConfig } from './config.loader';
 import { ServiceEnv } from './service-env.config';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
@@ -43,13 +45,9 @@ export async function bootstrapService<C extends ServiceEnv>(
     { logger, bodyParser: false },
   );
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  harden(app, config);
   closeOnSignal(app, config.SHUTDOWN_TIMEOUT_MS, logger);
-
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(definition.title).build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  serveDocs(app, definition.title, app.get<AuthOptions>(AUTH_OPTIONS));
 
   const transport = eventTransport(app);
   if (transport) {
@@ -57,8 +55,42 @@ export async function bootstrapService<C extends ServiceEnv>(
     await app.startAllMicroservices();
   }
   await app.listen(config.PORT);
+  // Slow senders are cut off: the whole request must arrive within the limit.
+  const server = app.getHttpServer() as Server;
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(config.HTTP_REQUEST_TIMEOUT_MS, 20_000);
   logger.log(`listening on port ${config.PORT}`);
   return app;
+}
+
+/** Security headers on every answer; cross-origin calls only from the configured origins. */
+function harden(app: NestExpressApplication, config: ServiceEnv): void {
+  app.use(helmet());
+  if (config.CORS_ORIGINS) {
+    app.enableCors({ origin: config.CORS_ORIGINS.split(','), allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], exposedHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After'] });
+  }
+  if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
+}
+
+/** OpenAPI at /docs, with the bearer scheme every route but the health checks needs. */
+function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions): void {
+  if (auth.docs === 'off') return;
+  app.use(docsGate(auth, app.get(TokenVerifier)));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(title)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/health/')) continue;
+    for (const operation of Object.values(item)) {
+      if (operation && typeof operation === 'object' && 'responses' in operation) operation.security = [];
+    }
+  }
+  SwaggerModule.setup('docs', app, document);
 }
 
 function eventTransport(app: INestApplication): CustomTransportStrategy | undefined {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '@orderflow/auth';
 import { decodeCursor, encodeCursor, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
 import { ServiceEnv } from '@orderflow/runtime';
 import type { Response } from 'express';
@@ -27,6 +28,7 @@ export class ProductsController {
   ) {}
 
   @Put(':sku')
+  @RequireScope('inventoryAdmin')
   @ApiOkResponse({ type: ProductResponse, description: '201 when created, 200 when replaced' })
   async put(
     @Param('sku', SkuPipe) sku: string,
@@ -57,6 +59,7 @@ export class ProductsController {
   }
 
   @Post(':sku/stock-adjustments')
+  @RequireScope('inventoryAdmin')
   @ApiOkResponse({ type: ProductResponse })
   async adjust(@Param('sku', SkuPipe) sku: string, @Body() body: StockAdjustmentDto, @Res({ passthrough: true }) response: Response): Promise<ProductResponse> {
     if (!(await this.products.adjust(sku, body.delta))) {

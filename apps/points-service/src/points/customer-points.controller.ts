@@ -1,5 +1,6 @@
 import { Controller, Get, Param, type PipeTransform } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Access, Caller, type Principal } from '@orderflow/auth';
 import { ValidationProblem } from '@orderflow/rest';
 import { CUSTOMER_ID, emptyLedger } from './domain/ledger';
 import { CustomerPointsResponse, toCustomerPointsResponse } from './customer-points.response';
@@ -17,12 +18,19 @@ class CustomerIdPipe implements PipeTransform<string, string> {
 @ApiTags('points')
 @Controller('customers')
 export class CustomerPointsController {
-  constructor(private readonly ledgers: LedgerRepository) {}
+  constructor(
+    private readonly ledgers: LedgerRepository,
+    private readonly access: Access,
+  ) {}
 
-  /** A customer who never earned anything simply has balance 0: there is no 404 here. */
+  /**
+   * A customer who never earned anything simply has balance 0: there is no 404 here. So
+   * another customer's points answer 403, which says nothing about whether they exist.
+   */
   @Get(':customerId/points')
   @ApiOkResponse({ type: CustomerPointsResponse })
-  async get(@Param('customerId', CustomerIdPipe) customerId: string): Promise<CustomerPointsResponse> {
+  async get(@Caller() caller: Principal, @Param('customerId', CustomerIdPipe) customerId: string): Promise<CustomerPointsResponse> {
+    this.access.assertMayRead(caller, customerId);
     return toCustomerPointsResponse((await this.ledgers.find(customerId)) ?? emptyLedger(customerId));
   }
 }

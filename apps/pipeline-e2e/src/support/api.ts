@@ -31,7 +31,7 @@ export const staffToken = () => tokens().get('e2e-staff', STAFF_SCOPES);
  */
 async function defaultAuthorization(service: ServiceName, method: string, path: string, body: unknown): Promise<string> {
   const customerId = (body as { customerId?: unknown } | undefined)?.customerId;
-  if (service === 'order-api' && method === 'POST' && path === '/orders' && typeof customerId === 'string') {
+  if (service === 'order-api' && method === 'POST' && path === '/orders' && typeof customerId === 'string' && customerId !== '') {
     return `Bearer ${await customerToken(customerId)}`;
   }
   return `Bearer ${await staffToken()}`;

@@ -40,7 +40,8 @@ export class TokenIssuer {
     readonly url: string,
   ) {}
 
-  static async start(port: number, host = '127.0.0.1'): Promise<TokenIssuer> {
+  /** `issuerUrl`: the `iss` of its tokens, when services reach it by another name (compose). */
+  static async start(port: number, host = '127.0.0.1', issuerUrl?: string): Promise<TokenIssuer> {
     // The key exists before the port opens, so whoever sees the JWKS answer can get tokens.
     const first = await newKey();
     let issuer: TokenIssuer | undefined;
@@ -54,7 +55,7 @@ export class TokenIssuer {
     });
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    issuer = new TokenIssuer(server, `http://${host}:${actualPort}`);
+    issuer = new TokenIssuer(server, issuerUrl ?? `http://${host}:${actualPort}`);
     issuer.keys = [first];
     return issuer;
   }

@@ -5,3 +5,6 @@ export { ValidationProblem, fieldErrors } from './validation.problem';
 export { ProblemException } from './problem.exception';
 export { decodeCursor, encodeCursor, type Page } from './page.cursor';
 export { PageQuery } from './page.query';
+export { ApiProblems, ProblemDocument } from './api-problems.decorator';
+export { completeDocument } from './openapi.completion';
+export { methodNotAllowed } from './method-not-allowed';

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderflow/auth';
+import { completeDocument, methodNotAllowed } from '@orderflow/rest';
 import helmet from 'helmet';
 import { ConfigError, loadConfig } from './config.loader';
 import { ServiceEnv } from './service-env.config';
@@ -47,7 +48,7 @@ export async function bootstrapService<C extends ServiceEnv>(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   harden(app, config);
   closeOnSignal(app, config.SHUTDOWN_TIMEOUT_MS, logger);
-  serveDocs(app, definition.title, app.get<AuthOptions>(AUTH_OPTIONS));
+  serveDocs(app, definition.title, app.get<AuthOptions>(AUTH_OPTIONS), Boolean(config.CORS_ORIGINS));
 
   const transport = eventTransport(app);
   if (transport) {
@@ -72,10 +73,11 @@ function harden(app: NestExpressApplication, config: ServiceEnv): void {
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
 }
 
-/** OpenAPI at /docs, with the bearer scheme every route but the health checks needs. */
-function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions): void {
-  if (auth.docs === 'off') return;
-  app.use(docsGate(auth, app.get(TokenVerifier)));
+/**
+ * OpenAPI at /docs, with the bearer scheme every route but the health checks needs and the
+ * answers every route shares. The document also tells which methods each path has, for 405s.
+ */
+function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions, cors: boolean): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -84,12 +86,14 @@ function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions
       .addSecurityRequirements('bearer')
       .build(),
   );
-  for (const [path, item] of Object.entries(document.paths)) {
-    if (!path.startsWith('/health/')) continue;
-    for (const operation of Object.values(item)) {
-      if (operation && typeof operation === 'object' && 'responses' in operation) operation.security = [];
-    }
-  }
+  completeDocument(document, (path) => path.startsWith('/health/'));
+  const routes = Object.entries(document.paths).map(([path, item]) => ({
+    path,
+    methods: Object.keys(item).filter((key) => ['get', 'put', 'post', 'delete', 'patch'].includes(key)),
+  }));
+  app.use(methodNotAllowed([...routes, { path: '/metrics', methods: ['get'] }, { path: '/docs', methods: ['get'] }, { path: '/docs-json', methods: ['get'] }], { cors }));
+  if (auth.docs === 'off') return;
+  app.use(docsGate(auth, app.get(TokenVerifier)));
   SwaggerModule.setup('docs', app, document);
 }
 

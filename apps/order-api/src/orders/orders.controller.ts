@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, Caller, type Principal } from '@orderflow/auth';
-import { decodeCursor, encodeCursor, ValidationProblem, type Page } from '@orderflow/rest';
+import { ApiProblems, decodeCursor, encodeCursor, ValidationProblem, type Page } from '@orderflow/rest';
 import type { Response } from 'express';
 import { OrderError } from './domain/order';
 import { ListOrdersQuery } from './get-orders/list-orders.query';
@@ -14,6 +14,7 @@ import { PlaceOrderDto } from './place-order/place-order.dto';
 import { PlaceOrderHandler } from './place-order/place-order.handler';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
+const OrderId = () => ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' }, description: 'the order id' });
 
 @ApiTags('orders')
 @Controller('orders')
@@ -27,8 +28,17 @@ export class OrdersController {
 
   @Post()
   @HttpCode(202)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 visible ASCII characters' })
-  @ApiAcceptedResponse({ type: OrderResponse })
+  @ApiOperation({ summary: 'Place an order', description: 'Only as the customer the access token names (customerId must be theirs).' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 visible ASCII characters, scoped to the caller', schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,128}$' } })
+  @ApiAcceptedResponse({
+    type: OrderResponse,
+    description: 'accepted as PENDING (or, with Idempotent-Replayed: true, the answer to an earlier request with this key)',
+    headers: { Location: { description: '/orders/{id}', schema: { type: 'string' } }, 'Idempotent-Replayed': { description: 'true on a replay', schema: { type: 'string', enum: ['true'] } } },
+  })
+  @ApiProblems([403, 409, 422], {
+    403: 'customerId is not the customer the access token was issued for.',
+    409: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+  })
   async place(
     @Caller() caller: Principal,
     @Body() body: PlaceOrderDto,
@@ -46,13 +56,18 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'An order', description: "The order's customer, or staff with the read scope. Another customer's order is 404, like an unknown one." })
+  @OrderId()
   @ApiOkResponse({ type: OrderResponse })
+  @ApiProblems([404])
   async get(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<OrderResponse> {
     return toOrderResponse(await this.visibleOrder(caller, id));
   }
 
   @Get()
+  @ApiOperation({ summary: 'Orders, newest first', description: "A customer's own without customerId; another customer's need the staff read scope." })
   @ApiOkResponse({ type: OrderPageResponse })
+  @ApiProblems([403], { 403: "customerId names another customer and the token lacks the staff read scope." })
   async list(@Caller() caller: Principal, @Query() query: ListOrdersQuery): Promise<Page<OrderResponse>> {
     if (query.customerId !== undefined) this.access.assertMayRead(caller, query.customerId);
     // Without a filter a customer sees their own orders; only staff see everyone's.
@@ -75,7 +90,10 @@ export class OrdersController {
   }
 
   @Get(':id/timeline')
+  @ApiOperation({ summary: "Every event of an order, oldest first", description: "Visible as the order is." })
+  @OrderId()
   @ApiOkResponse({ type: [TimelineEntryResponse] })
+  @ApiProblems([404])
   async timeline(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<TimelineEntryResponse[]> {
     const timeline = await this.orders.timeline(id);
     if (!timeline || !this.access.mayRead(caller, timeline.customerId)) throw notFound(id);
@@ -84,7 +102,10 @@ export class OrdersController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOkResponse({ type: OrderResponse })
+  @ApiOperation({ summary: 'Cancel an order', description: "The order's customer, or staff with the cancel scope." })
+  @OrderId()
+  @ApiOkResponse({ type: OrderResponse, description: 'the order, now CANCELLED (unchanged if it already was)' })
+  @ApiProblems([403, 404, 409], { 403: 'Staff who may read the order but lack the cancel scope.', 409: 'The order is REJECTED and cannot be cancelled.' })
   async cancel(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<OrderResponse> {
     const stored = await this.orders.find(id);
     if (!stored) throw notFound(id);

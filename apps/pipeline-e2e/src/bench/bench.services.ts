@@ -16,16 +16,18 @@ export class BenchServices {
     private readonly infra: InfraEnv,
     private readonly run: string,
     readonly processes: ServiceProcess[],
-    private readonly issuer: TokenIssuerProcess,
+    readonly issuer: TokenIssuerProcess,
+    private readonly label: string,
   ) {}
 
-  static async start(infra: InfraEnv, run: string): Promise<BenchServices> {
+  /** `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`. */
+  static async start(infra: InfraEnv, run: string, label = 'bench'): Promise<BenchServices> {
     const processes: ServiceProcess[] = [];
     const issuer = await startTokenIssuer();
     process.env['TOKEN_ISSUER_URL'] = issuer.url;
-    const services = new BenchServices(infra, run, processes, issuer);
+    const services = new BenchServices(infra, run, processes, issuer, label);
     for (const s of SERVICES) {
-      const env = { ...infra, ...securityEnv(issuer.url), PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-bench-${run}` };
+      const env = { ...infra, ...securityEnv(issuer.url), PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-${label}-${run}` };
       processes.push(startService(s.name, env));
     }
     try {
@@ -44,7 +46,7 @@ export class BenchServices {
     await this.issuer.stop();
     const connection = await mongoose.createConnection(this.infra.MONGODB_URI).asPromise();
     try {
-      for (const s of SERVICES) await connection.useDb(`${s.database}-bench-${this.run}`).dropDatabase();
+      for (const s of SERVICES) await connection.useDb(`${s.database}-${this.label}-${this.run}`).dropDatabase();
     } finally {
       await connection.close();
     }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, type PipeTransform } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, Caller, type Principal } from '@orderflow/auth';
-import { ValidationProblem } from '@orderflow/rest';
+import { ApiProblems, ValidationProblem } from '@orderflow/rest';
 import { CUSTOMER_ID, emptyLedger } from './domain/ledger';
 import { CustomerPointsResponse, toCustomerPointsResponse } from './customer-points.response';
 import { LedgerRepository } from './ledger.repository';
@@ -28,7 +28,10 @@ export class CustomerPointsController {
    * another customer's points answer 403, which says nothing about whether they exist.
    */
   @Get(':customerId/points')
+  @ApiOperation({ summary: "A customer's points", description: 'The customer themselves, or staff with the read scope.' })
+  @ApiParam({ name: 'customerId', schema: { type: 'string', pattern: CUSTOMER_ID.source } })
   @ApiOkResponse({ type: CustomerPointsResponse })
+  @ApiProblems([403], { 403: 'Another customer, and the token lacks the staff read scope.' })
   async get(@Caller() caller: Principal, @Param('customerId', CustomerIdPipe) customerId: string): Promise<CustomerPointsResponse> {
     this.access.assertMayRead(caller, customerId);
     return toCustomerPointsResponse((await this.ledgers.find(customerId)) ?? emptyLedger(customerId));

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, Caller, type Principal } from '@orderflow/auth';
+import { ApiProblems } from '@orderflow/rest';
 import { NotificationRepository } from '../notification.repository';
 import { NotificationListResponse, toNotificationResponse } from '../notification.response';
 import { ListNotificationsQuery } from './list-notifications.query';
@@ -14,7 +15,9 @@ export class NotificationsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Notifications', description: "A customer's own (another customer's need the staff read scope)." })
   @ApiOkResponse({ type: NotificationListResponse, description: 'newest first; filters combine' })
+  @ApiProblems([403], { 403: 'customerId names another customer and the token lacks the staff read scope.' })
   async list(@Caller() caller: Principal, @Query() query: ListNotificationsQuery): Promise<NotificationListResponse> {
     if (query.customerId !== undefined) this.access.assertMayRead(caller, query.customerId);
     // A customer sees only their own: without a customer filter theirs is added, so asking

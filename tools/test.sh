@@ -17,6 +17,13 @@ trap stop_infra EXIT
 bash tools/infra.sh up || exit 1
 
 status=0
+echo "• Production dependencies without high or critical advisories (npm run audit)"
+bash tools/audit.sh
+case $? in
+  0) ;;
+  3) echo "  (the advisory check could not run here; CI must be able to reach the registry's audit endpoint)" ;;
+  *) status=1; printf 'Failed tasks:\n- npm-audit\n\n' >> "$log" ;;
+esac
 echo "• Lint, unit and integration tests, build"
 npx nx run-many -t lint test build --parallel=2 --output-style=static 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

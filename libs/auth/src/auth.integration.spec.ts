@@ -33,6 +33,15 @@ class MeController {
   }
 }
 
+@Public('metrics')
+@Controller('metrics')
+class MetricsLikeController {
+  @Get()
+  metrics() {
+    return 'up 1';
+  }
+}
+
 @Public()
 @Controller('health')
 class OpenController {
@@ -53,7 +62,7 @@ class CapturingLogger implements LoggerService {
 }
 
 async function startApp(options: AuthOptions, logger: LoggerService): Promise<{ app: INestApplication; url: string }> {
-  @Module({ imports: [AuthModule.forRoot(options), RestModule.forRoot({ errorStatuses: {} })], controllers: [MeController, OpenController] })
+  @Module({ imports: [AuthModule.forRoot(options), RestModule.forRoot({ errorStatuses: {} })], controllers: [MeController, OpenController, MetricsLikeController] })
   class TestModule {}
   const app = await NestFactory.create(TestModule, { logger });
   const port = await freePort();
@@ -176,8 +185,9 @@ describe('bearer authentication against a JWKS', () => {
     expect(await put(await token('ops', { scope: DEFAULT_SCOPES.inventoryAdmin }))).toBe(200);
   });
 
-  it('leaves public routes open', async () => {
+  it('leaves public routes open, /metrics too while METRICS_ACCESS is open', async () => {
     expect((await get('/health/live')).status).toBe(200);
+    expect((await get('/metrics')).status).toBe(200);
   });
 });
 
@@ -246,6 +256,22 @@ describe('the token issuer unreachable', () => {
       }
     } finally {
       await app.close();
+    }
+  }, 60_000);
+});
+
+describe('METRICS_ACCESS=token', () => {
+  it('closes /metrics to callers without a valid token, and only it', async () => {
+    const issuer = await startTokenIssuer();
+    const { app, url } = await startApp(options(issuer.url, { metrics: 'token' }), new CapturingLogger());
+    try {
+      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      const token = await issueToken(issuer.url, { sub: 'prometheus' });
+      expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    } finally {
+      await app.close();
+      await issuer.stop();
     }
   }, 60_000);
 });

@@ -68,7 +68,7 @@ export async function bootstrapService<C extends ServiceEnv>(
 function harden(app: NestExpressApplication, config: ServiceEnv): void {
   app.use(helmet());
   if (config.CORS_ORIGINS) {
-    app.enableCors({ origin: config.CORS_ORIGINS.split(','), allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], exposedHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After'] });
+    app.enableCors({ origin: config.CORS_ORIGINS.split(','), allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], exposedHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'] });
   }
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
 }

@@ -25,8 +25,9 @@ describe('summarize', () => {
       }),
       event('error', 'PUT /products/{sku}', {}),
       event('skip', 'GET /health/live', {}),
+      event('success', 'Stateful tests', { e: [{ name: 'not_a_server_error', status: 'success' }] }),
       '',
     ].join('\n');
-    expect(summarize('order-api', ndjson)).toEqual({ service: 'order-api', operations: 3, requests: 4, failures: 1, errors: 1 });
+    expect(summarize('order-api', ndjson)).toEqual({ service: 'order-api', operations: 3, requests: 5, failures: 1, errors: 1 });
   });
 });

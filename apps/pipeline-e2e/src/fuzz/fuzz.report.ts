@@ -26,7 +26,8 @@ export function summarize(service: string, ndjson: string): FuzzSummary {
     if (!scenario?.recorder) continue;
     const { label, interactions, checks } = scenario.recorder;
     if (scenario.status === 'error') errors++;
-    if (label && scenario.status !== 'skip') operations.add(label);
+    // Operations are "METHOD /path"; the stateful phase reports itself under a label of its own.
+    if (label && /^[A-Z]+ \//.test(label) && scenario.status !== 'skip') operations.add(label);
     requests += Object.keys(interactions ?? {}).length;
     for (const list of Object.values(checks ?? {})) {
       for (const check of list) {

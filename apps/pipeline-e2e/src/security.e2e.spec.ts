@@ -1,7 +1,7 @@
-import { issueToken, SCOPES, uniqueName } from '@orderflow/testing';
+import { freePort, infraEnv, issueToken, SCOPES, startService, uniqueName, waitUntilReady } from '@orderflow/testing';
 import { call, customerToken, orderReaches, placeOrder, putProduct, staffToken, tokens } from './support/api';
 import { notificationsSent } from './support/notifications';
-import { serviceUrl, SERVICES } from './support/services';
+import { localServices, serviceUrl, SERVICES } from './support/services';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const as = async (customerId: string) => bearer(await customerToken(customerId));
@@ -218,3 +218,24 @@ describe('query strings cannot smuggle MongoDB operators', () => {
     expect((await call(service, 'GET', path)).status).toBe(400);
   });
 });
+
+(localServices() ? describe : describe.skip)('turning authentication off', () => {
+  it('takes AUTH_DISABLED=true, nothing less, and the service says so loudly at start', async () => {
+    const env = { ...infraEnv(), PORT: String(await freePort()), MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}` };
+    // Without the issuer's settings and without the explicit switch, the service refuses to start.
+    const refused = startService('order-api', env);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('AUTH_JWKS_URL is missing');
+
+    // Same database as the suite's order-api, so joining its consumer group changes nothing.
+    const open = startService('order-api', { ...env, AUTH_DISABLED: 'true' });
+    try {
+      await waitUntilReady(open);
+      expect(open.output()).toContain('AUTHENTICATION IS DISABLED (AUTH_DISABLED=true)');
+      expect((await fetch(`${open.url}/orders?limit=1`)).status).toBe(200);
+    } finally {
+      expect(await open.stop()).toBe(0);
+    }
+  });
+});
+

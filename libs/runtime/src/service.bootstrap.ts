@@ -82,6 +82,12 @@ function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions
     app,
     new DocumentBuilder()
       .setTitle(title)
+      .setDescription(
+        'Every operation but the health checks needs an OAuth 2.0 bearer access token (JWT) from the configured issuer. ' +
+          'A customer (the token\'s customer claim) acts only as themselves; scope ' +
+          `\`${auth.scopes.staffRead}\` reads any customer's data, \`${auth.scopes.staffCancel}\` cancels any order, ` +
+          `\`${auth.scopes.inventoryAdmin}\` administers products. Errors are application/problem+json (RFC 9457).`,
+      )
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
       .addSecurityRequirements('bearer')
       .build(),

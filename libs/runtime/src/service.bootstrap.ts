@@ -66,7 +66,9 @@ export async function bootstrapService<C extends ServiceEnv>(
 
 /** Security headers on every answer; cross-origin calls only from the configured origins. */
 function harden(app: NestExpressApplication, config: ServiceEnv): void {
-  app.use(helmet());
+  // TLS ends in front of the services (ingress, proxy), so the docs page must not ask the
+  // browser to upgrade its requests to https on a plain-HTTP port.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.CORS_ORIGINS) {
     app.enableCors({ origin: config.CORS_ORIGINS.split(','), allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], exposedHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'] });
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite — lint, unit, integration (real Kafka and MongoDB), build, and the
-# black-box e2e suite with the four services as real processes. Installs what it needs,
+# The whole test suite — lint, unit, integration (real Kafka and MongoDB), build, the
+# black-box e2e suite with the four services as real processes, and a short schemathesis
+# run against their OpenAPI documents. Installs what it needs,
 # starts the infrastructure if it is not running, and stops what it started.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,13 @@ trap stop_infra EXIT
 bash tools/infra.sh up || exit 1
 
 status=0
+echo "• Production dependencies without high or critical advisories (npm run audit)"
+bash tools/audit.sh
+case $? in
+  0) ;;
+  3) echo "  (the advisory check could not run here; CI must be able to reach the registry's audit endpoint)" ;;
+  *) status=1; printf 'Failed tasks:\n- npm-audit\n\n' >> "$log" ;;
+esac
 echo "• Lint, unit and integration tests, build"
 npx nx run-many -t lint test build --parallel=2 --output-style=static 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -31,6 +39,13 @@ fi
 echo "• End-to-end suite"
 npx nx e2e pipeline-e2e --output-style=static 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+echo "• OpenAPI fuzzing with schemathesis, short run (npm run fuzz -- --quick)"
+bash tools/fuzz.sh --quick 2>&1 | tee -a "$log"
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  status=1
+  printf 'Failed tasks:\n- openapi-fuzz\n\n' >> "$log"
+fi
 
 # Jest prints "Tests: 1 failed, 2 skipped, 40 passed, 43 total" per project; add them up.
 read -r passed failed < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^Tests:' | awk '

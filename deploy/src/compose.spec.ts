@@ -48,10 +48,20 @@ describe('docker/compose.yml', () => {
     expect(internalKafka).toBe('kafka:19092');
   });
 
-  it('has exactly the infrastructure, the topic job and one service per app', () => {
+  it('has exactly the infrastructure, the topic job, the local token issuer and one service per app', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['kafka', 'mongo', 'topics', ...SERVICES.map((s) => s.name)].sort(),
+      ['kafka', 'mongo', 'topics', 'token-issuer', ...SERVICES.map((s) => s.name)].sort(),
     );
+  });
+
+  it('points every service at the local token issuer, which signs tokens with the issuer name they expect', () => {
+    const issuer = services['token-issuer'] as ComposeService & { command?: string[] };
+    expect(issuer.ports).toEqual(['127.0.0.1:3999:3999']);
+    const named = issuer.command?.[(issuer.command?.indexOf('--issuer') ?? -2) + 1];
+    for (const { name } of SERVICES) {
+      expect(services[name].environment?.['AUTH_ISSUER']).toBe(named);
+      expect(services[name].environment?.['AUTH_JWKS_URL']).toBe(`${named}/.well-known/jwks.json`);
+    }
   });
 
   it('creates the topics with the generated registry script, once Kafka is healthy', () => {

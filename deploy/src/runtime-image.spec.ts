@@ -155,6 +155,10 @@ describe('the runtime stage of docker/Dockerfile, replayed for order-api', () =>
       ...stage.env,
       ...infraEnv(),
       PORT: String(await freePort()),
+      // Keys are fetched on the first request with a token; readiness and shutdown need none.
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+      AUTH_ISSUER: 'http://127.0.0.1:9',
+      AUTH_AUDIENCE: 'orderflow',
     };
   }, 5 * 60_000);
 

@@ -1,4 +1,5 @@
 import { freePort, infraEnv, startService, TcpProxy, waitUntilReady, eventually } from '@orderflow/testing';
+import { securityEnv } from './support/security-env';
 import { localServices, serviceUrl, SERVICES } from './support/services';
 
 describe('every service', () => {
@@ -20,7 +21,7 @@ describe('every service', () => {
 const localOnly = localServices() ? describe : describe.skip;
 
 localOnly('configuration', () => {
-  const valid = async () => ({ ...infraEnv(), PORT: String(await freePort()) });
+  const valid = async () => ({ ...infraEnv(), ...securityEnv(), PORT: String(await freePort()) });
 
   it.each([
     ['PORT', undefined, 'PORT is missing'],
@@ -50,6 +51,7 @@ localOnly('readiness', () => {
     await proxy.start();
     const service = startService('order-api', {
       ...infraEnv(),
+      ...securityEnv(),
       PORT: String(await freePort()),
       MONGODB_URI: `mongodb://127.0.0.1:${proxy.port}`,
       MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}`,

@@ -93,7 +93,9 @@ describe('Idempotency-Key', () => {
     const key = uniqueName('key');
     const sku = uniqueName('IDEM');
     expect((await call('order-api', 'POST', '/orders', body(sku), { 'Idempotency-Key': key })).status).toBe(202);
-    const other = await call('order-api', 'POST', '/orders', { ...body(sku), customerId: 'someone-else' }, { 'Idempotency-Key': key });
+    // Keys are scoped to the caller, so the body differs in its lines: another customerId
+    // would be another caller, with keys of their own.
+    const other = await call('order-api', 'POST', '/orders', { ...body(sku), items: [{ sku, quantity: 2 }] }, { 'Idempotency-Key': key });
     expect(other.status).toBe(422);
     expect(other.headers.get('content-type')).toContain('application/problem+json');
   });

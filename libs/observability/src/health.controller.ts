@@ -1,9 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from '@orderflow/auth';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { READINESS_PROBES, ReadinessProbe, runProbe } from './readiness.probe';
 
 @ApiTags('health')
+// Probes carry no token: health is open whatever else is closed.
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

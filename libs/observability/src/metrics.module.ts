@@ -1,9 +1,12 @@
 import { Controller, Get, Global, Header, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@orderflow/auth';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 @ApiExcludeController()
+// Open unless METRICS_ACCESS=token.
+@Public('metrics')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}

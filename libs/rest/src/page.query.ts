@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /** `?limit=&cursor=` of every paged list; list queries with filters extend it. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })
@@ -12,7 +12,7 @@ export class PageQuery {
   @Max(100)
   limit = 20;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, unchanged (anything else is a 400)', minLength: 1, pattern: '^[A-Za-z0-9_-]+$' })
   @IsOptional()
   @IsString()
   cursor?: string;

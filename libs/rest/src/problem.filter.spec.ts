@@ -1,5 +1,6 @@
 import { ArgumentsHost, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { lastValueFrom, type Observable } from 'rxjs';
+import { ProblemException } from './problem.exception';
 import { ProblemFilter } from './problem.filter';
 import { ValidationProblem } from './validation.problem';
 
@@ -8,8 +9,12 @@ class StockError extends Error {
 }
 
 function answer(error: unknown) {
-  const sent: { status?: number; type?: string; body?: unknown } = {};
+  const sent: { status?: number; type?: string; body?: unknown; headers?: Record<string, string> } = {};
   const response = {
+    setHeader(name: string, value: string) {
+      sent.headers = { ...sent.headers, [name]: value };
+      return this;
+    },
     status(code: number) {
       sent.status = code;
       return this;
@@ -67,5 +72,15 @@ describe('ProblemFilter', () => {
     const host = { getType: () => 'rpc' } as unknown as ArgumentsHost;
     const result = new ProblemFilter({}).catch(error, host) as Observable<never>;
     await expect(lastValueFrom(result)).rejects.toBe(error);
+  });
+
+  it('sends the headers a problem brings along, such as WWW-Authenticate', () => {
+    const sent = answer(new ProblemException(401, 'A bearer token is required.', { 'WWW-Authenticate': 'Bearer realm="orderflow"' }));
+    expect(sent).toEqual({
+      status: 401,
+      type: 'application/problem+json',
+      headers: { 'WWW-Authenticate': 'Bearer realm="orderflow"' },
+      body: { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'A bearer token is required.' },
+    });
   });
 });

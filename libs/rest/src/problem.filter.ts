@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
+import { ProblemException } from './problem.exception';
 import { ValidationProblem } from './validation.problem';
 
 /** Maps a domain error's stable `code` to the HTTP status it answers with. */
@@ -30,6 +31,9 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const body = this.toProblem(error);
+    if (error instanceof ProblemException) {
+      for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+    }
     if (body.status >= 500) this.logger.error((error as Error)?.stack ?? String(error));
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).json(body);
   }

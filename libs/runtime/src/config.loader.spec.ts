@@ -5,6 +5,9 @@ const valid = {
   PORT: '3000',
   KAFKA_BROKERS: '127.0.0.1:9092,kafka-1.internal:9093',
   MONGODB_URI: 'mongodb://127.0.0.1:27017',
+  AUTH_JWKS_URL: 'https://issuer.example.com/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://issuer.example.com',
+  AUTH_AUDIENCE: 'orderflow',
 };
 
 function problemsOf(env: Record<string, string | undefined>) {
@@ -39,6 +42,12 @@ describe('loadConfig', () => {
     ['KAFKA_BROKERS', 'a:1,,b:2'],
     ['MONGODB_URI', 'http://db:27017'],
     ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+    ['AUTH_JWKS_URL', 'issuer.example.com/keys'],
+    ['AUTH_DISABLED', 'yes'],
+    ['AUTH_SCOPE_STAFF_READ', 'two words'],
+    ['RATE_LIMIT_PER_CALLER', '0'],
+    ['DOCS_ACCESS', 'closed'],
+    ['CORS_ORIGINS', '*'],
   ])('names a malformed %s (%s)', (variable, value) => {
     const problems = problemsOf({ ...valid, [variable]: value });
     expect(problems).toHaveLength(1);
@@ -57,7 +66,19 @@ describe('loadConfig', () => {
     })();
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toBe(
-      'invalid configuration: PORT is missing; KAFKA_BROKERS is missing; MONGODB_URI is missing',
+      'invalid configuration: PORT is missing; KAFKA_BROKERS is missing; MONGODB_URI is missing; ' +
+        'AUTH_JWKS_URL is missing; AUTH_ISSUER is missing; AUTH_AUDIENCE is missing',
     );
+  });
+
+  it.each(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'])('names a missing %s: authentication is on by default', (variable) => {
+    expect(problemsOf({ ...valid, [variable]: undefined })).toEqual([{ variable, problem: 'is missing' }]);
+  });
+
+  it('needs no issuer only when authentication is disabled explicitly', () => {
+    const { AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, ...withoutIssuer } = valid;
+    expect([AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE]).toHaveLength(3);
+    expect(loadConfig(ServiceEnv, { ...withoutIssuer, AUTH_DISABLED: 'true' }).AUTH_DISABLED).toBe('true');
+    expect(problemsOf({ ...withoutIssuer, AUTH_DISABLED: 'false' }).map((p) => p.variable)).toEqual(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']);
   });
 });

@@ -4,6 +4,9 @@ import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderflow/auth';
+import { completeDocument, methodNotAllowed } from '@orderflow/rest';
+import helmet from 'helmet';
 import { ConfigError, loadConfig } from './config.loader';
 import { ServiceEnv } from './service-env.config';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
@@ -43,13 +46,9 @@ export async function bootstrapService<C extends ServiceEnv>(
     { logger, bodyParser: false },
   );
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  harden(app, config);
   closeOnSignal(app, config.SHUTDOWN_TIMEOUT_MS, logger);
-
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(definition.title).build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  serveDocs(app, definition.title, app.get<AuthOptions>(AUTH_OPTIONS), Boolean(config.CORS_ORIGINS));
 
   const transport = eventTransport(app);
   if (transport) {
@@ -57,8 +56,53 @@ export async function bootstrapService<C extends ServiceEnv>(
     await app.startAllMicroservices();
   }
   await app.listen(config.PORT);
+  // Slow senders are cut off: the whole request must arrive within the limit.
+  const server = app.getHttpServer() as Server;
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(config.HTTP_REQUEST_TIMEOUT_MS, 20_000);
   logger.log(`listening on port ${config.PORT}`);
   return app;
+}
+
+/** Security headers on every answer; cross-origin calls only from the configured origins. */
+function harden(app: NestExpressApplication, config: ServiceEnv): void {
+  // TLS ends in front of the services (ingress, proxy), so the docs page must not ask the
+  // browser to upgrade its requests to https on a plain-HTTP port.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  if (config.CORS_ORIGINS) {
+    app.enableCors({ origin: config.CORS_ORIGINS.split(','), allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], exposedHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'] });
+  }
+  if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
+}
+
+/**
+ * OpenAPI at /docs, with the bearer scheme every route but the health checks needs and the
+ * answers every route shares. The document also tells which methods each path has, for 405s.
+ */
+function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions, cors: boolean): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(title)
+      .setDescription(
+        'Every operation but the health checks needs an OAuth 2.0 bearer access token (JWT) from the configured issuer. ' +
+          'A customer (the token\'s customer claim) acts only as themselves; scope ' +
+          `\`${auth.scopes.staffRead}\` reads any customer's data, \`${auth.scopes.staffCancel}\` cancels any order, ` +
+          `\`${auth.scopes.inventoryAdmin}\` administers products. Errors are application/problem+json (RFC 9457).`,
+      )
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  completeDocument(document, (path) => path.startsWith('/health/'));
+  const routes = Object.entries(document.paths).map(([path, item]) => ({
+    path,
+    methods: Object.keys(item).filter((key) => ['get', 'put', 'post', 'delete', 'patch'].includes(key)),
+  }));
+  app.use(methodNotAllowed([...routes, { path: '/metrics', methods: ['get'] }, { path: '/docs', methods: ['get'] }, { path: '/docs-json', methods: ['get'] }], { cors }));
+  if (auth.docs === 'off') return;
+  app.use(docsGate(auth, app.get(TokenVerifier)));
+  SwaggerModule.setup('docs', app, document);
 }
 
 function eventTransport(app: INestApplication): CustomTransportStrategy | undefined {

@@ -1,4 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthModule } from '@orderflow/auth';
+import { authOptionsOf } from './auth.config';
+import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
 import { ServiceEnv } from './service-env.config';
 
 /** Injection token for the running service's name, e.g. `order-api`. */
@@ -12,7 +16,8 @@ export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
 
 /**
  * Root of every service: makes the validated configuration injectable everywhere, both as
- * the shared `ServiceEnv` and as the app's own config class, then loads the app's module.
+ * the shared `ServiceEnv` and as the app's own config class, puts every route behind
+ * authentication, rate limits and a time limit, then loads the app's module.
  */
 @Module({})
 export class ServiceModule {
@@ -26,8 +31,11 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       global: true,
-      imports: [app],
-      providers,
+      imports: [AuthModule.forRoot(authOptionsOf(config)), app],
+      providers: [
+        ...providers,
+        { provide: APP_INTERCEPTOR, useValue: new RequestTimeoutInterceptor(config.HTTP_REQUEST_TIMEOUT_MS) },
+      ],
       exports: providers.map((p) => p.provide),
     };
   }

@@ -4,3 +4,4 @@ export { uniqueName } from './unique-name';
 export { freePort } from './free-port';
 export { startService, waitUntilReady, type ServiceProcess } from './service.process';
 export { TcpProxy } from './tcp.proxy';
+export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess, type TokenRequest } from './token.issuer';

@@ -2,13 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Product } from './domain/product';
 
 export class ProductResponse {
-  @ApiProperty() sku!: string;
+  @ApiProperty({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) sku!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: 'minor units' }) price!: number;
+  @ApiProperty({ type: 'integer', description: 'minor units' }) price!: number;
   @ApiProperty({ example: 'USD' }) currency!: string;
-  @ApiProperty() available!: number;
-  @ApiProperty() reserved!: number;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: 'integer' }) available!: number;
+  @ApiProperty({ type: 'integer' }) reserved!: number;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class ProductPageResponse {

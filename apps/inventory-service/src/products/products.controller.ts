@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { decodeCursor, encodeCursor, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '@orderflow/auth';
+import { ApiProblems, decodeCursor, encodeCursor, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
 import { ServiceEnv } from '@orderflow/runtime';
 import type { Response } from 'express';
 import { ProductError, type Product } from './domain/product';
@@ -10,6 +11,8 @@ import { ProductRepository } from './product.repository';
 import { ProductPageResponse, ProductResponse, toProductResponse } from './product.response';
 
 const SKU = /^[A-Za-z0-9_.-]{1,64}$/;
+
+const Sku = () => ApiParam({ name: 'sku', schema: { type: 'string', pattern: SKU.source } });
 
 class SkuPipe implements PipeTransform<string, string> {
   transform(sku: string): string {
@@ -27,7 +30,12 @@ export class ProductsController {
   ) {}
 
   @Put(':sku')
-  @ApiOkResponse({ type: ProductResponse, description: '201 when created, 200 when replaced' })
+  @RequireScope('inventoryAdmin')
+  @ApiOperation({ summary: 'Create or replace a product', description: 'Needs the inventory admin scope.' })
+  @Sku()
+  @ApiOkResponse({ type: ProductResponse, description: 'replaced' })
+  @ApiCreatedResponse({ type: ProductResponse, description: 'created' })
+  @ApiProblems([403], { 403: 'The token lacks the inventory admin scope.' })
   async put(
     @Param('sku', SkuPipe) sku: string,
     @Body() body: PutProductDto,
@@ -39,12 +47,16 @@ export class ProductsController {
   }
 
   @Get(':sku')
+  @ApiOperation({ summary: 'A product', description: 'Any caller with a valid token.' })
+  @Sku()
   @ApiOkResponse({ type: ProductResponse })
+  @ApiProblems([404])
   async getOne(@Param('sku', SkuPipe) sku: string): Promise<ProductResponse> {
     return toProductResponse(await this.get(sku));
   }
 
   @Get()
+  @ApiOperation({ summary: 'Products by SKU', description: 'Any caller with a valid token.' })
   @ApiOkResponse({ type: ProductPageResponse })
   async list(@Query() query: PageQuery): Promise<Page<ProductResponse>> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['sku'] as const).sku;
@@ -57,7 +69,11 @@ export class ProductsController {
   }
 
   @Post(':sku/stock-adjustments')
+  @RequireScope('inventoryAdmin')
+  @ApiOperation({ summary: 'Add or remove stock', description: 'Needs the inventory admin scope; never below zero available.' })
+  @Sku()
   @ApiOkResponse({ type: ProductResponse })
+  @ApiProblems([403, 404, 409], { 403: 'The token lacks the inventory admin scope.', 409: 'Removing this many would leave less than zero available.' })
   async adjust(@Param('sku', SkuPipe) sku: string, @Body() body: StockAdjustmentDto, @Res({ passthrough: true }) response: Response): Promise<ProductResponse> {
     if (!(await this.products.adjust(sku, body.delta))) {
       const product = await this.get(sku);

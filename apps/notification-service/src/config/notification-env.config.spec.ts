@@ -1,7 +1,14 @@
 import { ConfigError, loadConfig } from '@orderflow/runtime';
 import { NotificationEnv } from './notification-env.config';
 
-const base = { PORT: '3003', KAFKA_BROKERS: '127.0.0.1:9092', MONGODB_URI: 'mongodb://127.0.0.1:27017' };
+const base = {
+  PORT: '3003',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017',
+  AUTH_JWKS_URL: 'https://issuer.example.com/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://issuer.example.com',
+  AUTH_AUDIENCE: 'orderflow',
+};
 
 function problemsOf(env: Record<string, string | undefined>) {
   try {

@@ -4,13 +4,13 @@ import { NOTIFICATION_KINDS, type Notification } from './domain/notification';
 export class NotificationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty() customerId!: string;
+  @ApiProperty({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) customerId!: string;
   @ApiProperty({ enum: NOTIFICATION_KINDS }) kind!: string;
   @ApiProperty({ example: 'email' }) channel!: string;
   @ApiProperty({ enum: ['PENDING', 'SENT', 'FAILED'], description: 'PENDING while it is still being sent (or retried)' })
   status!: string;
   @ApiProperty({ description: 'the text the customer receives' }) message!: string;
-  @ApiProperty({ description: 'when it was sent or failed; when it was recorded while PENDING' }) at!: string;
+  @ApiProperty({ format: 'date-time', description: 'when it was sent or failed; when it was recorded while PENDING' }) at!: string;
   @ApiProperty({ type: String, nullable: true, description: 'why it FAILED; null otherwise' }) reason!: string | null;
 }
 

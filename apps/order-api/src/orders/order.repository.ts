@@ -107,13 +107,14 @@ export class OrderRepository {
     return this.timelineWrites.add({ orderId, eventId, entry });
   }
 
-  /** The order's timeline, oldest first; `null` if there is no such order. */
-  async timeline(orderId: string): Promise<({ eventId: string } & TimelineEntry)[] | null> {
-    const doc = await this.orders.findById(orderId, { timeline: 1 }).lean<Pick<OrderDocument, 'timeline'>>().exec();
+  /** The order's customer and timeline, oldest first; `null` if there is no such order. */
+  async timeline(orderId: string): Promise<{ customerId: string; entries: ({ eventId: string } & TimelineEntry)[] } | null> {
+    const doc = await this.orders.findById(orderId, { timeline: 1, customerId: 1 }).lean<Pick<OrderDocument, 'timeline' | 'customerId'>>().exec();
     if (!doc) return null;
-    return Object.entries(doc.timeline ?? {})
+    const entries = Object.entries(doc.timeline ?? {})
       .map(([eventId, entry]) => ({ eventId, type: entry.type, source: entry.source, at: new Date(entry.at) }))
       .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));
+    return { customerId: doc.customerId, entries };
   }
 
   async list(query: OrderQuery): Promise<Order[]> {

@@ -2,9 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Order } from './domain/order';
 
 class OrderLineResponse {
-  @ApiProperty() sku!: string;
-  @ApiProperty() quantity!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'minor units; null until priced' }) unitPrice!: number | null;
+  @ApiProperty({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) sku!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1000 }) quantity!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'minor units; null until priced' }) unitPrice!: number | null;
 }
 
 class RejectionResponse {
@@ -13,21 +13,21 @@ class RejectionResponse {
 }
 
 class StatusChangeResponse {
-  @ApiProperty() status!: string;
-  @ApiProperty() at!: string;
+  @ApiProperty({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] }) status!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
 export class OrderResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() customerId!: string;
+  @ApiProperty({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) customerId!: string;
   @ApiProperty({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] }) status!: string;
   @ApiProperty({ type: [OrderLineResponse] }) items!: OrderLineResponse[];
-  @ApiProperty({ type: Number, nullable: true, description: 'minor units; null until priced' }) total!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'minor units; null until priced' }) total!: number | null;
   @ApiProperty({ example: 'USD' }) currency!: string;
   @ApiProperty({ type: RejectionResponse, nullable: true }) rejection!: RejectionResponse | null;
   @ApiProperty({ type: [StatusChangeResponse] }) history!: StatusChangeResponse[];
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class OrderPageResponse {

@@ -1,4 +1,4 @@
-import { putProduct } from '../support/api';
+import { customerToken, putProduct } from '../support/api';
 import { serviceUrl } from '../support/services';
 import type { RunResult } from './bench.report';
 import type { ProgressLine } from './bench.progress';
@@ -54,13 +54,15 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const { mix, name } = spec;
   const say = (text: string) => ctx.progress.update(`${name}: ${text}`);
   await inPool(mix.products, 8, ({ sku, price, stock }) => putProduct(sku, { price, stock }));
+  const customerIds = [...new Set(mix.orders.map((o) => o.customerId))];
+  const authorization = new Map(await inPool(customerIds, 8, async (c) => [c, `Bearer ${await customerToken(c)}`] as const));
 
   const before = sampleAll(ctx.pids);
   const timeline = cpuTimeline(ctx.pids);
   const clientBefore = process.cpuUsage();
   const messagesBefore = await messagesOnTopics();
   const started = Date.now();
-  const generator = new LoadGenerator(serviceUrl('order-api'), (sent, answered, total) =>
+  const generator = new LoadGenerator(serviceUrl('order-api'), (customerId) => authorization.get(customerId) as string, (sent, answered, total) =>
     say(`sent ${sent}/${total}, answered ${answered}, ${((Date.now() - started) / 1000).toFixed(1)} s`),
   );
   const load = spec.kind === 'open' ? await generator.open(mix.orders, spec.rate as number) : await generator.closed(mix.orders, spec.clients as number);

@@ -1,26 +1,33 @@
-import { freePort, startService, waitUntilReady, type InfraEnv, type ServiceProcess } from '@orderflow/testing';
+import { freePort, startService, startTokenIssuer, waitUntilReady, type InfraEnv, type ServiceProcess, type TokenIssuerProcess } from '@orderflow/testing';
 import mongoose from 'mongoose';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { securityEnv } from '../support/security-env';
 import { SERVICES } from '../support/services';
 
 /**
  * The four built services as processes, like the e2e global setup starts them: each with a
- * database of its own for this bench run, dropped again at the end. Their URLs go where
- * the e2e support helpers look for them, so those helpers work unchanged.
+ * database of its own for this bench run, dropped again at the end, all trusting a local
+ * token issuer of their own. Their URLs and the issuer's go where the e2e support helpers
+ * look for them, so those helpers work unchanged.
  */
 export class BenchServices {
   private constructor(
     private readonly infra: InfraEnv,
     private readonly run: string,
     readonly processes: ServiceProcess[],
+    readonly issuer: TokenIssuerProcess,
+    private readonly label: string,
   ) {}
 
-  static async start(infra: InfraEnv, run: string): Promise<BenchServices> {
+  /** `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`. */
+  static async start(infra: InfraEnv, run: string, label = 'bench'): Promise<BenchServices> {
     const processes: ServiceProcess[] = [];
-    const services = new BenchServices(infra, run, processes);
+    const issuer = await startTokenIssuer();
+    process.env['TOKEN_ISSUER_URL'] = issuer.url;
+    const services = new BenchServices(infra, run, processes, issuer, label);
     for (const s of SERVICES) {
-      const env = { ...infra, PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-bench-${run}` };
+      const env = { ...infra, ...securityEnv(issuer.url), PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-${label}-${run}` };
       processes.push(startService(s.name, env));
     }
     try {
@@ -36,9 +43,10 @@ export class BenchServices {
   /** Stops the services and drops their databases; returns the services that did not exit cleanly. */
   async stop(): Promise<string[]> {
     const codes = await Promise.all(this.processes.map((p) => p.stop('SIGTERM')));
+    await this.issuer.stop();
     const connection = await mongoose.createConnection(this.infra.MONGODB_URI).asPromise();
     try {
-      for (const s of SERVICES) await connection.useDb(`${s.database}-bench-${this.run}`).dropDatabase();
+      for (const s of SERVICES) await connection.useDb(`${s.database}-${this.label}-${this.run}`).dropDatabase();
     } finally {
       await connection.close();
     }

@@ -35,7 +35,9 @@ export async function intakeLimits(infra: InfraEnv, runs: readonly { plans: Orde
     await waitUntilReady(app, 60_000);
     const limits: IntakeLimit[] = [];
     for (const { plans, clients } of runs) {
-      const result = await new LoadGenerator(app.url).closed(plans.map(({ customerId, items }) => ({ customerId, items })), clients);
+      // The bare app checks no token; the header is sent so both clients send the same request.
+      const bearer = `Bearer ${'x'.repeat(600)}`;
+      const result = await new LoadGenerator(app.url, () => bearer).closed(plans.map(({ customerId, items }) => ({ customerId, items })), clients);
       limits.push({ orders: plans.length, clients, perSecond: (result.accepted.length * 1000) / (result.endedAt - result.startedAt) });
     }
     return limits;

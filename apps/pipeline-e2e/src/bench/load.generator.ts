@@ -20,6 +20,9 @@ export interface LoadResult {
 
 export type LoadProgress = (sent: number, answered: number, total: number) => void;
 
+/** The `Authorization` header value of a customer (tokens fetched before the run, so issuing them is not measured). */
+export type Authorize = (customerId: string) => string;
+
 /**
  * Places orders over HTTP with the same client for the pipeline and for the bare intake
  * limit (Node's fetch), so the two intake figures compare like with like.
@@ -32,6 +35,7 @@ export class LoadGenerator {
 
   constructor(
     private readonly baseUrl: string,
+    private readonly authorize: Authorize,
     private readonly progress: LoadProgress = () => undefined,
   ) {}
 
@@ -77,7 +81,7 @@ export class LoadGenerator {
     try {
       const response = await fetch(`${this.baseUrl}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: this.authorize(plan.customerId) },
         body: JSON.stringify({ customerId: plan.customerId, items: plan.items }),
       });
       status = response.status;
@@ -95,14 +99,15 @@ export class LoadGenerator {
       return;
     }
     this.result.accepted.push({ id, customerId: plan.customerId, sentAt, acceptedAt });
-    if (plan.cancelAfterMs !== undefined) this.cancellations.push(this.cancelLater(id, plan.cancelAfterMs));
+    if (plan.cancelAfterMs !== undefined) this.cancellations.push(this.cancelLater(id, plan.customerId, plan.cancelAfterMs));
   }
 
   /** A cancel may lose the race to a rejection (409); that is an outcome, not a failure. */
-  private async cancelLater(id: string, delayMs: number): Promise<void> {
+  private async cancelLater(id: string, customerId: string, delayMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     this.result.cancels.requested++;
-    const response = await fetch(`${this.baseUrl}/orders/${id}/cancel`, { method: 'POST' }).catch(() => undefined);
+    // The customer cancels their own order, as the client that placed it.
+    const response = await fetch(`${this.baseUrl}/orders/${id}/cancel`, { method: 'POST', headers: { authorization: this.authorize(customerId) } }).catch(() => undefined);
     await response?.arrayBuffer();
     if (response?.status !== 200) this.result.cancels.refused++;
   }

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- black-box answers are untyped JSON; the assertions check their shape */
-import { eventually } from '@orderflow/testing';
+import { eventually, SCOPES, TokenCache } from '@orderflow/testing';
 import { serviceUrl, type ServiceName } from './services';
 
 export interface ApiResponse<T = any> {
@@ -8,7 +8,40 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-/** One JSON request to a service under test; the body is parsed whatever the status. */
+let cache: TokenCache | undefined;
+
+/** Tokens from the issuer the services under test trust (the global setup starts one). */
+export function tokens(): TokenCache {
+  const url = process.env['TOKEN_ISSUER_URL'];
+  if (!url) throw new Error('TOKEN_ISSUER_URL is not set: run the suite with `nx e2e pipeline-e2e`');
+  cache ??= new TokenCache(url);
+  return cache;
+}
+
+/** A customer's own token: no scopes, acts only as this customer. */
+export const customerToken = (customerId: string) => tokens().get(customerId);
+
+/** Staff with every scope: reads and cancels for anyone, administers products. */
+export const STAFF_SCOPES = [SCOPES.staffRead, SCOPES.staffCancel, SCOPES.inventoryAdmin];
+export const staffToken = () => tokens().get('e2e-staff', STAFF_SCOPES);
+
+/**
+ * Who makes a request when a test does not say: the customer an order is placed for (only
+ * they may place it), staff with every scope for everything else.
+ */
+async function defaultAuthorization(service: ServiceName, method: string, path: string, body: unknown): Promise<string> {
+  const customerId = (body as { customerId?: unknown } | undefined)?.customerId;
+  if (service === 'order-api' && method === 'POST' && path === '/orders' && typeof customerId === 'string' && customerId !== '') {
+    return `Bearer ${await customerToken(customerId)}`;
+  }
+  return `Bearer ${await staffToken()}`;
+}
+
+/**
+ * One JSON request to a service under test; the body is parsed whatever the status. It is
+ * authenticated as `defaultAuthorization` says unless `headers` has an `authorization` of
+ * its own (an empty one sends none).
+ */
 export async function call<T = any>(
   service: ServiceName,
   method: string,
@@ -16,9 +49,14 @@ export async function call<T = any>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<ApiResponse<T>> {
+  const { authorization = await defaultAuthorization(service, method, path, body), ...rest } = headers;
   const response = await fetch(`${serviceUrl(service)}${path}`, {
     method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(authorization && { authorization }),
+      ...rest,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

@@ -30,5 +30,6 @@ export default async function globalTeardown(): Promise<void> {
     .map((s, i) => ({ service: s, code: codes[i] }))
     .filter(({ code }) => code !== 0)
     .map(({ service, code }) => `${service.name} exited with ${code}:\n${service.output().slice(-2000)}`);
+  await globalThis.__E2E_TOKEN_ISSUER__?.stop();
   if (unclean.length > 0) throw new Error(`not stopped cleanly: ${unclean.join('\n')}`);
 }

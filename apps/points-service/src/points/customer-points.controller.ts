@@ -1,6 +1,7 @@
 import { Controller, Get, Param, type PipeTransform } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ValidationProblem } from '@orderflow/rest';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Access, Caller, type Principal } from '@orderflow/auth';
+import { ApiProblems, ValidationProblem } from '@orderflow/rest';
 import { CUSTOMER_ID, emptyLedger } from './domain/ledger';
 import { CustomerPointsResponse, toCustomerPointsResponse } from './customer-points.response';
 import { LedgerRepository } from './ledger.repository';
@@ -17,12 +18,22 @@ class CustomerIdPipe implements PipeTransform<string, string> {
 @ApiTags('points')
 @Controller('customers')
 export class CustomerPointsController {
-  constructor(private readonly ledgers: LedgerRepository) {}
+  constructor(
+    private readonly ledgers: LedgerRepository,
+    private readonly access: Access,
+  ) {}
 
-  /** A customer who never earned anything simply has balance 0: there is no 404 here. */
+  /**
+   * A customer who never earned anything simply has balance 0: there is no 404 here. So
+   * another customer's points answer 403, which says nothing about whether they exist.
+   */
   @Get(':customerId/points')
+  @ApiOperation({ summary: "A customer's points", description: 'The customer themselves, or staff with the read scope.' })
+  @ApiParam({ name: 'customerId', schema: { type: 'string', pattern: CUSTOMER_ID.source } })
   @ApiOkResponse({ type: CustomerPointsResponse })
-  async get(@Param('customerId', CustomerIdPipe) customerId: string): Promise<CustomerPointsResponse> {
+  @ApiProblems([403], { 403: 'Another customer, and the token lacks the staff read scope.' })
+  async get(@Caller() caller: Principal, @Param('customerId', CustomerIdPipe) customerId: string): Promise<CustomerPointsResponse> {
+    this.access.assertMayRead(caller, customerId);
     return toCustomerPointsResponse((await this.ledgers.find(customerId)) ?? emptyLedger(customerId));
   }
 }

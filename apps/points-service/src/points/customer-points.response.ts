@@ -3,14 +3,14 @@ import type { Ledger } from './domain/ledger';
 
 class PointsEntryResponse {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ description: 'positive for an award, negative for a reversal', example: 39 }) points!: number;
+  @ApiProperty({ type: 'integer', description: 'positive for an award, negative for a reversal', example: 39 }) points!: number;
   @ApiProperty({ enum: ['AWARD', 'REVERSAL'] }) type!: string;
-  @ApiProperty() at!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
 export class CustomerPointsResponse {
-  @ApiProperty({ example: 'c-1' }) customerId!: string;
-  @ApiProperty({ description: 'the sum of all entries, shown or not', example: 39 }) balance!: number;
+  @ApiProperty({ example: 'c-1', pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) customerId!: string;
+  @ApiProperty({ type: 'integer', description: 'the sum of all entries, shown or not', example: 39 }) balance!: number;
   @ApiProperty({ type: [PointsEntryResponse], description: 'the newest 100 entries, oldest first' }) entries!: PointsEntryResponse[];
 }
 

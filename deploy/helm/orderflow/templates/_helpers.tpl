@@ -95,10 +95,29 @@ container reads from it. Args: dict root, name, svc.
   "SHUTDOWN_TIMEOUT_MS" (toString (int $v.config.shutdownTimeoutMs))
   "LOG_LEVEL" $v.config.logLevel
   "LOG_FORMAT" $v.config.logFormat
+  "AUTH_JWKS_URL" $v.auth.jwksUrl
+  "AUTH_ISSUER" $v.auth.issuer
+  "AUTH_AUDIENCE" $v.auth.audience
+  "AUTH_CUSTOMER_CLAIM" $v.auth.customerClaim
+  "AUTH_CLOCK_SKEW_SECONDS" (toString (int $v.auth.clockSkewSeconds))
+  "AUTH_SCOPE_STAFF_READ" $v.auth.scopes.staffRead
+  "AUTH_SCOPE_STAFF_CANCEL" $v.auth.scopes.staffCancel
+  "AUTH_SCOPE_INVENTORY_ADMIN" $v.auth.scopes.inventoryAdmin
+  "METRICS_ACCESS" $v.auth.metricsAccess
+  "DOCS_ACCESS" $v.auth.docsAccess
+  "RATE_LIMIT_PER_CALLER" (toString (int $v.http.rateLimit.perCaller))
+  "RATE_LIMIT_PER_IP" (toString (int $v.http.rateLimit.perIp))
+  "RATE_LIMIT_WINDOW_MS" (toString (int $v.http.rateLimit.windowMs))
+  "HTTP_REQUEST_TIMEOUT_MS" (toString (int $v.http.requestTimeoutMs))
 -}}
+{{- with $v.http.corsOrigins }}{{ $_ := set $config "CORS_ORIGINS" . }}{{ end -}}
+{{- if and (eq .name "order-api") $v.ingress.enabled }}{{ $_ := set $config "TRUST_PROXY_HOPS" (toString (int $v.ingress.trustProxyHops)) }}{{ end -}}
 {{- with $v.kafka.sasl.mechanism }}{{ $_ := set $config "KAFKA_SASL_MECHANISM" . }}{{ end -}}
 {{- with .svc.mongodbDatabase }}{{ $_ := set $config "MONGODB_DATABASE" . }}{{ end -}}
 {{- range $key, $value := .svc.env -}}
+{{- if eq $key "AUTH_DISABLED" -}}
+{{- fail (printf "services.%s.env.AUTH_DISABLED: the chart never deploys a service without authentication" $.name) -}}
+{{- end -}}
 {{- if or (hasKey $config $key) (has $key (list "MONGODB_URI" "KAFKA_SASL_USERNAME" "KAFKA_SASL_PASSWORD")) -}}
 {{- fail (printf "services.%s.env.%s: the chart sets %s itself; use the matching chart value" $.name $key $key) -}}
 {{- end -}}

@@ -15,7 +15,7 @@ export class ListNotificationsQuery {
   @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
   customerId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 100, description: 'at most this many, newest first' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 100, description: 'at most this many, newest first' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })

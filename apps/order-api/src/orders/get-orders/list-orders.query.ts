@@ -5,7 +5,7 @@ import type { OrderStatus } from '../domain/order';
 import { CUSTOMER_ID } from '../place-order/place-order.dto';
 
 export class ListOrdersQuery extends PageQuery {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ pattern: CUSTOMER_ID.source, description: 'only this customer\'s orders' })
   @IsOptional()
   @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
   customerId?: string;

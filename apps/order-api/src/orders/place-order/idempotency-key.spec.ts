@@ -2,9 +2,14 @@ import { IDEMPOTENCY_KEY, orderIdForKey, requestFingerprint } from './idempotenc
 
 describe('idempotency keys', () => {
   it('name one stable UUID per key', () => {
-    expect(orderIdForKey('key-1')).toBe(orderIdForKey('key-1'));
-    expect(orderIdForKey('key-1')).not.toBe(orderIdForKey('key-2'));
-    expect(orderIdForKey('key-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(orderIdForKey('alice', 'key-1')).toBe(orderIdForKey('alice', 'key-1'));
+    expect(orderIdForKey('alice', 'key-1')).not.toBe(orderIdForKey('alice', 'key-2'));
+    expect(orderIdForKey('alice', 'key-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('are scoped to the caller', () => {
+    expect(orderIdForKey('alice', 'key-1')).not.toBe(orderIdForKey('bob', 'key-1'));
+    expect(orderIdForKey('ab', 'c')).not.toBe(orderIdForKey('a', 'bc'));
   });
 
   it('accept 1-128 visible ASCII characters only', () => {

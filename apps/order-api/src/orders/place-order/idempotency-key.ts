@@ -7,12 +7,15 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,128}$/;
 const NAMESPACE = Buffer.from('7b0c3a1e4f5d4c2a9e8b6d5f4a3c2b1e', 'hex');
 
 /**
- * The order id for an idempotency key: a name-based UUID (version 5, RFC 9562). Two
+ * The order id for a caller's idempotency key: a name-based UUID (version 5, RFC 9562). Two
  * requests with one key race for one document id, so the unique `_id` index settles the
  * race in a single insert — no check-then-insert, no second collection to keep in step.
+ * Keys are scoped to the caller, as payment APIs do: the same key from two customers names
+ * two orders, so nobody learns whether someone else used a key.
  */
-export function orderIdForKey(key: string): string {
-  const hash = createHash('sha1').update(NAMESPACE).update(key, 'utf8').digest();
+export function orderIdForKey(caller: string, key: string): string {
+  // The caller's length goes first so that ("ab", "c") and ("a", "bc") never share a name.
+  const hash = createHash('sha1').update(NAMESPACE).update(`${caller.length}:${caller}:`, 'utf8').update(key, 'utf8').digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -23,7 +23,7 @@ export class OrderLineDto {
   @Matches(SKU, { message: 'sku must be 1-64 letters, digits, _ . or -' })
   sku!: string;
 
-  @ApiProperty({ example: 2, minimum: 1, maximum: 1000 })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: 1000 })
   @IsInt({ message: 'quantity must be a whole number' })
   @Min(1)
   @Max(1000)
@@ -31,12 +31,12 @@ export class OrderLineDto {
 }
 
 export class PlaceOrderDto {
-  @ApiProperty({ example: 'c-1', pattern: CUSTOMER_ID.source })
+  @ApiProperty({ example: 'c-1', pattern: CUSTOMER_ID.source, description: 'the customer the access token names' })
   @IsString()
   @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
   customerId!: string;
 
-  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 50 })
+  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 50, description: 'distinct SKUs' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

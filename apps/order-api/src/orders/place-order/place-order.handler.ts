@@ -25,8 +25,9 @@ export class PlaceOrderHandler {
     private readonly env: ServiceEnv,
   ) {}
 
-  async execute(request: PlaceOrderDto, idempotencyKey?: string): Promise<PlacedOrder> {
-    const id = idempotencyKey === undefined ? randomUUID() : orderIdForKey(idempotencyKey);
+  /** `caller` scopes the idempotency key: the customer the access token names. */
+  async execute(request: PlaceOrderDto, caller: string, idempotencyKey?: string): Promise<PlacedOrder> {
+    const id = idempotencyKey === undefined ? randomUUID() : orderIdForKey(caller, idempotencyKey);
     const fingerprint = requestFingerprint(request);
     const order = newOrder({ id, customerId: request.customerId, lines: request.items, currency: this.env.CURRENCY, at: new Date() });
     const idempotency = idempotencyKey === undefined ? null : { key: idempotencyKey, fingerprint };

@@ -4,5 +4,5 @@ export class TimelineEntryResponse {
   @ApiProperty({ example: 'InventoryReserved' }) type!: string;
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({ example: 'inventory-service' }) source!: string;
-  @ApiProperty() at!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
 }

@@ -1,0 +1,107 @@
+/**
+ * `npm run fuzz` (tools/fuzz.sh installs schemathesis, builds the services and brings the
+ * infrastructure up first): starts the four services with fresh databases and a token
+ * issuer of their own, then runs schemathesis against each service's OpenAPI document,
+ * authenticated, and prints requests, operations and failures per service. `--quick` is
+ * the short run of `npm test`. Exits 1 when schemathesis found anything.
+ */
+import { infraEnv, issueToken, SCOPES } from '@orderflow/testing';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BenchServices } from '../bench/bench.services';
+import { SERVICES } from '../support/services';
+import { summarize, type FuzzSummary } from './fuzz.report';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+interface FuzzOptions {
+  examples: number;
+  phases: string;
+}
+
+const QUICK: FuzzOptions = { examples: 10, phases: 'examples,coverage,fuzzing' };
+const FULL: FuzzOptions = { examples: 100, phases: 'examples,coverage,fuzzing,stateful' };
+
+function schemathesis(venv: string, args: string[], cwd: string): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn(join(venv, 'bin/schemathesis'), args, {
+      // It keeps a cache of crashes in its working directory: dist/fuzz, not the repository.
+      cwd,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NO_COLOR: '1', PYTHONPATH: join(ROOT, 'tools/fuzz') },
+    });
+    child.once('exit', (code) => done(code ?? 1));
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = argv.includes('--quick') ? QUICK : FULL;
+  const venv = process.env['SCHEMATHESIS_VENV'];
+  if (!venv) throw new Error('SCHEMATHESIS_VENV is not set: run `npm run fuzz`');
+  const outDir = join(ROOT, 'dist/fuzz');
+  mkdirSync(outDir, { recursive: true });
+
+  const run = randomUUID().slice(0, 8);
+  process.stdout.write(`• Starting the four services with fresh databases (run ${run})\n`);
+  const services = await BenchServices.start(infraEnv(), run, 'fuzz');
+  const summaries: FuzzSummary[] = [];
+  let status = 0;
+  try {
+    // The customer of the documents' examples, with every staff scope: examples place real
+    // orders; generated customer ids are refused (403) as they would be for any caller.
+    const token = await issueToken(services.issuer.url, {
+      sub: 'c-1',
+      scope: [SCOPES.staffRead, SCOPES.staffCancel, SCOPES.inventoryAdmin].join(' '),
+      expires_in: 4 * 3600,
+    });
+    for (const [i, s] of SERVICES.entries()) {
+      const url = services.processes[i].url;
+      const report = join(outDir, `${s.name}.ndjson`);
+      process.stdout.write(`\n• schemathesis: ${s.name} (${options.phases}, ${options.examples} examples per operation)\n`);
+      const code = await schemathesis(venv, [
+        '--config-file', join(ROOT, 'tools/fuzz/schemathesis.toml'),
+        'run',
+        `${url}/docs-json`,
+        '--url', url,
+        '--header', `Authorization: Bearer ${token}`,
+        '--checks', 'all',
+        '--phases', options.phases,
+        '--max-examples', String(options.examples),
+        '--workers', '1',
+        '--seed', '20261129',
+        '--generation-database', 'none',
+        '--request-timeout', '30',
+        '--report', 'ndjson',
+        '--report-ndjson-path', report,
+        '--no-color',
+      ], outDir);
+      const summary = summarize(s.name, readFileSync(report, 'utf8'));
+      summaries.push(summary);
+      if (code !== 0 || summary.failures > 0 || summary.errors > 0) status = 1;
+    }
+  } finally {
+    const unclean = await services.stop();
+    if (unclean.length > 0) {
+      process.stderr.write(`not stopped cleanly: ${unclean.join('\n')}\n`);
+      status = 1;
+    }
+  }
+  const lines = [
+    '| service | operations | requests | failures | errors |',
+    '|---|---:|---:|---:|---:|',
+    ...summaries.map((s) => `| ${s.service} | ${s.operations} | ${s.requests} | ${s.failures} | ${s.errors} |`),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  writeFileSync(join(outDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), options, summaries }, null, 2));
+  return status;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`fuzz: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+import { Inject, Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { Access } from './access';
+import { AccessGuard } from './access.guard';
+import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
+import { AuthenticationMiddleware } from './authentication.middleware';
+import { RateLimitGuard, throttlerOptions } from './rate-limit.guard';
+import { TokenVerifier } from './token.verifier';
+
+/**
+ * Who may call what: bearer JWT authentication for every request, the rate limiter, then
+ * the access guard — in that order, so even requests refused for their token are counted.
+ */
+@Module({})
+export class AuthModule implements NestModule, OnApplicationBootstrap {
+  private readonly logger = new Logger('Auth');
+
+  constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthOptions) {}
+
+  static forRoot(options: AuthOptions): DynamicModule {
+    const exported = [{ provide: AUTH_OPTIONS, useValue: options }, TokenVerifier, Access];
+    return {
+      module: AuthModule,
+      global: true,
+      imports: [ThrottlerModule.forRoot(throttlerOptions(options.rateLimit))],
+      providers: [
+        ...exported,
+        // Global guards run in the order they are registered: count first, then refuse.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
+      exports: [AUTH_OPTIONS, TokenVerifier, Access],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthenticationMiddleware).forRoutes('*');
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.disabled) {
+      this.logger.log(`bearer tokens from ${this.options.issuer} for audience ${this.options.audience}, keys from ${this.options.jwksUrl}`);
+      return;
+    }
+    const banner = '*'.repeat(78);
+    for (const line of [
+      banner,
+      'AUTHENTICATION IS DISABLED (AUTH_DISABLED=true): every caller may do everything,',
+      'as any customer, without a token. Never run a deployment reachable by anyone like this.',
+      banner,
+    ]) {
+      this.logger.warn(line);
+    }
+  }
+}

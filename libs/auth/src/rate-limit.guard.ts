@@ -1,0 +1,48 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { RateLimitOptions } from './auth.options';
+import type { AuthenticatedRequest } from './caller.decorator';
+
+type TrackedRequest = AuthenticatedRequest & { ip?: string; path?: string };
+
+const callerOf = (request: TrackedRequest): string | null => request.principal?.customerId ?? null;
+
+/**
+ * `@nestjs/throttler` with one budget per caller across all routes: an authenticated
+ * caller is counted by customer id, anything else by IP address (so a flood of bad tokens
+ * is limited too). Health probes are never limited. Counters live in this process: with N
+ * replicas a caller gets up to N times the limit (see the README).
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    return super.canActivate(context);
+  }
+
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return (context.switchToHttp().getRequest<TrackedRequest>().path ?? '').startsWith('/health/');
+  }
+
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    const caller = callerOf(request as TrackedRequest);
+    return caller !== null ? `caller:${caller}` : `ip:${(request as TrackedRequest).ip ?? 'unknown'}`;
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttler: string): string {
+    return `${throttler}:${tracker}`;
+  }
+}
+
+export function throttlerOptions(limits: RateLimitOptions): ThrottlerModuleOptions {
+  return {
+    errorMessage: 'Too many requests; retry after the number of seconds in Retry-After.',
+    throttlers: [
+      {
+        name: 'default',
+        ttl: limits.windowMs,
+        limit: (context) => (callerOf(context.switchToHttp().getRequest<TrackedRequest>()) !== null ? limits.perCaller : limits.perIp),
+      },
+    ],
+  };
+}

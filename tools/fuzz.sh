@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm run fuzz -- [--quick]`: property-based fuzzing of the four services' OpenAPI documents
+# with schemathesis (from PyPI, pinned, in a venv under the infrastructure cache), against
+# the built services, authenticated. Starts the infrastructure if it is not running (and
+# stops it afterwards if it started it). INFRA_DIR, KAFKA_PORT, … as for `npm run infra`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source tools/deps.sh
+export NX_DAEMON=false NX_TUI=false
+export INFRA_DIR="$(realpath -m "${INFRA_DIR:-.infra}")"
+SCHEMATHESIS_VERSION=4.32.5
+export SCHEMATHESIS_VENV="$INFRA_DIR/cache/schemathesis-$SCHEMATHESIS_VERSION"
+
+if [ ! -x "$SCHEMATHESIS_VENV/bin/schemathesis" ]; then
+  echo "• Installing schemathesis $SCHEMATHESIS_VERSION from PyPI into $SCHEMATHESIS_VENV"
+  command -v python3 >/dev/null || { echo "fuzz: python3 (3.9+) with venv is needed: install it (e.g. apt-get install python3-venv)"; exit 1; }
+  rm -rf "$SCHEMATHESIS_VENV"
+  python3 -m venv "$SCHEMATHESIS_VENV" && "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" || {
+    rm -rf "$SCHEMATHESIS_VENV"; echo "fuzz: could not install schemathesis"; exit 1; }
+fi
+
+started_infra=false
+[ -f "$INFRA_DIR/env" ] || started_infra=true
+stop_infra() { if $started_infra; then echo "• Stopping the infrastructure this run started"; bash tools/infra.sh down; fi; }
+trap stop_infra EXIT
+
+log=$(mktemp)
+if $started_infra; then
+  echo "• Starting the infrastructure in $INFRA_DIR"
+  if ! bash tools/infra.sh up >"$log" 2>&1; then cat "$log"; exit 1; fi
+fi
+echo "• Building the services"
+if ! npx nx run-many -t build --projects=tag:type:app --parallel=2 --output-style=static >"$log" 2>&1; then cat "$log"; exit 1; fi
+rm -f "$log"
+set -a && source "$INFRA_DIR/env" && set +a
+npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/fuzz/fuzz.main.ts "$@"

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { TelemetryModule } from '@orderflow/observability';
 import { ServiceEnv } from './service-env.config';
 
 /** Injection token for the running service's name, e.g. `order-api`. */
@@ -26,7 +27,10 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       global: true,
-      imports: [app],
+      imports: [
+        TelemetryModule.forRoot({ service: name, level: config.LOG_LEVEL, format: config.LOG_FORMAT, tty: process.stdout.isTTY }),
+        app,
+      ],
       providers,
       exports: providers.map((p) => p.provide),
     };

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { markOrder } from '@orderflow/observability';
 import { decodeCursor, encodeCursor, ValidationProblem, type Page } from '@orderflow/rest';
 import type { Response } from 'express';
 import { OrderError } from './domain/order';
@@ -44,6 +45,7 @@ export class OrdersController {
   @Get(':id')
   @ApiOkResponse({ type: OrderResponse })
   async get(@Param('id', uuid) id: string): Promise<OrderResponse> {
+    markOrder(id);
     const stored = await this.orders.find(id);
     if (!stored) throw new OrderError('ORDER_NOT_FOUND', `order ${id} does not exist`);
     return toOrderResponse(stored.order);
@@ -72,6 +74,7 @@ export class OrdersController {
   @Get(':id/timeline')
   @ApiOkResponse({ type: [TimelineEntryResponse] })
   async timeline(@Param('id', uuid) id: string): Promise<TimelineEntryResponse[]> {
+    markOrder(id);
     const entries = await this.orders.timeline(id);
     if (!entries) throw new OrderError('ORDER_NOT_FOUND', `order ${id} does not exist`);
     return entries.map((e) => ({ type: e.type, eventId: e.eventId, source: e.source, at: e.at.toISOString() }));
@@ -81,6 +84,7 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOkResponse({ type: OrderResponse })
   async cancel(@Param('id', uuid) id: string): Promise<OrderResponse> {
+    markOrder(id);
     const { order, ignored } = await this.workflow.apply(id, { kind: 'cancel' });
     if (ignored) throw new OrderError('ORDER_NOT_CANCELLABLE', `order ${id} is ${order.status} and cannot be cancelled`);
     return toOrderResponse(order);

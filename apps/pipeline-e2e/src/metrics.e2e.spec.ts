@@ -1,9 +1,12 @@
 import { Topics } from '@orderflow/contracts';
-import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
+import { checkPromql, eventually, infraEnv, uniqueName } from '@orderflow/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { call, orderReaches, placeOrder, putProduct } from './support/api';
-import { scrape, total, type Sample } from './support/metrics';
+import { exposedSeries, scrape, total, type Sample } from './support/metrics';
 import { SERVICES, type ServiceName } from './support/services';
 
 type Scrapes = Record<ServiceName, Sample[]>;
@@ -92,5 +95,15 @@ describe('metrics at /metrics', () => {
         expect([service, total(after[service], 'orderflow_messages_dead_lettered_total', labels) - total(before[service], 'orderflow_messages_dead_lettered_total', labels)]).toEqual([service, 1]);
       }
     }, { timeoutMs: 30_000, intervalMs: 250 });
+  });
+
+  it('serve every metric the dashboard and the alerts of the chart read', async () => {
+    const monitoring = join(__dirname, '../../../deploy/helm/orderflow/files/monitoring');
+    const alerts = parse(readFileSync(join(monitoring, 'alerts.yaml'), 'utf8')) as { groups: { rules: { expr: string }[] }[] };
+    const board = JSON.parse(readFileSync(join(monitoring, 'dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const exprs = [...alerts.groups.flatMap((g) => g.rules.map((r) => r.expr)), ...board.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr))];
+    const read = new Set(exprs.flatMap((expr) => checkPromql(expr).metrics));
+    const served = new Set((await Promise.all(SERVICES.map((s) => exposedSeries(s.name)))).flatMap((names) => [...names]));
+    expect([...read].filter((metric) => !served.has(metric))).toEqual([]);
   });
 });

@@ -4,3 +4,4 @@ export { uniqueName } from './unique-name';
 export { freePort } from './free-port';
 export { startService, waitUntilReady, type ServiceProcess } from './service.process';
 export { TcpProxy } from './tcp.proxy';
+export { checkPromql, metricFamily, type PromqlCheck } from './promql.check';

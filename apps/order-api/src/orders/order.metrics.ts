@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Order, OrderStatus } from './domain/order';
+import { OrderRepository } from './order.repository';
 
 /**
  * The order funnel on `/metrics`. Each counter moves once per order, when the write that
@@ -14,7 +15,7 @@ export class OrderMetrics {
   private readonly cancelled: Counter<'previous_status'>;
   private readonly settled: Histogram<'outcome'>;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, orders: OrderRepository) {
     this.placed = new Counter({ name: 'orderflow_orders_placed_total', help: 'Orders accepted by POST /orders', registers: [registry] });
     this.confirmed = new Counter({ name: 'orderflow_orders_confirmed_total', help: 'Orders confirmed after inventory reserved every line', registers: [registry] });
     this.rejected = new Counter({
@@ -35,6 +36,28 @@ export class OrderMetrics {
       labelNames: ['outcome'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
+    });
+    // Read from the database at scrape time: an order stuck PENDING (a lost message, a
+    // service down) shows here, whatever replica took it.
+    let scan: ReturnType<OrderRepository['pending']> | undefined;
+    const pending = () => (scan ??= orders.pending().finally(() => setImmediate(() => (scan = undefined))));
+    new Gauge({
+      name: 'orderflow_orders_pending',
+      help: 'Orders currently PENDING',
+      registers: [registry],
+      async collect() {
+        await pending().then(({ count }) => this.set(count)).catch(() => undefined);
+      },
+    });
+    new Gauge({
+      name: 'orderflow_orders_pending_oldest_age_seconds',
+      help: 'How long the oldest PENDING order has been waiting (0 when none is)',
+      registers: [registry],
+      async collect() {
+        await pending()
+          .then(({ oldest }) => this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0))
+          .catch(() => undefined);
+      },
     });
   }
 

@@ -38,9 +38,17 @@ export function total(samples: Sample[], name: string, labels: Record<string, st
     .reduce((sum, s) => sum + s.value, 0);
 }
 
-/** The metric names (families) a service exposes, without the `_bucket`/`_sum`/`_count` of histograms. */
-export async function metricFamilies(service: ServiceName): Promise<Set<string>> {
+/**
+ * The series names a service can expose, from the `# TYPE` lines of its /metrics — so a
+ * labelled counter that has not moved yet still counts — with `_bucket`, `_sum` and `_count`
+ * for histograms.
+ */
+export async function exposedSeries(service: ServiceName): Promise<Set<string>> {
   const response = await fetch(`${serviceUrl(service)}/metrics`);
-  const names = [...(await response.text()).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]);
-  return new Set(names);
+  const names = new Set<string>();
+  for (const [, name, type] of (await response.text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
+    else names.add(name);
+  }
+  return names;
 }

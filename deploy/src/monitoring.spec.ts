@@ -135,4 +135,25 @@ describe('monitoring shipped with the chart', () => {
     }
     expect(parse(readFileSync(join(MONITORING_DIR, 'alerts.yaml'), 'utf8'))).toHaveProperty('groups');
   });
+
+  it('sends traces only when tracing.otlpEndpoint is set, and then lets the pods reach the collector', () => {
+    const configOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'orderflow-order-api')?.['data'] as Record<string, string>;
+    const egressPorts = (objects: K8sObject[]) =>
+      ((objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'orderflow-order-api')?.['spec'] as { egress: { ports: { port: number }[] }[] }).egress ?? []).flatMap((rule) => rule.ports.map((p) => p.port));
+
+    const off = render({});
+    expect(Object.keys(configOf(off)).filter((key) => key.startsWith('OTEL_'))).toEqual([]);
+    expect(egressPorts(off)).not.toContain(4318);
+
+    const on = render({ set: ['tracing.otlpEndpoint=http://otel-collector.observability:4318'] });
+    expect(configOf(on)).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    });
+    expect(egressPorts(on)).toContain(4318);
+    expect(on.flatMap(schemaErrors)).toEqual([]);
+  });
 });
+

@@ -97,6 +97,12 @@ container reads from it. Args: dict root, name, svc.
   "LOG_FORMAT" $v.config.logFormat
 -}}
 {{- with $v.kafka.sasl.mechanism }}{{ $_ := set $config "KAFKA_SASL_MECHANISM" . }}{{ end -}}
+{{- with $v.tracing.otlpEndpoint }}
+{{- $_ := set $config "OTEL_EXPORTER_OTLP_ENDPOINT" . }}
+{{- $_ := set $config "OTEL_EXPORTER_OTLP_PROTOCOL" $v.tracing.protocol }}
+{{- $_ := set $config "OTEL_TRACES_SAMPLER" $v.tracing.sampler }}
+{{- $_ := set $config "OTEL_TRACES_SAMPLER_ARG" (toString $v.tracing.samplerArg) }}
+{{- end -}}
 {{- with .svc.mongodbDatabase }}{{ $_ := set $config "MONGODB_DATABASE" . }}{{ end -}}
 {{- range $key, $value := .svc.env -}}
 {{- if or (hasKey $config $key) (has $key (list "MONGODB_URI" "KAFKA_SASL_USERNAME" "KAFKA_SASL_PASSWORD")) -}}

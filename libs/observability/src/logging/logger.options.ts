@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdTimeFunctions, type LevelWithSilent } from 'pino';
+import type { LevelWithSilent } from 'pino';
 import { correlationFields } from './log.mixin';
 import { REDACTED, REDACTED_PATHS } from './log.redaction';
 
@@ -28,7 +28,8 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * The pino (nestjs-pino) configuration of every service: one JSON object per line with the
- * service name, ISO time, the level as a word and the correlation fields; one line per HTTP
+ * service name, the time (pino's epoch milliseconds: formatting an ISO date costs more than
+ * the rest of the line), the level as a word and the correlation fields; one line per HTTP
  * request with its status and duration; credentials redacted.
  */
 export function loggerOptions(settings: LoggerSettings): Params {
@@ -37,7 +38,6 @@ export function loggerOptions(settings: LoggerSettings): Params {
     pinoHttp: {
       level: PINO_LEVEL[settings.level],
       base: { service: settings.service },
-      timestamp: stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin: correlationFields,
       redact: { paths: REDACTED_PATHS, censor: REDACTED },

@@ -18,7 +18,7 @@ function capture() {
 }
 
 describe('structured log lines', () => {
-  it('are JSON objects with the service, an ISO time, the level as a word and the fields of the work under way', () => {
+  it('are JSON objects with the service, the time, the level as a word and the fields of the work under way', () => {
     const { logger, lines } = capture();
     const traceparent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
     LogContext.run({ order_id: 'o-1', event_id: 'e-1', traceparent }, () => {
@@ -27,7 +27,7 @@ describe('structured log lines', () => {
     logger.info('outside any order');
 
     expect(lines[0]).toMatchObject({ level: 'info', service: 'order-api', order_id: 'o-1', event_id: 'e-1', trace_id: 'a'.repeat(32), msg: 'order o-1: reserved' });
-    expect(Date.parse(lines[0]['time'] as string)).not.toBeNaN();
+    expect(Math.abs((lines[0]['time'] as number) - Date.now())).toBeLessThan(60_000);
     expect(lines[1]).not.toHaveProperty('order_id');
     expect(lines[1]).not.toHaveProperty('trace_id');
   });

@@ -7,5 +7,5 @@ export { LogContext, type LogFields } from './logging/log.context';
 export { requestLogScope } from './logging/request-log.scope';
 export { withoutSecrets } from './logging/log.redaction';
 export { currentTraceparent, markOrder, OrderflowAttributes, validTraceparent } from './tracing/trace.context';
-export { tracingStarted, tracer } from './tracing/tracing.sdk';
+export { traceWith, tracingStarted, tracer } from './tracing/tracing.sdk';
 export { Logger as AppLogger } from 'nestjs-pino';

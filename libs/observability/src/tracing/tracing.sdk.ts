@@ -1,4 +1,6 @@
-import { diag, DiagLogLevel, trace, type DiagLogger } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, propagation, trace, type DiagLogger, type TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
@@ -11,6 +13,8 @@ type Env = Record<string, string | undefined>;
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 let sdk: NodeSDK | undefined;
+/** A provider given by `traceWith` instead of the SDK. */
+let provider: TracerProvider | undefined;
 
 /**
  * True when the standard `OTEL_*` variables name somewhere to send spans: an OTLP endpoint,
@@ -55,9 +59,26 @@ export function startTracing(service: string, env: Env = process.env): boolean {
   return true;
 }
 
-/** True once `startTracing` started the SDK in this process. */
+/** True once `startTracing` (or `traceWith`) started tracing in this process. */
 export function tracingStarted(): boolean {
-  return sdk !== undefined;
+  return sdk !== undefined || provider !== undefined;
+}
+
+/**
+ * Traces into `tracerProvider` instead of the SDK's exporters — for tests that read spans
+ * from an in-memory exporter. Registers the same AsyncLocalStorage context manager the SDK
+ * and W3C propagator the SDK would; `undefined` turns it off again.
+ */
+export function traceWith(tracerProvider: TracerProvider | undefined): void {
+  provider = tracerProvider;
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  if (tracerProvider) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(tracerProvider);
+  }
 }
 
 /** Sends the spans still buffered; called when the app closes. */

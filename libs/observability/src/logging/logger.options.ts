@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Params } from 'nestjs-pino';
 import type { LevelWithSilent } from 'pino';
 import { correlationFields } from './log.mixin';
@@ -33,7 +35,7 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * request with its status and duration; credentials redacted.
  */
 export function loggerOptions(settings: LoggerSettings): Params {
-  const pretty = settings.format === 'text' || (settings.format === undefined && settings.tty === true);
+  const pretty = (settings.format === 'text' || (settings.format === undefined && settings.tty === true)) && prettyInstalled();
   return {
     pinoHttp: {
       level: PINO_LEVEL[settings.level],
@@ -62,4 +64,19 @@ export function loggerOptions(settings: LoggerSettings): Params {
     // Nest's own context (the class name) goes in a field of its own.
     renameContext: 'logger',
   };
+}
+
+/**
+ * pino-pretty is loaded by name in a worker thread, so the build's pruned package.json (the
+ * image's) does not list it: where it is missing, lines stay JSON rather than the service failing.
+ */
+function prettyInstalled(): boolean {
+  try {
+    // Resolved from the process's working directory, as pino resolves transport targets;
+    // createRequire keeps the bundler from resolving it at build time.
+    createRequire(join(process.cwd(), 'noop.js')).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }

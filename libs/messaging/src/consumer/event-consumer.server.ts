@@ -9,7 +9,7 @@ import { deadLetterRecord } from './dead-letter';
 import { permanentCode } from './permanent.error';
 import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
 import { handleInKeyLanes } from './key-lanes';
-import { OrderflowAttributes } from '@orderflow/observability';
+import { LogContext, OrderflowAttributes, type LogFields } from '@orderflow/observability';
 import { consumeInScope, failed } from '../tracing/message.spans';
 
 /** Pattern of a handler that sees every event its service consumes (e.g. an audit trail). */
@@ -256,7 +256,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       } catch (error) {
         const code = permanentCode(error);
         if (code === undefined) {
-          throw Object.assign(error as Error, { step });
+          // The retry is logged after the batch, outside this scope: it keeps the fields.
+          throw Object.assign(error as Error, { step, logFields: LogContext.current() });
         }
         outcome = 'dead-lettered';
         this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`);
@@ -280,7 +281,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
    * paused, and resumed once the backoff is over, so the message is delivered again while
    * the other partitions carry on.
    */
-  private retryLater(consumer: Consumer, topic: string, partition: number, offset: string, error: Error & { step?: string }): void {
+  private retryLater(consumer: Consumer, topic: string, partition: number, offset: string, error: Error & { step?: string; logFields?: LogFields }): void {
     const key = partitionKey(topic, partition);
     const previous = this.attempts.get(key);
     const attempt = previous?.offset === offset ? previous.attempt + 1 : 1;
@@ -290,9 +291,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (this.stopping) return;
     const delay = backoffDelay(attempt, this.options.retry);
     this.metrics.retried(topic, this.options.groupId);
-    this.logger.warn(
-      `${error.step ?? 'handling'} at ${topic}[${partition}]@${offset} failed ` +
-        `(attempt ${attempt}): ${error.message}; retrying in ${delay} ms`,
+    LogContext.run(error.logFields ?? {}, () =>
+      this.logger.warn(
+        `${error.step ?? 'handling'} at ${topic}[${partition}]@${offset} failed ` +
+          `(attempt ${attempt}): ${error.message}; retrying in ${delay} ms`,
+      ),
     );
     const timer = setTimeout(() => {
       this.resumes.delete(timer);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runningPid, startDaemon, delay } from './daemon';
 import { paths, ROOT, UsageError } from './paths';
@@ -32,7 +33,10 @@ export const jaegerPorts = () => ({
  */
 export async function startJaeger(): Promise<JaegerAddresses> {
   const p = jaegerPorts();
-  const addresses = { otlp: `http://127.0.0.1:${p.otlpHttp}`, query: `http://127.0.0.1:${p.query}` };
+  // A running Jaeger keeps the ports it was started with, whatever this shell exports.
+  const saved = join(paths.run, 'jaeger.json');
+  let addresses: JaegerAddresses = { otlp: `http://127.0.0.1:${p.otlpHttp}`, query: `http://127.0.0.1:${p.query}` };
+  if (runningPid('jaeger') !== undefined && existsSync(saved)) addresses = JSON.parse(readFileSync(saved, 'utf8')) as JaegerAddresses;
   if (runningPid('jaeger') === undefined) {
     for (const [value, what, variable] of [
       [p.otlpHttp, "Jaeger's OTLP receiver", 'JAEGER_OTLP_HTTP_PORT'],
@@ -54,6 +58,7 @@ export async function startJaeger(): Promise<JaegerAddresses> {
       JAEGER_QUERY_PORT: String(p.query),
       JAEGER_QUERY_GRPC_PORT: String(p.queryGrpc),
     });
+    writeFileSync(saved, JSON.stringify(addresses));
   }
   const deadline = Date.now() + 60_000;
   for (;;) {

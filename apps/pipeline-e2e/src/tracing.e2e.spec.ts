@@ -145,6 +145,8 @@ localOnly('one order, one trace', () => {
     expect(reserveLine).toMatchObject({ trace_id: traceId, span_id: reserving.spanId, event_id: reserving.attributes['orderflow.event_id'] });
     const awardLine = lines('points-service').find((line) => String(line['msg']).includes('awarded'));
     expect(awardLine).toMatchObject({ trace_id: traceId, span_id: awarding.spanId, event_id: awarding.attributes['orderflow.event_id'] });
+    // Notifications go out from the dispatcher, after the message that recorded them.
+    expect(lines('notification-service').filter((line) => String(line['msg']).includes('notification') && String(line['msg']).includes(': sent'))).toHaveLength(2);
   });
 
   it('records dead-lettering on the span of the message, in every service that gave up on it', async () => {

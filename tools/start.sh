@@ -25,7 +25,8 @@ if [ -z "${AUTH_JWKS_URL:-}" ] && [ "${AUTH_DISABLED:-}" != true ]; then
   echo "• Token issuer (development only) on :${issuer_port}"
 fi
 
-run() { echo "PORT=$2 node dist/apps/$1/main.js"; }
+# The prefixed output is not a terminal, so ask for readable lines rather than JSON.
+run() { echo "LOG_FORMAT=${LOG_FORMAT:-text} PORT=$2 node dist/apps/$1/main.js"; }
 echo "• Starting: order-api :${ORDER_API_PORT:-3000}, inventory-service :${INVENTORY_PORT:-3001}," \
   "points-service :${POINTS_PORT:-3002}, notification-service :${NOTIFICATION_PORT:-3003} (Ctrl-C stops)"
 npx concurrently --names "${names}order-api,inventory,points,notification" --prefix "[{name}]" \

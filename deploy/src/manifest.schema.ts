@@ -1,3 +1,4 @@
+import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -24,9 +25,12 @@ const MODELS: readonly ModelClass[] = [
   Job,
   NetworkPolicy,
   PodDisruptionBudget,
+  // Prometheus Operator CRDs, rendered only when metrics.serviceMonitor / prometheusRule are on.
+  PrometheusRule,
   Secret,
   Service,
   ServiceAccount,
+  ServiceMonitor,
 ];
 
 const byType = new Map(MODELS.map((model) => [`${model.apiVersion}/${model.kind}`, model]));

@@ -3,6 +3,7 @@
  * database, started and stopped by this tool.
  *
  *   infra up       start what is missing, wait until usable, create topics, print the env
+ *   infra up --observability   also Jaeger v2 (built from source once), for traces
  *   infra down     stop what `up` started
  *   infra status   what runs and whether it answers
  *   infra logs [kafka|mongodb] [-f]
@@ -16,6 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runningPid, stopDaemon } from './daemon';
+import { startJaeger } from './jaeger.local';
 import { startKafka } from './kafka.local';
 import { startMongo } from './mongodb.local';
 import { INFRA_DIR, paths, ports, ROOT, UsageError } from './paths';
@@ -63,7 +65,7 @@ function startDocker(): { brokers: string; uri: string } {
   return { brokers: `127.0.0.1:${p.kafka}`, uri: `mongodb://127.0.0.1:${p.mongo}` };
 }
 
-async function up(): Promise<void> {
+async function up(options: { observability: boolean }): Promise<void> {
   const mode = detectMode();
   for (const dir of [paths.logs, paths.run, paths.data, paths.cache]) mkdirSync(dir, { recursive: true });
   writeFileSync(modeFile, mode);
@@ -79,7 +81,13 @@ async function up(): Promise<void> {
   await Promise.all([waitForMongo(uri, hint('mongodb')), waitForKafka(brokers, hint('kafka'))]);
   const created = await createTopics(brokers);
   process.stdout.write(`• Topics: ${created.length === 0 ? 'all present' : `created ${created.join(', ')}`}\n`);
-  const env = `KAFKA_BROKERS=${brokers}\nMONGODB_URI=${uri}\n`;
+  let env = `KAFKA_BROKERS=${brokers}\nMONGODB_URI=${uri}\n`;
+  // Opt-in, and kept on by later `up`s once started: it takes a long build the first time.
+  if (options.observability || runningPid('jaeger') !== undefined) {
+    const jaeger = await startJaeger();
+    // OTEL_* make `npm start` trace into it; JAEGER_* tell the e2e suite where to read traces.
+    env += `OTEL_EXPORTER_OTLP_ENDPOINT=${jaeger.otlp}\nJAEGER_OTLP_HTTP_URL=${jaeger.otlp}\nJAEGER_QUERY_URL=${jaeger.query}\n`;
+  }
   writeFileSync(paths.envFile, env);
   process.stdout.write(`\nInfrastructure is up (${mode}). Use:\n\n${env.trimEnd().replace(/^/gm, '  export ')}\n\n(also in ${paths.envFile})\n`);
 }
@@ -94,6 +102,7 @@ async function down(): Promise<void> {
       process.stdout.write(`• ${name}: ${stopped ? 'stopped' : 'was not running'}\n`);
     }
   }
+  if (await stopDaemon('jaeger')) process.stdout.write('• jaeger: stopped\n');
   rmSync(paths.envFile, { force: true });
   rmSync(modeFile, { force: true });
 }
@@ -101,7 +110,7 @@ async function down(): Promise<void> {
 function status(): void {
   const mode = existsSync(modeFile) ? readFileSync(modeFile, 'utf8') : 'not started';
   process.stdout.write(`mode: ${mode}\n`);
-  for (const name of ['kafka', 'mongodb']) {
+  for (const name of ['kafka', 'mongodb', 'jaeger']) {
     const pid = runningPid(name);
     process.stdout.write(`${name}: ${pid === undefined ? 'not running' : `running (pid ${pid})`}\n`);
   }
@@ -112,21 +121,24 @@ function logs(args: string[]): void {
   const follow = args.includes('-f');
   const names = args.filter((a) => a !== '-f');
   const files = (names.length > 0 ? names : ['kafka', 'mongodb']).map((n) => {
-    if (!['kafka', 'mongodb', 'kafka-setup', 'mongodb-setup'].includes(n)) {
-      throw new UsageError(`no log named ${n}: choose kafka or mongodb`);
+    if (!['kafka', 'mongodb', 'jaeger', 'kafka-setup', 'mongodb-setup', 'jaeger-setup'].includes(n)) {
+      throw new UsageError(`no log named ${n}: choose kafka, mongodb or jaeger`);
     }
     return paths.logFile(n);
   });
   spawn('tail', ['-n', '100', ...(follow ? ['-F'] : []), ...files], { stdio: 'inherit' });
 }
 
-const USAGE = 'usage: infra up | down | status | logs [kafka|mongodb] [-f]';
+const USAGE = 'usage: infra up [--observability] | down | status | logs [kafka|mongodb|jaeger] [-f]';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'up':
-      return up();
+    case 'up': {
+      const unknown = rest.filter((arg) => arg !== '--observability');
+      if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}; ${USAGE}`);
+      return up({ observability: rest.includes('--observability') });
+    }
     case 'down':
       return down();
     case 'status':

@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@orderflow/runtime';
 import { AppModule } from './app.module';
 import { NotificationEnv } from './config/notification-env.config';

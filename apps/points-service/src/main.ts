@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService, ServiceEnv } from '@orderflow/runtime';
 import { AppModule } from './app.module';
 

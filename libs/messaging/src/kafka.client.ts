@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { withoutSecrets } from '@orderflow/observability';
 import { ServiceEnv } from '@orderflow/runtime';
 import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 
@@ -11,12 +12,15 @@ const toNestLevel = (level: logLevel): 'error' | 'warn' | 'log' | 'debug' =>
         ? 'log'
         : 'debug';
 
-/** Routes kafkajs's own log lines through Nest's logger, so they carry the service prefix. */
+/**
+ * Routes kafkajs's own log lines through the service's logger, its details as fields. Their
+ * shape is kafkajs's, so anything named like a credential is blanked at any depth.
+ */
 const logCreator = () => {
   const logger = new Logger('kafkajs');
   return ({ level, log }: LogEntry) => {
     const { message, ...extra } = log;
-    logger[toNestLevel(level)](`${message} ${JSON.stringify(extra)}`);
+    logger[toNestLevel(level)]({ msg: message, kafka: withoutSecrets(extra) });
   };
 };
 

@@ -11,13 +11,22 @@ import { ConsumerGroups, Topics } from '@orderflow/contracts';
 import { EVENT_TRANSPORT, SERVICE_NAME, ServiceEnv } from '@orderflow/runtime';
 import { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
-import { Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { registerOutboxMetrics } from './outbox/outbox.metrics';
+import { ConsumerLagMetrics } from './consumer/consumer-lag.metrics';
 import { ConsumerMetrics } from './consumer/consumer.metrics';
 import { EventConsumerServer } from './consumer/event-consumer.server';
 import { EventProducer } from './event.producer';
 import { createKafkaClient } from './kafka.client';
 import { KafkaReadiness } from './kafka.readiness';
 import { OutboxRelay } from './outbox/outbox.relay';
+
+/** The service's consumer group and the topics it reads, from the topic registry. */
+function consumerGroupOf(name: string): { groupId: string; topics: string[] } {
+  const group = ConsumerGroups[name as keyof typeof ConsumerGroups];
+  if (!group) throw new Error(`the topic registry has no consumer group for ${name}`);
+  return { groupId: group.groupId, topics: group.topics.map((key) => Topics[key].name) };
+}
 
 export interface MessagingModuleOptions {
   /** Collections whose documents carry an `outbox` array for the relay to publish. */
@@ -38,6 +47,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly server: EventConsumerServer,
     private readonly relay: OutboxRelay,
     private readonly producer: EventProducer,
+    private readonly lag: ConsumerLagMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -48,6 +58,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     await this.server.close();
     await this.relay.stop();
     await this.producer.disconnect();
+    await this.lag.close();
   }
 }
 
@@ -79,15 +90,22 @@ export class MessagingModule {
           provide: EventConsumerServer,
           inject: [Kafka, EventProducer, SERVICE_NAME, ServiceEnv, ConsumerMetrics],
           useFactory: (kafka: Kafka, producer: EventProducer, name: string, env: ServiceEnv, metrics: ConsumerMetrics) => {
-            const group = ConsumerGroups[name as keyof typeof ConsumerGroups];
-            if (!group) throw new Error(`the topic registry has no consumer group for ${name}`);
+            const group = consumerGroupOf(name);
             return new EventConsumerServer(kafka, producer, {
               groupId: group.groupId,
-              topics: group.topics.map((key) => Topics[key].name),
+              topics: group.topics,
               retry: { initialMs: env.CONSUMER_RETRY_INITIAL_MS, maxMs: env.CONSUMER_RETRY_MAX_MS },
               partitionsConsumedConcurrently: 6,
               keysConsumedConcurrently: 16,
             }, metrics);
+          },
+        },
+        {
+          provide: ConsumerLagMetrics,
+          inject: [Kafka, SERVICE_NAME, Registry],
+          useFactory: (kafka: Kafka, name: string, registry: Registry) => {
+            const group = consumerGroupOf(name);
+            return new ConsumerLagMetrics(kafka, registry, group.groupId, group.topics);
           },
         },
         { provide: EVENT_TRANSPORT, useExisting: EventConsumerServer },
@@ -100,14 +118,7 @@ export class MessagingModule {
               opts.outboxCollections.map((name) => connection.collection(name)) as never,
               { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 },
             );
-            new Gauge({
-              name: 'orderflow_outbox_backlog',
-              help: 'Events written to the outbox and not yet published',
-              registers: [registry],
-              collect() {
-                return relay.backlog().then((n) => this.set(n)).catch(() => undefined);
-              },
-            });
+            registerOutboxMetrics(registry, relay);
             return relay;
           },
         },

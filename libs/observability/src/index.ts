@@ -1,3 +1,11 @@
 export { HealthModule } from './health.module';
 export { MetricsModule } from './metrics.module';
 export { type ReadinessProbe } from './readiness.probe';
+export { TelemetryModule } from './telemetry.module';
+export { type LoggerSettings, type NestLogLevel } from './logging/logger.options';
+export { LogContext, type LogFields } from './logging/log.context';
+export { requestLogScope } from './logging/request-log.scope';
+export { withoutSecrets } from './logging/log.redaction';
+export { currentTraceparent, markOrder, OrderflowAttributes, validTraceparent } from './tracing/trace.context';
+export { traceWith, tracingStarted, tracer } from './tracing/tracing.sdk';
+export { Logger as AppLogger } from 'nestjs-pino';

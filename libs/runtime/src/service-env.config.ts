@@ -52,9 +52,10 @@ export class ServiceEnv {
   })
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /** Unset: human-readable on a terminal, one JSON object per line otherwise. */
   @IsOptional()
   @IsIn(['text', 'json'], { message: 'must be text or json' })
-  LOG_FORMAT: 'text' | 'json' = 'text';
+  LOG_FORMAT?: 'text' | 'json';
 
   /** First and longest wait between retries of a message whose handler failed transiently. */
   @IsOptional()

@@ -1,4 +1,4 @@
-import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common';
+import { INestApplication, LoggerService, Type } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderflow/auth';
 import { completeDocument, methodNotAllowed } from '@orderflow/rest';
 import helmet from 'helmet';
+import { AppLogger, requestLogScope } from '@orderflow/observability';
 import { ConfigError, loadConfig } from './config.loader';
 import { ServiceEnv } from './service-env.config';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
@@ -20,8 +21,6 @@ export interface ServiceDefinition<C extends ServiceEnv> {
   module: Type<unknown>;
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 /** Request bodies above this size are refused before parsing (SPEC: 413 over 64 KiB). */
 export const BODY_LIMIT = '64kb';
 
@@ -34,17 +33,15 @@ export async function bootstrapService<C extends ServiceEnv>(
   definition: ServiceDefinition<C>,
 ): Promise<INestApplication> {
   const config = loadOrExit(definition);
-  const logger = new ConsoleLogger(definition.name, {
-    prefix: definition.name,
-    logLevels: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
-    // One JSON object per line for log collectors; readable text on a terminal.
-    json: config.LOG_FORMAT === 'json',
-    colors: config.LOG_FORMAT === 'text' && process.stdout.isTTY,
-  });
   const app = await NestFactory.create<NestExpressApplication>(
     ServiceModule.register(definition.module, definition.name, config),
-    { logger, bodyParser: false },
+    // Lines logged while Nest starts wait for the structured logger, then go through it.
+    { bufferLogs: true, bodyParser: false },
   );
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
+  // First of all middleware: every line logged for a request carries its correlation fields.
+  app.use(requestLogScope);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   harden(app, config);
   closeOnSignal(app, config.SHUTDOWN_TIMEOUT_MS, logger);
@@ -129,7 +126,7 @@ function loadOrExit<C extends ServiceEnv>(definition: ServiceDefinition<C>): C {
  * `enableShutdownHooks` re-raises the signal after closing, which reports the clean stop
  * as a kill.
  */
-function closeOnSignal(app: INestApplication, timeoutMs: number, logger: ConsoleLogger): void {
+function closeOnSignal(app: INestApplication, timeoutMs: number, logger: LoggerService): void {
   const close = async (signal: NodeJS.Signals) => {
     logger.log(`${signal} received: shutting down (at most ${timeoutMs} ms)`);
     setTimeout(() => {

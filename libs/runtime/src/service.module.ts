@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '@orderflow/auth';
+import { TelemetryModule } from '@orderflow/observability';
 import { authOptionsOf } from './auth.config';
 import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
 import { ServiceEnv } from './service-env.config';
@@ -31,7 +32,11 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       global: true,
-      imports: [AuthModule.forRoot(authOptionsOf(config)), app],
+      imports: [
+        TelemetryModule.forRoot({ service: name, level: config.LOG_LEVEL, format: config.LOG_FORMAT, tty: process.stdout.isTTY }),
+        AuthModule.forRoot(authOptionsOf(config)),
+        app,
+      ],
       providers: [
         ...providers,
         { provide: APP_INTERCEPTOR, useValue: new RequestTimeoutInterceptor(config.HTTP_REQUEST_TIMEOUT_MS) },

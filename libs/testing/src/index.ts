@@ -5,3 +5,4 @@ export { freePort } from './free-port';
 export { startService, waitUntilReady, type ServiceProcess } from './service.process';
 export { TcpProxy } from './tcp.proxy';
 export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess, type TokenRequest } from './token.issuer';
+export { checkPromql, metricFamily, type PromqlCheck } from './promql.check';

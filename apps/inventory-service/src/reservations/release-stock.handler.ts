@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ProductRepository } from '../products/product.repository';
 import type { Line } from './domain/reservation.rules';
 import { releasedEvent } from './reservation.events';
+import { ReservationMetrics } from './reservation.metrics';
 import { ReservationRepository } from './reservation.repository';
 
 export interface ReleaseCommand {
@@ -25,6 +26,7 @@ export class ReleaseStockHandler {
   constructor(
     private readonly products: ProductRepository,
     private readonly reservations: ReservationRepository,
+    private readonly metrics: ReservationMetrics,
   ) {}
 
   async execute(command: ReleaseCommand): Promise<void> {
@@ -56,6 +58,7 @@ export class ReleaseStockHandler {
         releasedEvent(orderId, released, eventId),
       );
       if (!done) continue;
+      this.metrics.unitsReleased(released.reduce((n, line) => n + line.quantity, 0));
       if (from === 'RELEASING') await this.products.dropHolds(orderId, lines, 'release');
       this.logger.log(`order ${orderId}: released ${released.length} lines`);
       return;

@@ -1,3 +1,4 @@
+import { ReservationMetrics } from './reservation.metrics';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ProductsModule } from '../products/products.module';
@@ -10,6 +11,6 @@ import { ReserveStockHandler } from './reserve-stock.handler';
 @Module({
   imports: [MongooseModule.forFeature([{ name: RESERVATION_MODEL, schema: ReservationSchema }]), ProductsModule],
   controllers: [OrderEventsConsumer],
-  providers: [ReservationRepository, ReserveStockHandler, ReleaseStockHandler],
+  providers: [ReservationRepository, ReserveStockHandler, ReleaseStockHandler, ReservationMetrics],
 })
 export class ReservationsModule {}

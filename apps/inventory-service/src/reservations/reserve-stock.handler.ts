@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ProductRepository } from '../products/product.repository';
 import { priced, shortSkus, takingOrder, unknownSkus, type Line } from './domain/reservation.rules';
 import { rejectedEvent, reservedEvent } from './reservation.events';
+import { ReservationMetrics } from './reservation.metrics';
 import { ReservationRepository } from './reservation.repository';
 
 export interface ReserveCommand {
@@ -26,6 +27,7 @@ export class ReserveStockHandler {
   constructor(
     private readonly products: ProductRepository,
     private readonly reservations: ReservationRepository,
+    private readonly metrics: ReservationMetrics,
   ) {}
 
   async execute(command: ReserveCommand): Promise<void> {
@@ -67,6 +69,7 @@ export class ReserveStockHandler {
       reservedEvent(orderId, result.lines, result.total, command.currency, eventId),
     );
     if (!done) return;
+    this.metrics.unitsReserved(lines.reduce((n, line) => n + line.quantity, 0));
     // The outcome is recorded: the reservation document now answers redeliveries, so the
     // products need not keep this order's holds.
     await this.products.dropHolds(orderId, lines, 'take');

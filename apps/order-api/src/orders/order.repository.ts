@@ -117,6 +117,15 @@ export class OrderRepository {
     return { customerId: doc.customerId, entries };
   }
 
+  /** How many orders are PENDING and since when the oldest of them is (the status index serves both). */
+  async pending(): Promise<{ count: number; oldest?: Date }> {
+    const [count, oldest] = await Promise.all([
+      this.orders.countDocuments({ status: 'PENDING' }).exec(),
+      this.orders.findOne({ status: 'PENDING' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean<Pick<OrderDocument, 'createdAt'>>().exec(),
+    ]);
+    return oldest ? { count, oldest: new Date(oldest.createdAt) } : { count };
+  }
+
   async list(query: OrderQuery): Promise<Order[]> {
     const filter: QueryFilter<OrderDocument> = {};
     if (query.customerId) filter.customerId = query.customerId;

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderError, type Order } from './domain/order';
 import { transition, type OrderInput } from './domain/order.transitions';
 import { orderEvent } from './order.events';
+import { OrderMetrics } from './order.metrics';
 import { OrderRepository } from './order.repository';
 
 /** The event that caused an input, when it came from Kafka: for idempotency and the record. */
@@ -19,7 +20,10 @@ export interface Cause {
 export class OrderWorkflow {
   private readonly logger = new Logger(OrderWorkflow.name);
 
-  constructor(private readonly orders: OrderRepository) {}
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly metrics: OrderMetrics,
+  ) {}
 
   async apply(orderId: string, input: OrderInput, cause?: Cause): Promise<{ order: Order; ignored?: string }> {
     for (;;) {
@@ -33,6 +37,7 @@ export class OrderWorkflow {
       if (result.outcome === 'applied') {
         const event = orderEvent(result.order, stored.order.status, cause?.eventId);
         if (await this.orders.update(result.order, stored.version, { event, seenEventId: cause?.eventId })) {
+          this.metrics.orderChanged(result.order, stored.order.status, now);
           this.logger.log(`order ${orderId}: ${stored.order.status} -> ${result.order.status} (${event.type} ${event.eventId})`);
           return { order: result.order };
         }

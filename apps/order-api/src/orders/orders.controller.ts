@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, Caller, type Principal } from '@orderflow/auth';
+import { markOrder } from '@orderflow/observability';
 import { ApiProblems, decodeCursor, encodeCursor, ValidationProblem, type Page } from '@orderflow/rest';
 import type { Response } from 'express';
 import { OrderError } from './domain/order';
@@ -61,6 +62,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderResponse })
   @ApiProblems([404])
   async get(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<OrderResponse> {
+    markOrder(id);
     return toOrderResponse(await this.visibleOrder(caller, id));
   }
 
@@ -95,6 +97,7 @@ export class OrdersController {
   @ApiOkResponse({ type: [TimelineEntryResponse] })
   @ApiProblems([404])
   async timeline(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<TimelineEntryResponse[]> {
+    markOrder(id);
     const timeline = await this.orders.timeline(id);
     if (!timeline || !this.access.mayRead(caller, timeline.customerId)) throw notFound(id);
     return timeline.entries.map((e) => ({ type: e.type, eventId: e.eventId, source: e.source, at: e.at.toISOString() }));
@@ -107,6 +110,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderResponse, description: 'the order, now CANCELLED (unchanged if it already was)' })
   @ApiProblems([403, 404, 409], { 403: 'Staff who may read the order but lack the cancel scope.', 409: 'The order is REJECTED and cannot be cancelled.' })
   async cancel(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<OrderResponse> {
+    markOrder(id);
     const stored = await this.orders.find(id);
     if (!stored) throw notFound(id);
     if (!this.access.mayCancelFor(caller, stored.order.customerId)) {

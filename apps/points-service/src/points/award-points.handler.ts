@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { awardEntry, decideAward, pointsFor } from './domain/points.rules';
 import { LedgerRepository } from './ledger.repository';
 import { awardedEvent } from './points.events';
+import { PointsMetrics } from './points.metrics';
 
 export interface AwardCommand {
   customerId: string;
@@ -23,7 +24,10 @@ export interface AwardCommand {
 export class AwardPointsHandler {
   private readonly logger = new Logger(AwardPointsHandler.name);
 
-  constructor(private readonly ledgers: LedgerRepository) {}
+  constructor(
+    private readonly ledgers: LedgerRepository,
+    private readonly metrics: PointsMetrics,
+  ) {}
 
   async execute(command: AwardCommand): Promise<void> {
     const { customerId, orderId, eventId } = command;
@@ -37,6 +41,7 @@ export class AwardPointsHandler {
       const at = new Date();
       const event = awardedEvent({ customerId, orderId, points, orderTotal: command.total, currency: command.currency, at }, eventId);
       if (await this.ledgers.award(customerId, awardEntry(orderId, points, at), event)) {
+        this.metrics.pointsAwarded(points);
         this.logger.log(`order ${orderId}: awarded ${points} points to ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`);
         return;
       }

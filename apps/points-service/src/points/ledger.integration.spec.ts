@@ -9,6 +9,8 @@ import { balanceOf } from './domain/ledger';
 import { LEDGER_MODEL, LedgerSchema, type LedgerDocument } from './ledger.schema';
 import { ENTRIES_SHOWN, LedgerRepository } from './ledger.repository';
 import { ReversePointsHandler } from './reverse-points.handler';
+import { PointsMetrics } from './points.metrics';
+import { Registry } from 'prom-client';
 
 /**
  * The award and reversal handlers against a real MongoDB wire protocol server: each
@@ -30,8 +32,9 @@ describe('points ledger (integration)', () => {
     ledgers = connection.model<LedgerDocument>(LEDGER_MODEL, LedgerSchema);
     await ledgers.createIndexes();
     repository = new LedgerRepository(ledgers, { kick } as unknown as OutboxRelay);
-    award = new AwardPointsHandler(repository);
-    reverse = new ReversePointsHandler(repository);
+    const metrics = new PointsMetrics(new Registry());
+    award = new AwardPointsHandler(repository, metrics);
+    reverse = new ReversePointsHandler(repository, metrics);
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { PointsMetrics } from './points.metrics';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AwardPointsHandler } from './award-points.handler';
@@ -10,6 +11,6 @@ import { ReversePointsHandler } from './reverse-points.handler';
 @Module({
   imports: [MongooseModule.forFeature([{ name: LEDGER_MODEL, schema: LedgerSchema }])],
   controllers: [CustomerPointsController, OrderEventsConsumer],
-  providers: [LedgerRepository, AwardPointsHandler, ReversePointsHandler],
+  providers: [LedgerRepository, AwardPointsHandler, ReversePointsHandler, PointsMetrics],
 })
 export class PointsModule {}

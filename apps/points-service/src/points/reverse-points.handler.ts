@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { decideCancel, reversalEntry } from './domain/points.rules';
 import { LedgerRepository } from './ledger.repository';
 import { reversedEvent } from './points.events';
+import { PointsMetrics } from './points.metrics';
 
 export interface ReverseCommand {
   customerId: string;
@@ -19,7 +20,10 @@ export interface ReverseCommand {
 export class ReversePointsHandler {
   private readonly logger = new Logger(ReversePointsHandler.name);
 
-  constructor(private readonly ledgers: LedgerRepository) {}
+  constructor(
+    private readonly ledgers: LedgerRepository,
+    private readonly metrics: PointsMetrics,
+  ) {}
 
   async execute(command: ReverseCommand): Promise<void> {
     const { customerId, orderId, eventId } = command;
@@ -40,6 +44,7 @@ export class ReversePointsHandler {
           const { points } = decision;
           const event = reversedEvent({ customerId, orderId, points, at }, eventId);
           if (await this.ledgers.reverse(reversalEntry(orderId, points, at), points, event)) {
+            this.metrics.pointsReversed(points);
             this.logger.log(`order ${orderId}: reversed ${points} points of ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`);
             return;
           }

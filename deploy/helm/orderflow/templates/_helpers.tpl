@@ -113,6 +113,12 @@ container reads from it. Args: dict root, name, svc.
 {{- with $v.http.corsOrigins }}{{ $_ := set $config "CORS_ORIGINS" . }}{{ end -}}
 {{- if and (eq .name "order-api") $v.ingress.enabled }}{{ $_ := set $config "TRUST_PROXY_HOPS" (toString (int $v.ingress.trustProxyHops)) }}{{ end -}}
 {{- with $v.kafka.sasl.mechanism }}{{ $_ := set $config "KAFKA_SASL_MECHANISM" . }}{{ end -}}
+{{- with $v.tracing.otlpEndpoint }}
+{{- $_ := set $config "OTEL_EXPORTER_OTLP_ENDPOINT" . }}
+{{- $_ := set $config "OTEL_EXPORTER_OTLP_PROTOCOL" $v.tracing.protocol }}
+{{- $_ := set $config "OTEL_TRACES_SAMPLER" $v.tracing.sampler }}
+{{- $_ := set $config "OTEL_TRACES_SAMPLER_ARG" (toString $v.tracing.samplerArg) }}
+{{- end -}}
 {{- with .svc.mongodbDatabase }}{{ $_ := set $config "MONGODB_DATABASE" . }}{{ end -}}
 {{- range $key, $value := .svc.env -}}
 {{- if eq $key "AUTH_DISABLED" -}}

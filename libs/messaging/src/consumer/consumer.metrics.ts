@@ -2,9 +2,11 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type HandleOutcome = 'ok' | 'ignored' | 'dead-lettered';
 
-/** Per topic and consumer group: messages by outcome, retries, and handler time. */
+/** Per topic and consumer group: messages by outcome, retries, dead letters, and handler time. */
 export class ConsumerMetrics {
   private readonly messages: Counter<'topic' | 'group' | 'outcome'>;
+  private readonly retries: Counter<'topic' | 'group'>;
+  private readonly deadLetters: Counter<'topic' | 'group' | 'code'>;
   private readonly duration: Histogram<'topic' | 'group'>;
 
   constructor(registry: Registry) {
@@ -12,6 +14,18 @@ export class ConsumerMetrics {
       name: 'orderflow_messages_handled_total',
       help: 'Kafka messages handled, by outcome (ok, ignored, retried, dead-lettered)',
       labelNames: ['topic', 'group', 'outcome'],
+      registers: [registry],
+    });
+    this.retries = new Counter({
+      name: 'orderflow_message_retries_total',
+      help: 'Deliveries of a Kafka message that failed transiently and will be retried after a backoff',
+      labelNames: ['topic', 'group'],
+      registers: [registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'orderflow_messages_dead_lettered_total',
+      help: 'Kafka messages moved to the dead-letter topic, by source topic and error code',
+      labelNames: ['topic', 'group', 'code'],
       registers: [registry],
     });
     this.duration = new Histogram({
@@ -30,5 +44,10 @@ export class ConsumerMetrics {
 
   retried(topic: string, group: string): void {
     this.messages.inc({ topic, group, outcome: 'retried' });
+    this.retries.inc({ topic, group });
+  }
+
+  deadLettered(topic: string, group: string, code: string): void {
+    this.deadLetters.inc({ topic, group, code });
   }
 }

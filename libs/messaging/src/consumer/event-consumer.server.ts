@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { decodeEvent, type DecodedEvent } from '@orderflow/contracts';
+import { deadLetterTopic, decodeEvent, type DecodedEvent } from '@orderflow/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventProducer } from '../event.producer';
 import { lastValueFrom } from 'rxjs';
@@ -9,6 +9,8 @@ import { deadLetterRecord } from './dead-letter';
 import { permanentCode } from './permanent.error';
 import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
 import { handleInKeyLanes } from './key-lanes';
+import { LogContext, OrderflowAttributes, type LogFields } from '@orderflow/observability';
+import { consumeInScope, failed } from '../tracing/message.spans';
 
 /** Pattern of a handler that sees every event its service consumes (e.g. an audit trail). */
 export const ANY_EVENT = '*';
@@ -232,35 +234,46 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   /** Handles one message: its handlers, or its dead-lettering. Throws only what is worth retrying. */
-  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  private handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const group = this.options.groupId;
-    const started = process.hrtime.bigint();
-    let outcome: HandleOutcome = 'ok';
-    let step = 'handling';
-    try {
-      const event = decodeEvent(message);
-      const handlers = this.handlersFor(event.type);
-      if (handlers.length === 0) {
-        outcome = 'ignored';
-      } else {
-        const context = new EventContext([{ topic, partition, offset: message.offset }]);
-        step = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
-        // Handlers are idempotent, so a retry after a partial failure may run them all again.
-        for (const handler of handlers) await this.invoke(handler, event, context);
+    const stuck = this.attempts.get(partitionKey(topic, partition));
+    const attempt = stuck?.offset === message.offset ? stuck.attempt + 1 : 1;
+    return consumeInScope({ topic, partition, group, message, attempt }, async (span) => {
+      const started = process.hrtime.bigint();
+      let outcome: HandleOutcome = 'ok';
+      let step = 'handling';
+      try {
+        const event = decodeEvent(message);
+        const handlers = this.handlersFor(event.type);
+        if (handlers.length === 0) {
+          outcome = 'ignored';
+        } else {
+          const context = new EventContext([{ topic, partition, offset: message.offset }]);
+          step = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
+          // Handlers are idempotent, so a retry after a partial failure may run them all again.
+          for (const handler of handlers) await this.invoke(handler, event, context);
+        }
+      } catch (error) {
+        const code = permanentCode(error);
+        if (code === undefined) {
+          // The retry is logged after the batch, outside this scope: it keeps the fields.
+          throw Object.assign(error as Error, { step, logFields: LogContext.current() });
+        }
+        outcome = 'dead-lettered';
+        this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`);
+        if (span) {
+          failed(span, error);
+          span.setAttribute(OrderflowAttributes.deadLetterCode, code);
+          span.addEvent('dead-lettered', { [OrderflowAttributes.deadLetterCode]: code, 'messaging.destination.name': deadLetterTopic(topic) });
+        }
+        const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
+        await this.producer.send(record).catch((sendError: Error) => {
+          throw Object.assign(sendError, { step: 'dead-lettering' });
+        });
+        this.metrics.deadLettered(topic, group, code);
       }
-    } catch (error) {
-      const code = permanentCode(error);
-      if (code === undefined) {
-        throw Object.assign(error as Error, { step });
-      }
-      outcome = 'dead-lettered';
-      this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`);
-      const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
-      await this.producer.send(record).catch((sendError: Error) => {
-        throw Object.assign(sendError, { step: 'dead-lettering' });
-      });
-    }
-    this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    });
   }
 
   /**
@@ -268,7 +281,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
    * paused, and resumed once the backoff is over, so the message is delivered again while
    * the other partitions carry on.
    */
-  private retryLater(consumer: Consumer, topic: string, partition: number, offset: string, error: Error & { step?: string }): void {
+  private retryLater(consumer: Consumer, topic: string, partition: number, offset: string, error: Error & { step?: string; logFields?: LogFields }): void {
     const key = partitionKey(topic, partition);
     const previous = this.attempts.get(key);
     const attempt = previous?.offset === offset ? previous.attempt + 1 : 1;
@@ -278,9 +291,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (this.stopping) return;
     const delay = backoffDelay(attempt, this.options.retry);
     this.metrics.retried(topic, this.options.groupId);
-    this.logger.warn(
-      `${error.step ?? 'handling'} at ${topic}[${partition}]@${offset} failed ` +
-        `(attempt ${attempt}): ${error.message}; retrying in ${delay} ms`,
+    LogContext.run(error.logFields ?? {}, () =>
+      this.logger.warn(
+        `${error.step ?? 'handling'} at ${topic}[${partition}]@${offset} failed ` +
+          `(attempt ${attempt}): ${error.message}; retrying in ${delay} ms`,
+      ),
     );
     const timer = setTimeout(() => {
       this.resumes.delete(timer);

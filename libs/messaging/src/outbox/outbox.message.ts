@@ -6,6 +6,7 @@ import {
   type EventMessage,
 } from '@orderflow/contracts';
 import type { MessageInitShape } from '@bufbuild/protobuf';
+import { currentTraceparent } from '@orderflow/observability';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { Schema } from 'mongoose';
 
@@ -23,13 +24,18 @@ export interface OutboxMessage {
   headers: Record<string, string>;
 }
 
-/** Encodes an event for the outbox: topic from the registry, envelope from the contracts. */
+/**
+ * Encodes an event for the outbox: topic from the registry, envelope from the contracts.
+ * Unless given, its `traceparent` is that of the work under way (the request or the event
+ * being handled), so the relay can publish it, later and in a batch, as part of that trace.
+ */
 export function outboxMessage<M extends EventMessage>(
   schema: GenMessage<M>,
   init: MessageInitShape<GenMessage<M>>,
   meta: EncodeMeta,
 ): OutboxMessage {
-  const encoded = encodeEvent(schema, init, meta);
+  const traceparent = meta.traceparent ?? currentTraceparent();
+  const encoded = encodeEvent(schema, init, traceparent === undefined ? meta : { ...meta, traceparent });
   return {
     eventId: encoded.headers[EnvelopeHeader.id],
     type: schema.typeName,

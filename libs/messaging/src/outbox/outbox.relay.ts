@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { EnvelopeHeader } from '@orderflow/contracts';
 import { mongo } from 'mongoose';
+import { publishSpans } from '../tracing/message.spans';
 import type { EventProducer } from '../event.producer';
 import { WITH_PENDING_EVENTS, type OutboxMessage } from './outbox.message';
 
@@ -86,14 +88,22 @@ export class OutboxRelay {
       .catch((error: Error) => this.logger.warn(`final drain failed: ${error.message}`));
   }
 
-  /** Events still waiting, for the backlog metric. */
-  async backlog(): Promise<number> {
-    let total = 0;
+  /**
+   * Events still waiting and when the oldest of them happened (its envelope's `ce_time`),
+   * for the backlog metrics: one scan of the documents that have any.
+   */
+  async backlog(): Promise<{ events: number; oldest?: Date }> {
+    let events = 0;
+    let oldest: number | undefined;
     for (const collection of this.collections.values()) {
       const docs = await collection.find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } }).toArray();
-      total += docs.reduce((n, doc) => n + doc.outbox.length, 0);
+      for (const doc of docs) {
+        events += doc.outbox.length;
+        const at = Date.parse(doc.outbox[0]?.headers?.[EnvelopeHeader.time] ?? '');
+        if (!Number.isNaN(at) && (oldest === undefined || at < oldest)) oldest = at;
+      }
     }
-    return total;
+    return oldest === undefined ? { events } : { events, oldest: new Date(oldest) };
   }
 
   /** Scans every collection and publishes everything pending; resolves with how many events went out. */
@@ -177,12 +187,21 @@ export class OutboxRelay {
       }
     }
     if (count === 0) return 0;
-    await this.producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, messages]) => ({
+    const topicMessages = [...byTopic].map(([topic, messages]) => {
+      const spans = publishSpans(messages);
+      return {
+        spans,
         topic,
-        messages: messages.map((m) => ({ key: m.key, value: toBuffer(m.value), headers: m.headers })),
-      })),
+        messages: messages.map((m, i) => ({ key: m.key, value: toBuffer(m.value), headers: spans.headers[i] })),
+      };
     });
+    try {
+      await this.producer.sendBatch({ topicMessages: topicMessages.map(({ topic, messages }) => ({ topic, messages })) });
+    } catch (error) {
+      for (const { spans } of topicMessages) spans.end(error);
+      throw error;
+    }
+    for (const { spans } of topicMessages) spans.end();
     for (const [name, pending] of batch) await this.remove(this.collections.get(name) as Collection, pending);
     return count;
   }

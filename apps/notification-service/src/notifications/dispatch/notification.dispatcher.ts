@@ -5,6 +5,7 @@ import { SendError, type NotificationSender } from '../domain/notification.sende
 import { sentEvent } from '../notification.events';
 import type { NotificationRepository } from '../notification.repository';
 import type { NotificationMetrics } from './notification.metrics';
+import { LogContext } from '@orderflow/observability';
 
 export interface DispatchOptions {
   policy: DeliveryPolicy;
@@ -164,8 +165,19 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }).finally(() => (this.wake = undefined));
   }
 
+  /**
+   * Sends also run from timers and sweeps, outside the scope of the message that recorded
+   * them: the order goes on their log lines all the same (the message's own fields when
+   * this runs inside it).
+   */
+  private attempt(notification: Notification, alreadyClaimed = false): Promise<void> {
+    const scope = LogContext.current();
+    const fields = scope?.order_id === notification.orderId ? { ...scope } : { order_id: notification.orderId };
+    return LogContext.run(fields, () => this.claimAndSend(notification, alreadyClaimed));
+  }
+
   /** Claims, sends and settles one notification; never throws, so one cannot stop the others. */
-  private async attempt(notification: Notification, alreadyClaimed = false): Promise<void> {
+  private async claimAndSend(notification: Notification, alreadyClaimed: boolean): Promise<void> {
     const context = `order ${notification.orderId}: ${notification.kind} notification ${notification.id}`;
     try {
       let claimed = notification;

@@ -3,7 +3,9 @@ import { ServiceEnv } from '@orderflow/runtime';
 import { randomUUID } from 'node:crypto';
 import { asPlaced, newOrder, OrderError, type Order } from '../domain/order';
 import { orderEvent } from '../order.events';
+import { OrderMetrics } from '../order.metrics';
 import { OrderRepository } from '../order.repository';
+import { markOrder } from '@orderflow/observability';
 import { orderIdForKey, requestFingerprint } from './idempotency-key';
 import type { PlaceOrderDto } from './place-order.dto';
 
@@ -23,15 +25,20 @@ export class PlaceOrderHandler {
   constructor(
     private readonly orders: OrderRepository,
     private readonly env: ServiceEnv,
+    private readonly metrics: OrderMetrics,
   ) {}
 
   /** `caller` scopes the idempotency key: the customer the access token names. */
   async execute(request: PlaceOrderDto, caller: string, idempotencyKey?: string): Promise<PlacedOrder> {
     const id = idempotencyKey === undefined ? randomUUID() : orderIdForKey(caller, idempotencyKey);
+    markOrder(id);
     const fingerprint = requestFingerprint(request);
     const order = newOrder({ id, customerId: request.customerId, lines: request.items, currency: this.env.CURRENCY, at: new Date() });
     const idempotency = idempotencyKey === undefined ? null : { key: idempotencyKey, fingerprint };
-    if (await this.orders.insert(order, orderEvent(order, null), idempotency)) return { order, replayed: false };
+    if (await this.orders.insert(order, orderEvent(order, null), idempotency)) {
+      this.metrics.orderPlaced();
+      return { order, replayed: false };
+    }
 
     const existing = await this.orders.find(id);
     if (!existing) {

@@ -116,6 +116,25 @@ export class OrderRepository {
       .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));
   }
 
+  /**
+   * Ids of up to `limit` orders still PENDING that were created before `before`, oldest
+   * first (ADR 0004); served by the `{status, createdAt}` index.
+   */
+  async pendingSince(before: Date, limit: number): Promise<string[]> {
+    const docs = await this.orders
+      .find({ status: 'PENDING', createdAt: { $lt: before } }, { _id: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>()
+      .exec();
+    return docs.map((doc) => doc._id);
+  }
+
+  /** How many orders are still PENDING that were created before `before`. */
+  countPendingSince(before: Date): Promise<number> {
+    return this.orders.countDocuments({ status: 'PENDING', createdAt: { $lt: before } }).exec();
+  }
+
   async list(query: OrderQuery): Promise<Order[]> {
     const filter: QueryFilter<OrderDocument> = {};
     if (query.customerId) filter.customerId = query.customerId;

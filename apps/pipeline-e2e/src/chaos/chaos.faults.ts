@@ -30,8 +30,8 @@ export interface FaultContext {
 export interface InjectedFault {
   kind: FaultKind;
   detail: string;
-  /** When what the fault broke answered again (ms since epoch). */
-  recoveredAt: number;
+  /** When what the fault broke answered again (ms since epoch); a killed replica may still be starting. */
+  recovered: Promise<number>;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,10 +44,10 @@ export async function inject(kind: FaultKind, ctx: FaultContext): Promise<Inject
   let detail: string;
   switch (kind) {
     case 'service-kill': {
-      const index = Math.floor(random() * fleet.size);
-      const service = await fleet.kill(index, 'SIGKILL', true);
-      detail = `SIGKILL of a ${service} replica, restarted`;
-      break;
+      // The next fault does not wait for the replica to be back: a replica may die again
+      // while it starts, or every replica of a service may be down at once for a while.
+      const { service, ready } = await fleet.kill(Math.floor(random() * fleet.size), 'SIGKILL', true);
+      return { kind, detail: `SIGKILL of one ${service} replica, restarted`, recovered: ready.then(() => Date.now()) };
     }
     case 'broker-kill':
     case 'broker-term': {
@@ -86,8 +86,8 @@ export async function inject(kind: FaultKind, ctx: FaultContext): Promise<Inject
       await fleet.add(service);
       await pause(outageMs);
       // The oldest replica of that service leaves gracefully; the partitions rebalance twice.
-      await fleet.kill(fleet.indexOf(service, 0), 'SIGTERM', false);
-      detail = `a ${service} replica joined, and another left ${outageMs} ms later`;
+      await (await fleet.kill(fleet.indexOf(service, 0), 'SIGTERM', false)).ready;
+      detail = `one more ${service} replica joined, and its oldest left ${outageMs} ms later`;
       break;
     }
     case 'poison': {
@@ -96,7 +96,7 @@ export async function inject(kind: FaultKind, ctx: FaultContext): Promise<Inject
       break;
     }
   }
-  return { kind, detail, recoveredAt: Date.now() };
+  return { kind, detail, recovered: Promise.resolve(Date.now()) };
 }
 
 /** How many consumer groups read each topic: each parks its own copy of a poison message. */

@@ -25,13 +25,15 @@ export class ChaosFleet {
     private readonly brokers: string,
     private readonly mongoUri: string,
     readonly databaseLink: TcpProxy,
+    /** Variables every replica gets besides where Kafka and the database are. */
+    private readonly extraEnv: Record<string, string>,
   ) {}
 
   static async start(run: string, infra: { brokers: string; mongoUri: string }, replicas: Record<ServiceName, number>, extraEnv: Record<string, string>): Promise<ChaosFleet> {
     const target = new URL(infra.mongoUri.replace(/^mongodb:/, 'http:'));
     const link = new TcpProxy({ host: target.hostname, port: Number(target.port) }, await freePort());
     await link.start();
-    const fleet = new ChaosFleet(run, infra.brokers, `mongodb://127.0.0.1:${link.port}`, link);
+    const fleet = new ChaosFleet(run, infra.brokers, `mongodb://127.0.0.1:${link.port}`, link, extraEnv);
     for (const s of SERVICES) {
       const balancer = new BalancerProxy(() => fleet.replicas.filter((r) => r.service === s.name).map((r) => Number(r.env['PORT'])));
       const port = await freePort();
@@ -41,7 +43,7 @@ export class ChaosFleet {
     }
     const starting: Promise<void>[] = [];
     for (const s of SERVICES) {
-      for (let i = 0; i < replicas[s.name]; i++) starting.push(fleet.add(s.name, extraEnv));
+      for (let i = 0; i < replicas[s.name]; i++) starting.push(fleet.add(s.name));
     }
     await Promise.all(starting);
     return fleet;
@@ -56,24 +58,29 @@ export class ChaosFleet {
   }
 
   /** Starts one more replica of `service` and waits until it is ready. */
-  async add(service: ServiceName, extraEnv: Record<string, string> = {}): Promise<void> {
+  async add(service: ServiceName): Promise<void> {
     const database = SERVICES.find((s) => s.name === service)?.database as string;
     const env = {
       KAFKA_BROKERS: this.brokers,
       MONGODB_URI: this.mongoUri,
       PORT: String(await freePort()),
       MONGODB_DATABASE: `${database}-chaos-${this.run}`,
-      ...extraEnv,
+      ...this.extraEnv,
     };
     await this.launch(service, env);
   }
 
-  /** Kills replica `index` of the fleet with `signal` and, unless told not to, starts it again on the same port. */
-  async kill(index: number, signal: NodeJS.Signals, restart: boolean): Promise<ServiceName> {
+  /**
+   * Kills replica `index` of the fleet with `signal` and, unless told not to, starts it again
+   * on the same port; `ready` resolves once the new process answers ready.
+   */
+  async kill(index: number, signal: NodeJS.Signals, restart: boolean): Promise<{ service: ServiceName; ready: Promise<void> }> {
     const [replica] = this.replicas.splice(index, 1);
     await killAndWait(replica.process.pid, signal, 60_000);
-    if (restart) await this.launch(replica.service, replica.env);
-    return replica.service;
+    const ready = restart ? this.launch(replica.service, replica.env) : Promise.resolve();
+    // Awaited by the caller, or at the end of the scenario: never left to fail unheard.
+    ready.catch(() => undefined);
+    return { service: replica.service, ready };
   }
 
   indexOf(service: ServiceName, nth: number): number {

@@ -19,7 +19,7 @@ export interface ScenarioSpec {
 
 export interface ScenarioResult {
   name: string;
-  faults: InjectedFault[];
+  faults: { kind: FaultKind; detail: string; recoveredAt: number }[];
   tally: Tally;
   poison: { expected: number; parked: number };
   /** From the last fault's recovery to the last order placed before it becoming final (ms). */
@@ -61,6 +61,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: FaultContext): Promis
     await pause(GAP_MS);
   }
   const result = await load;
+  const recovered = await Promise.all(faults.map(async (f) => ({ kind: f.kind, detail: f.detail, recoveredAt: await f.recovered })));
   say(`load done: ${result.accepted.length} of ${mix.orders.length} accepted; waiting until every order is final`);
 
   const acceptedIds = result.accepted.map((a) => a.id);
@@ -90,7 +91,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: FaultContext): Promis
   // Orders whose 202 was lost with a killed order-api exist too; they must be as sound.
   const invariants = checkInvariants({ ...state, accepted: state.orders.length });
 
-  const lastRecovery = faults.length > 0 ? Math.max(...faults.map((f) => f.recoveredAt)) : null;
+  const lastRecovery = recovered.length > 0 ? Math.max(...recovered.map((f) => f.recoveredAt)) : null;
   let recoveryMs: number | null = null;
   if (lastRecovery !== null) {
     const finals = state.orders.flatMap((o) => {
@@ -101,7 +102,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: FaultContext): Promis
   }
   return {
     name: spec.name,
-    faults,
+    faults: recovered,
     tally: counts,
     poison: { expected: expectedPoison, parked },
     recoveryMs,

@@ -48,7 +48,10 @@ function scenarios(options: ChaosOptions): ScenarioSpec[] {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const options = parseChaosArgs(argv);
+  // `--check-args`: only validate the flags (tools/chaos.sh, before it spends a build on them).
+  const checkOnly = argv.includes('--check-args');
+  const options = parseChaosArgs(argv.filter((a) => a !== '--check-args'));
+  if (checkOnly) return 0;
   if (options === 'help') {
     process.stdout.write(`${CHAOS_USAGE}\n`);
     return 0;

@@ -29,8 +29,8 @@ export function resultTable(results: ScenarioResult[]): string {
     passed(r) ? 'ok' : 'BROKEN',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const rule = widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join('-|-');
-  return [`| ${pad(header, widths)} |`, `|-${rule}-|`, ...rows.map((row) => `| ${pad(row, widths)} |`)].join('\n');
+  const rule = widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ');
+  return [`| ${pad(header, widths)} |`, `| ${rule} |`, ...rows.map((row) => `| ${pad(row, widths)} |`)].join('\n');
 }
 
 /** What broke, for a scenario that did not pass: its violated invariants, a few of each. */

@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     await infra.stop();
   }
   const table = resultTable(results);
-  process.stdout.write(`\n${table}\n\nMeasured on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${options.replicas} replicas of each service, ${options.rate} orders/s offered, seed ${options.seed}.\n`);
+  process.stdout.write(`\n${table}\n\nMeasured on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${options.replicas} replicas of each service, ${specs[0]?.rate ?? options.rate} orders/s offered, seed ${options.seed}.\n`);
   const out = join(ROOT, 'dist/chaos');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'latest.json'), JSON.stringify({ options, results }, null, 2));

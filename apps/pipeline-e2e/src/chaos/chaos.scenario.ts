@@ -42,7 +42,7 @@ const GAP_MS = 3_000;
 export async function runScenario(spec: ScenarioSpec, ctx: FaultContext): Promise<ScenarioResult> {
   const started = Date.now();
   const say = (text: string) => ctx.log(`${spec.name}: ${text}`);
-  const mix = planMix({ ...STANDARD, tag: `chaos-${spec.name.replace(/[^A-Za-z0-9]+/g, "-")}-${spec.seed}-${started.toString(36)}`, orders: Math.round(spec.rate * spec.loadSeconds), seed: spec.seed });
+  const mix = planMix({ ...STANDARD, tag: `chaos-${spec.name.replace(/[^A-Za-z0-9]+/g, '-')}-${spec.seed}-${started.toString(36)}`, orders: Math.round(spec.rate * spec.loadSeconds), seed: spec.seed });
   await inPool(mix.products, 8, ({ sku, price, stock }) => putProduct(sku, { price, stock }));
   const dltBefore = await deadLetterCounts(ctx.infra.brokers);
   const poisonedBefore = new Map(ctx.poisoned);

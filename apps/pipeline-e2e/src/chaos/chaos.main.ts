@@ -61,6 +61,21 @@ async function main(argv: string[]): Promise<number> {
   const run = Date.now().toString(36);
   const infra = await PrivateInfra.start(log);
   let fleet: ChaosFleet | undefined;
+  // Ctrl-C, or a failure nothing awaited, must not leave a broker, a database and eight
+  // services running behind.
+  const abandon = (code: number) => () => {
+    log('stopping the services and the private infrastructure');
+    void (fleet?.stop() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => infra.stop())
+      .finally(() => process.exit(code));
+  };
+  process.once('SIGINT', abandon(130));
+  process.once('SIGTERM', abandon(143));
+  process.once('unhandledRejection', (error) => {
+    log(`failed: ${(error as Error)?.stack ?? String(error)}`);
+    abandon(1)();
+  });
   const results: ScenarioResult[] = [];
   try {
     // The support helpers (lag, reads) find Kafka and the database here.

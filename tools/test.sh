@@ -39,6 +39,15 @@ fi
 echo "• End-to-end suite"
 npx nx e2e pipeline-e2e --output-style=static 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# Restarting the broker and the database would break everything else using them, so the
+# fault-injection selection runs on a private instance of both; only the local default can.
+if [ "$(cat .infra/mode 2>/dev/null)" = local ]; then
+  echo "• Fault injection, short selection (npm run chaos -- --ci)"
+  if ! npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/chaos/chaos.main.ts --ci; then
+    status=1
+    printf 'Failed tasks:\n- chaos\n\n' >> "$log"
+  fi
+fi
 
 echo "• OpenAPI fuzzing with schemathesis, short run (npm run fuzz -- --quick)"
 bash tools/fuzz.sh --quick 2>&1 | tee -a "$log"

@@ -5,7 +5,7 @@ module.exports = {
   displayName: 'pipeline-e2e:unit',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/bench/**/*.spec.ts', '<rootDir>/src/fuzz/**/*.spec.ts'],
+  testMatch: ['<rootDir>/src/bench/**/*.spec.ts', '<rootDir>/src/chaos/**/*.spec.ts', '<rootDir>/src/fuzz/**/*.spec.ts'],
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },

@@ -297,7 +297,8 @@ describe('schema evolution inside v1', () => {
       ?.value.push(
         create(EnumValueDescriptorProtoSchema, {
           name: 'ORDER_REJECTION_REASON_PAYMENT_DECLINED',
-          number: 3,
+          // The next number after the last one this reader knows (TIMEOUT = 3).
+          number: 4,
         }),
       );
     const registry = createFileRegistry(proto, (name) =>
@@ -337,15 +338,15 @@ describe('schema evolution inside v1', () => {
     const newer = newerOrdersFile().orderRejected;
     const written = create(newer, {
       ...initOf(OrderRejectedSchema),
-      reason: 3,
+      reason: 4,
     } as never);
     const decoded = decodeEvent(
       consumed(encodeEvent(newer as typeof OrderRejectedSchema, written as never, meta)),
     );
 
     if (!isEvent(decoded, OrderRejectedSchema)) throw new Error('expected OrderRejected');
-    expect(decoded.message.reason).toBe(3);
-    expect(Object.values(OrderRejectionReason)).not.toContain(3);
+    expect(decoded.message.reason).toBe(4);
+    expect(Object.values(OrderRejectionReason)).not.toContain(4);
   });
 });
 

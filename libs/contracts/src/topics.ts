@@ -74,6 +74,26 @@ export type TopicKey = keyof typeof Topics;
 /** Where a consumer parks a message that can never succeed, one per source topic. */
 export const deadLetterTopic = (topic: string): string => `${topic}.dlt`;
 
+/**
+ * Headers a dead-lettered message carries besides its own: why, and where it came from.
+ * The consumers write them and the dead-letter tool reads them, so they live here.
+ */
+export const DeadLetterHeader = {
+  reason: 'dlt-reason',
+  code: 'dlt-error-code',
+  topic: 'dlt-source-topic',
+  partition: 'dlt-source-partition',
+  offset: 'dlt-source-offset',
+  group: 'dlt-consumer-group',
+  at: 'dlt-at',
+} as const;
+
+/**
+ * The record of every dead letter sent back to its source topic (`npm run dlq -- replay`):
+ * one JSON message per replay, keyed by the dead letter's id. Only the tool reads it.
+ */
+export const DEAD_LETTER_REPLAYS_TOPIC = { name: 'orderflow.dead-letters.replays.v1', partitions: 1 } as const;
+
 export interface ConsumerGroupSpec {
   readonly groupId: string;
   readonly topics: readonly TopicKey[];
@@ -87,12 +107,18 @@ export const ConsumerGroups = {
   'notification-service': { groupId: 'orderflow.notification-service', topics: ['orders', 'points'] },
 } as const satisfies Record<string, ConsumerGroupSpec>;
 
-/** Every topic the system needs, dead-letter topics included, as the infra tools create them. */
+/**
+ * Every topic the system needs, dead-letter topics and the record of their replays
+ * included, as the infra tools create them.
+ */
 export function allTopics(): { name: string; partitions: number }[] {
-  return Object.values(Topics).flatMap((topic) => [
-    { name: topic.name, partitions: topic.partitions },
-    { name: deadLetterTopic(topic.name), partitions: topic.partitions },
-  ]);
+  return [
+    ...Object.values(Topics).flatMap((topic) => [
+      { name: topic.name, partitions: topic.partitions },
+      { name: deadLetterTopic(topic.name), partitions: topic.partitions },
+    ]),
+    { ...DEAD_LETTER_REPLAYS_TOPIC },
+  ];
 }
 
 /** The topic an event type travels on; throws for a type the registry does not know. */

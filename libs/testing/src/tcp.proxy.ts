@@ -13,7 +13,9 @@ export class TcpProxy {
     readonly port: number,
   ) {}
 
+  /** Listens (again); does nothing while already listening. */
   async start(): Promise<void> {
+    if (this.server) return;
     this.server = createServer((client) => {
       const upstream = createConnection(this.target);
       for (const socket of [client, upstream]) {
@@ -25,7 +27,14 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   /** Drops every connection and refuses new ones, like a server that went away. */

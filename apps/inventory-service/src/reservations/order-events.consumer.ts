@@ -3,19 +3,27 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   OrderCancelledSchema,
   OrderCreatedSchema,
+  OrderRejectedSchema,
+  OrderRejectionReason,
   type DecodedEvent,
   type OrderCancelled,
   type OrderCreated,
+  type OrderRejected,
 } from '@orderflow/contracts';
+import { ServiceEnv } from '@orderflow/runtime';
 import { ReleaseStockHandler } from './release-stock.handler';
 import { ReserveStockHandler } from './reserve-stock.handler';
 
-/** New orders reserve stock; cancelled orders give it back. */
+/**
+ * New orders reserve stock; cancelled orders, and orders order-api ended because no answer
+ * came in time (ADR 0004), give it back.
+ */
 @Controller()
 export class OrderEventsConsumer {
   constructor(
     private readonly reserve: ReserveStockHandler,
     private readonly release: ReleaseStockHandler,
+    private readonly env: ServiceEnv,
   ) {}
 
   @EventPattern(OrderCreatedSchema.typeName)
@@ -38,5 +46,18 @@ export class OrderEventsConsumer {
       currency: message.currency,
       eventId: event.meta.eventId,
     });
+  }
+
+  /**
+   * Other rejections repeat what inventory itself decided. A TIMEOUT is order-api giving up
+   * on an answer: whatever this order holds, or reserves later (its OrderCreated comes first
+   * on the partition), goes back, exactly as for a cancel.
+   */
+  @EventPattern(OrderRejectedSchema.typeName)
+  async rejected(@Payload() event: DecodedEvent<OrderRejected>): Promise<void> {
+    const { message } = event;
+    if (message.reason !== OrderRejectionReason.TIMEOUT) return;
+    // A rejection carries no currency; a deployment has one (the reservation's wins if any).
+    await this.release.execute({ orderId: message.orderId, lines: [], currency: this.env.CURRENCY, eventId: event.meta.eventId });
   }
 }

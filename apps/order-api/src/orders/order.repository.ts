@@ -74,12 +74,20 @@ export class OrderRepository {
     if (change.event) push['outbox'] = change.event;
     if (change.seenEventId) push['seenEvents'] = change.seenEventId;
     if (change.ignored) push['ignoredEvents'] = change.ignored;
-    const result = await this.orders.updateOne(
-      { _id: id, version } as QueryFilter<OrderDocument>,
-      { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) },
-    );
-    if (result.modifiedCount === 1 && change.event) this.relay.kick('orders', id, [change.event]);
-    return result.modifiedCount === 1;
+    const filter = { _id: id, version } as QueryFilter<OrderDocument>;
+    const update = { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) };
+    if (!change.event) return (await this.orders.updateOne(filter, update)).modifiedCount === 1;
+    // Another replica (the one that handled the previous event, or took the previous request)
+    // may not have published that event yet: hand the relay the whole outbox, oldest first,
+    // so this order's events reach Kafka in the order they were written. An event both
+    // replicas publish goes out twice with one event id, and consumers deduplicate it.
+    const stored = await this.orders
+      .findOneAndUpdate(filter, update, { projection: { outbox: 1 }, returnDocument: 'after' })
+      .lean<Pick<OrderDocument, 'outbox'>>()
+      .exec();
+    if (!stored) return false;
+    this.relay.kick('orders', id, stored.outbox.length > 0 ? stored.outbox : [change.event]);
+    return true;
   }
 
   /**
@@ -124,6 +132,25 @@ export class OrderRepository {
       this.orders.findOne({ status: 'PENDING' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean<Pick<OrderDocument, 'createdAt'>>().exec(),
     ]);
     return oldest ? { count, oldest: new Date(oldest.createdAt) } : { count };
+  }
+
+  /**
+   * Ids of up to `limit` orders still PENDING that were created before `before`, oldest
+   * first (ADR 0004); served by the `{status, createdAt}` index.
+   */
+  async pendingSince(before: Date, limit: number): Promise<string[]> {
+    const docs = await this.orders
+      .find({ status: 'PENDING', createdAt: { $lt: before } }, { _id: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>()
+      .exec();
+    return docs.map((doc) => doc._id);
+  }
+
+  /** How many orders are still PENDING that were created before `before`. */
+  countPendingSince(before: Date): Promise<number> {
+    return this.orders.countDocuments({ status: 'PENDING', createdAt: { $lt: before } }).exec();
   }
 
   async list(query: OrderQuery): Promise<Order[]> {

@@ -8,7 +8,7 @@ class OrderLineResponse {
 }
 
 class RejectionResponse {
-  @ApiProperty({ enum: ['OUT_OF_STOCK', 'UNKNOWN_SKU'] }) reason!: string;
+  @ApiProperty({ enum: ['OUT_OF_STOCK', 'UNKNOWN_SKU', 'TIMEOUT'] }) reason!: string;
   @ApiProperty({ type: [String] }) skus!: string[];
 }
 

@@ -25,21 +25,21 @@ export class OrderWorkflow {
     private readonly metrics: OrderMetrics,
   ) {}
 
-  async apply(orderId: string, input: OrderInput, cause?: Cause): Promise<{ order: Order; ignored?: string }> {
+  async apply(orderId: string, input: OrderInput, cause?: Cause): Promise<{ order: Order; changed: boolean; ignored?: string }> {
     for (;;) {
       const stored = await this.orders.find(orderId);
       if (!stored) throw new OrderError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-      if (cause && stored.seenEvents.includes(cause.eventId)) return { order: stored.order };
+      if (cause && stored.seenEvents.includes(cause.eventId)) return { order: stored.order, changed: false };
 
       const now = new Date();
       const result = transition(stored.order, input, now);
-      if (result.outcome === 'unchanged' && !cause) return { order: stored.order };
+      if (result.outcome === 'unchanged' && !cause) return { order: stored.order, changed: false };
       if (result.outcome === 'applied') {
         const event = orderEvent(result.order, stored.order.status, cause?.eventId);
         if (await this.orders.update(result.order, stored.version, { event, seenEventId: cause?.eventId })) {
           this.metrics.orderChanged(result.order, stored.order.status, now);
           this.logger.log(`order ${orderId}: ${stored.order.status} -> ${result.order.status} (${event.type} ${event.eventId})`);
-          return { order: result.order };
+          return { order: result.order, changed: true };
         }
         continue;
       }
@@ -49,7 +49,7 @@ export class OrderWorkflow {
         if (!(await this.orders.update(stored.order, stored.version, { seenEventId: cause.eventId, ignored }))) continue;
         this.logger.warn(`order ${orderId}: ignored ${cause.type} ${cause.eventId}: ${reason}`);
       }
-      return { order: stored.order, ignored: reason };
+      return { order: stored.order, changed: false, ignored: reason };
     }
   }
 }

@@ -1,4 +1,4 @@
-import { startService, waitUntilReady } from '@orderflow/testing';
+import { freePort, startService, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,11 +60,30 @@ export async function killService(name: ServiceName, signal: NodeJS.Signals = 'S
   await killAndWait(currentInstance(runId(), name).pid, signal);
 }
 
-/** Starts the service again, same port and configuration, and waits until it is ready. */
-export async function startServiceAgain(name: ServiceName): Promise<void> {
+/**
+ * Starts the service again, same port and configuration (with `overrides` on top, kept for
+ * later restarts; `undefined` drops a variable), and waits until it is ready.
+ */
+export async function startServiceAgain(name: ServiceName, overrides: Record<string, string | undefined> = {}): Promise<void> {
   const run = runId();
-  const { env } = currentInstance(run, name);
+  const env = withOverrides(currentInstance(run, name).env, overrides);
   const service = startService(name, env);
   recordInstance(run, name, { pid: service.pid, env, original: false });
   await waitUntilReady(service, 90_000);
+}
+
+/**
+ * Starts one more replica of the service: same database and consumer group, a port of its
+ * own, `overrides` on top. The caller stops it; it is not the recorded instance.
+ */
+export async function startReplica(name: ServiceName, overrides: Record<string, string | undefined> = {}): Promise<ServiceProcess> {
+  const env = withOverrides({ ...currentInstance(runId(), name).env, PORT: String(await freePort()) }, overrides);
+  const replica = startService(name, env);
+  await waitUntilReady(replica, 90_000);
+  return replica;
+}
+
+function withOverrides(env: Record<string, string>, overrides: Record<string, string | undefined>): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...env, ...overrides };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -76,4 +76,5 @@ ensure_topic orderflow.points.events.v1 6
 ensure_topic orderflow.points.events.v1.dlt 6
 ensure_topic orderflow.notifications.events.v1 6
 ensure_topic orderflow.notifications.events.v1.dlt 6
+ensure_topic orderflow.dead-letters.replays.v1 1
 echo "create-topics: done"

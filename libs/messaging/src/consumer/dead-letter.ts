@@ -1,16 +1,7 @@
-import { deadLetterTopic } from '@orderflow/contracts';
+import { DeadLetterHeader, deadLetterTopic } from '@orderflow/contracts';
 import type { KafkaMessage } from 'kafkajs';
 
-/** Headers a dead-lettered message carries besides its own: why, and where it came from. */
-export const DeadLetterHeader = {
-  reason: 'dlt-reason',
-  code: 'dlt-error-code',
-  topic: 'dlt-source-topic',
-  partition: 'dlt-source-partition',
-  offset: 'dlt-source-offset',
-  group: 'dlt-consumer-group',
-  at: 'dlt-at',
-} as const;
+export { DeadLetterHeader };
 
 export function deadLetterRecord(
   source: { topic: string; partition: number; message: KafkaMessage; groupId: string },

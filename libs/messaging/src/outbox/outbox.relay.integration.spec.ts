@@ -124,6 +124,23 @@ describe('OutboxRelay (integration)', () => {
     await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
   });
 
+  it('keeps write order across two replicas: the later writer hands over the whole outbox, and the earlier one\'s late publish is a repeat', async () => {
+    const orderId = randomUUID();
+    const [first, second] = [orderEvent(topic, orderId, 0), orderEvent(topic, orderId, 1)];
+    // Replica A stored the first event and has not published it yet; replica B stores the
+    // second and, reading the outbox back, kicks both, oldest first.
+    await orders.create({ _id: orderId, status: 'CONFIRMED', outbox: [first] });
+    const stored = await orders.findOneAndUpdate({ _id: orderId }, { $push: { outbox: second } }, { returnDocument: 'after' }).lean();
+    const replicaB = startRelay();
+    replicaB.kick('orders', orderId, stored?.outbox ?? []);
+    await eventually(() => expect(new Set(idsOf(publishedFor(orderId))).size).toBe(2));
+    const replicaA = startRelay();
+    replicaA.kick('orders', orderId, [first]);
+
+    await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
+    expect(firstSightings(idsOf(publishedFor(orderId)))).toEqual([first.eventId, second.eventId]);
+  });
+
   it('publishes the same events again, with the same ids, when a relay died between publishing and removing them', async () => {
     const orderId = randomUUID();
     const events = lifecycle(topic, orderId).slice(0, 2);

@@ -73,7 +73,9 @@ export class OutboxRelay {
     const pending = this.due.get(collection);
     if (!pending) throw new Error(`the outbox relay does not watch ${collection}`);
     if (events.length === 0) return;
-    pending.set(id, [...(pending.get(id) ?? []), ...events]);
+    // A writer may hand over older events of the document again (see OrderRepository.update).
+    const known = new Set((pending.get(id) ?? []).map((event) => event.eventId));
+    pending.set(id, [...(pending.get(id) ?? []), ...events.filter((event) => !known.has(event.eventId))]);
     this.wake?.();
   }
 

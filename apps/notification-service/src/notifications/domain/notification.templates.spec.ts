@@ -19,6 +19,9 @@ describe('notification templates', () => {
     expect(renderNotification({ kind: 'ORDER_REJECTED', orderId: ORDER, reason: 'UNSPECIFIED', skus: [] })).toContain(
       `order ${ORDER}: it could not be fulfilled.`,
     );
+    expect(renderNotification({ kind: 'ORDER_REJECTED', orderId: ORDER, reason: 'TIMEOUT', skus: [] })).toContain(
+      `order ${ORDER}: we could not confirm it in time.`,
+    );
   });
 
   it('cancels an order with its total when it was priced, and without when it was not', () => {

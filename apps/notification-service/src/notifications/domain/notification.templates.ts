@@ -10,7 +10,7 @@ export type NotificationFacts =
   | { kind: 'POINTS_REVERSED'; orderId: string; points: bigint };
 
 /** UNSPECIFIED: a newer producer's reason this build does not know yet. */
-export type RejectionReason = 'OUT_OF_STOCK' | 'UNKNOWN_SKU' | 'UNSPECIFIED';
+export type RejectionReason = 'OUT_OF_STOCK' | 'UNKNOWN_SKU' | 'TIMEOUT' | 'UNSPECIFIED';
 
 type Templates = { [K in NotificationKind]: (facts: Extract<NotificationFacts, { kind: K }>) => string };
 
@@ -24,6 +24,8 @@ const rejectionText = (reason: RejectionReason, skus: string[]): string => {
       return `some items are out of stock${skuList(skus)}`;
     case 'UNKNOWN_SKU':
       return `some items are not in our catalogue${skuList(skus)}`;
+    case 'TIMEOUT':
+      return 'we could not confirm it in time';
     case 'UNSPECIFIED':
       return 'it could not be fulfilled';
   }

@@ -16,6 +16,7 @@ import { RecordNotificationHandler } from './record-notification.handler';
 const REASONS: Record<OrderRejectionReason, RejectionReason> = {
   [OrderRejectionReason.OUT_OF_STOCK]: 'OUT_OF_STOCK',
   [OrderRejectionReason.UNKNOWN_SKU]: 'UNKNOWN_SKU',
+  [OrderRejectionReason.TIMEOUT]: 'TIMEOUT',
   [OrderRejectionReason.UNSPECIFIED]: 'UNSPECIFIED',
 };
 

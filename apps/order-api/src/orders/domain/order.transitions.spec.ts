@@ -63,6 +63,9 @@ describe('order transitions', () => {
     ['a reservation after cancel', [{ kind: 'cancel' }], reserved],
     ['a rejection after cancel', [{ kind: 'cancel' }], rejected],
     ['a cancel of a rejected order', [rejected], { kind: 'cancel' }],
+    ['a reservation after a timeout (it came late)', [{ kind: 'timeout' }], reserved],
+    ['a rejection after a timeout', [{ kind: 'timeout' }], rejected],
+    ['a cancel after a timeout', [{ kind: 'timeout' }], { kind: 'cancel' }],
   ])('ignores %s', (_, before, input) => {
     expect(transition(after(pending(), ...before), input, later).outcome).toBe('ignored');
   });
@@ -70,6 +73,21 @@ describe('order transitions', () => {
   it('ignores a reservation whose lines are not the order lines', () => {
     const wrong: OrderInput = { kind: 'reserved', lines: [{ sku: 'MUG', quantity: 3, unitPrice: 1 }], total: 3 };
     expect(transition(pending(), wrong, later)).toEqual({ outcome: 'ignored', reason: 'reservation does not match the order lines' });
+  });
+
+  it('rejects an overdue pending order with reason TIMEOUT, unpriced', () => {
+    const order = after(pending(), { kind: 'timeout' });
+    expect(order).toMatchObject({ status: 'REJECTED', rejection: { reason: 'TIMEOUT', skus: [] }, total: null });
+    expect(order.history.map((h) => h.status)).toEqual(['PENDING', 'REJECTED']);
+  });
+
+  it.each<[string, OrderInput[]]>([
+    ['confirmed', [reserved]],
+    ['rejected', [rejected]],
+    ['cancelled', [{ kind: 'cancel' }]],
+    ['timed out already', [{ kind: 'timeout' }]],
+  ])('leaves an order that is %s unchanged by a timeout (an answer came meanwhile)', (_, before) => {
+    expect(transition(after(pending(), ...before), { kind: 'timeout' }, later)).toEqual({ outcome: 'unchanged' });
   });
 
   it('leaves a cancelled order unchanged when cancelled again', () => {

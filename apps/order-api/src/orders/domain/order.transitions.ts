@@ -4,7 +4,9 @@ import type { Order, OrderLine, Rejection } from './order';
 export type OrderInput =
   | { kind: 'reserved'; lines: { sku: string; quantity: number; unitPrice: number }[]; total: number }
   | { kind: 'rejected'; rejection: Rejection }
-  | { kind: 'cancel' };
+  | { kind: 'cancel' }
+  /** The order stayed PENDING past the deployment's limit (ADR 0004). */
+  | { kind: 'timeout' };
 
 export type Transition =
   | { outcome: 'applied'; order: Order }
@@ -19,6 +21,7 @@ export type Transition =
  *   PENDING --reserved--> CONFIRMED --cancel--> CANCELLED
  *   PENDING --rejected--> REJECTED
  *   PENDING --cancel----> CANCELLED
+ *   PENDING --timeout---> REJECTED (reason TIMEOUT)
  *
  * An input that does not fit the current state (a reservation for a cancelled order, a
  * second answer from inventory) is ignored, never applied.
@@ -34,6 +37,10 @@ export function transition(order: Order, input: OrderInput, at: Date): Transitio
     case 'rejected':
       if (order.status !== 'PENDING') return { outcome: 'ignored', reason: `rejection for a ${order.status} order` };
       return applied(order, { status: 'REJECTED', rejection: input.rejection }, at);
+    case 'timeout':
+      // Inventory answered, or the customer cancelled, after all: nothing is overdue.
+      if (order.status !== 'PENDING') return { outcome: 'unchanged' };
+      return applied(order, { status: 'REJECTED', rejection: { reason: 'TIMEOUT', skus: [] } }, at);
     case 'cancel':
       if (order.status === 'CANCELLED') return { outcome: 'unchanged' };
       if (order.status === 'REJECTED') return { outcome: 'ignored', reason: 'a rejected order cannot be cancelled' };

@@ -6,7 +6,8 @@ export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED';
 
 export const FINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'CANCELLED'];
 
-export type RejectionReason = 'OUT_OF_STOCK' | 'UNKNOWN_SKU';
+/** TIMEOUT: inventory did not answer within the deployment's limit (ADR 0004). */
+export type RejectionReason = 'OUT_OF_STOCK' | 'UNKNOWN_SKU' | 'TIMEOUT';
 
 export interface OrderLine {
   sku: string;

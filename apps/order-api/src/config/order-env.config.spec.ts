@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from '@orderflow/runtime';
+import { OrderEnv } from './order-env.config';
+
+const base = { PORT: '3000', KAFKA_BROKERS: '127.0.0.1:9092', MONGODB_URI: 'mongodb://127.0.0.1:27017' };
+
+function problemsOf(env: Record<string, string | undefined>) {
+  try {
+    loadConfig(OrderEnv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('OrderEnv', () => {
+  it('ends orders PENDING for 10 minutes, looking every 30 s, when nothing is set', () => {
+    expect(loadConfig(OrderEnv, base)).toMatchObject({ PENDING_TIMEOUT_MS: 600_000, PENDING_SWEEP_INTERVAL_MS: 30_000 });
+  });
+
+  it('takes the limit and the interval from the environment', () => {
+    const env = loadConfig(OrderEnv, { ...base, PENDING_TIMEOUT_MS: '5000', PENDING_SWEEP_INTERVAL_MS: '250' });
+    expect(env).toMatchObject({ PENDING_TIMEOUT_MS: 5_000, PENDING_SWEEP_INTERVAL_MS: 250 });
+  });
+
+  it.each([
+    ['PENDING_TIMEOUT_MS', '10'],
+    ['PENDING_TIMEOUT_MS', 'soon'],
+    ['PENDING_SWEEP_INTERVAL_MS', '0'],
+  ])('names a malformed %s (%s)', (variable, value) => {
+    expect(problemsOf({ ...base, [variable]: value })).toEqual([{ variable, problem: expect.stringMatching(/^must be/) }]);
+  });
+});

@@ -1,0 +1,116 @@
+import { freePort, startService, TcpProxy, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
+import mongoose from 'mongoose';
+import { killAndWait } from '../support/instances';
+import { SERVICES, type ServiceName } from '../support/services';
+import { BalancerProxy } from './balancer.proxy';
+
+interface Replica {
+  service: ServiceName;
+  env: Record<string, string>;
+  process: ServiceProcess;
+}
+
+/**
+ * The four services as processes, several replicas each, against the chaos run's private
+ * Kafka and database: clients reach each service through a round-robin balancer (as through
+ * a Kubernetes Service), and every replica reaches the database through one TCP proxy, so a
+ * test can cut that connection and restore it.
+ */
+export class ChaosFleet {
+  private readonly replicas: Replica[] = [];
+  private readonly balancers: BalancerProxy[] = [];
+
+  private constructor(
+    private readonly run: string,
+    private readonly brokers: string,
+    private readonly mongoUri: string,
+    readonly databaseLink: TcpProxy,
+    /** Variables every replica gets besides where Kafka and the database are. */
+    private readonly extraEnv: Record<string, string>,
+  ) {}
+
+  static async start(run: string, infra: { brokers: string; mongoUri: string }, replicas: Record<ServiceName, number>, extraEnv: Record<string, string>): Promise<ChaosFleet> {
+    const target = new URL(infra.mongoUri.replace(/^mongodb:/, 'http:'));
+    const link = new TcpProxy({ host: target.hostname, port: Number(target.port) }, await freePort());
+    await link.start();
+    const fleet = new ChaosFleet(run, infra.brokers, `mongodb://127.0.0.1:${link.port}`, link, extraEnv);
+    for (const s of SERVICES) {
+      const balancer = new BalancerProxy(() => fleet.replicas.filter((r) => r.service === s.name).map((r) => Number(r.env['PORT'])));
+      const port = await freePort();
+      await balancer.start(port);
+      fleet.balancers.push(balancer);
+      process.env[s.urlVariable] = `http://127.0.0.1:${port}`;
+    }
+    const starting: Promise<void>[] = [];
+    for (const s of SERVICES) {
+      for (let i = 0; i < replicas[s.name]; i++) starting.push(fleet.add(s.name));
+    }
+    await Promise.all(starting);
+    return fleet;
+  }
+
+  count(service: ServiceName): number {
+    return this.replicas.filter((r) => r.service === service).length;
+  }
+
+  all(): { service: ServiceName; pid: number }[] {
+    return this.replicas.map((r) => ({ service: r.service, pid: r.process.pid }));
+  }
+
+  /** Starts one more replica of `service` and waits until it is ready. */
+  async add(service: ServiceName): Promise<void> {
+    const database = SERVICES.find((s) => s.name === service)?.database as string;
+    const env = {
+      KAFKA_BROKERS: this.brokers,
+      MONGODB_URI: this.mongoUri,
+      PORT: String(await freePort()),
+      MONGODB_DATABASE: `${database}-chaos-${this.run}`,
+      ...this.extraEnv,
+    };
+    await this.launch(service, env);
+  }
+
+  /**
+   * Kills replica `index` of the fleet with `signal` and, unless told not to, starts it again
+   * on the same port; `ready` resolves once the new process answers ready.
+   */
+  async kill(index: number, signal: NodeJS.Signals, restart: boolean): Promise<{ service: ServiceName; ready: Promise<void> }> {
+    const [replica] = this.replicas.splice(index, 1);
+    await killAndWait(replica.process.pid, signal, 60_000);
+    const ready = restart ? this.launch(replica.service, replica.env) : Promise.resolve();
+    // Awaited by the caller, or at the end of the scenario: never left to fail unheard.
+    ready.catch(() => undefined);
+    return { service: replica.service, ready };
+  }
+
+  indexOf(service: ServiceName, nth: number): number {
+    const own = this.replicas.map((r, i) => ({ r, i })).filter(({ r }) => r.service === service);
+    return own[nth % own.length].i;
+  }
+
+  get size(): number {
+    return this.replicas.length;
+  }
+
+  /** Stops every replica and the proxies; drops the run's databases. */
+  async stop(): Promise<void> {
+    await Promise.all(this.replicas.map((r) => r.process.stop('SIGTERM')));
+    this.replicas.length = 0;
+    for (const balancer of this.balancers) await balancer.stop();
+    await this.databaseLink.start().catch(() => undefined);
+    const connection = await mongoose.createConnection(this.mongoUri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+    try {
+      for (const s of SERVICES) await connection.useDb(`${s.database}-chaos-${this.run}`).dropDatabase();
+    } finally {
+      await connection.close();
+      await this.databaseLink.stop();
+    }
+  }
+
+  private async launch(service: ServiceName, env: Record<string, string>): Promise<void> {
+    const process = startService(service, env);
+    const replica = { service, env, process };
+    this.replicas.push(replica);
+    await waitUntilReady(process, 180_000);
+  }
+}

@@ -41,7 +41,7 @@ export interface ConsumedMessage {
  * Runs the handling of one consumed message inside its log fields (order = the message key,
  * event = its `ce_id`) and, when tracing runs, inside a `process <topic>` consumer span whose
  * parent is the producer span named by the message's `traceparent` header. Each message of
- * a batch gets its own span, so every order's trace stays one tree (ADR 0004).
+ * a batch gets its own span, so every order's trace stays one tree (ADR 0005).
  */
 export function consumeInScope<T>(consumed: ConsumedMessage, handle: (span: Span | undefined) => Promise<T>): Promise<T> {
   const { message } = consumed;

@@ -38,7 +38,7 @@ export function tracingConfigured(env: Env = process.env): boolean {
  * Everything else comes from the standard variables (`OTEL_EXPORTER_OTLP_ENDPOINT`,
  * `OTEL_EXPORTER_OTLP_PROTOCOL`, `OTEL_TRACES_SAMPLER`, `OTEL_RESOURCE_ATTRIBUTES`,
  * `OTEL_SERVICE_NAME`, ...). Kafka spans are made by `@orderflow/messaging` itself (see
- * docs/adr/0004-tracing-through-the-outbox.md); logs and metrics are not sent over OTLP.
+ * docs/adr/0005-one-trace-per-order.md); logs and metrics are not sent over OTLP.
  */
 export function startTracing(service: string, env: Env = process.env): boolean {
   if (sdk || !tracingConfigured(env)) return sdk !== undefined;

@@ -7,6 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startTokenIssuer, type TokenIssuerProcess } from '@orderflow/testing';
+import { securityEnv } from '../support/security-env';
 import { seededRandom } from '../support/seeded-random';
 import { SERVICES, type ServiceName } from '../support/services';
 import { CHAOS_USAGE, ChaosUsageError, parseChaosArgs, type ChaosOptions } from './chaos.args';
@@ -61,12 +63,14 @@ async function main(argv: string[]): Promise<number> {
   const run = Date.now().toString(36);
   const infra = await PrivateInfra.start(log);
   let fleet: ChaosFleet | undefined;
+  let issuer: TokenIssuerProcess | undefined;
   // Ctrl-C, or a failure nothing awaited, must not leave a broker, a database and eight
   // services running behind.
   const abandon = (code: number) => () => {
     log('stopping the services and the private infrastructure');
     void (fleet?.stop() ?? Promise.resolve())
       .catch(() => undefined)
+      .then(() => issuer?.stop())
       .then(() => infra.stop())
       .finally(() => process.exit(code));
   };
@@ -81,8 +85,12 @@ async function main(argv: string[]): Promise<number> {
     // The support helpers (lag, reads) find Kafka and the database here.
     process.env['KAFKA_BROKERS'] = infra.brokers;
     process.env['MONGODB_URI'] = infra.mongoUri;
+    // The services trust a token issuer of this run's; the support helpers and the load
+    // generator get their tokens from it (TOKEN_ISSUER_URL).
+    issuer = await startTokenIssuer();
+    process.env['TOKEN_ISSUER_URL'] = issuer.url;
     log(`starting ${options.replicas} replicas of each service`);
-    fleet = await ChaosFleet.start(run, infra, replicas, SERVICE_ENV);
+    fleet = await ChaosFleet.start(run, infra, replicas, { ...securityEnv(issuer.url), ...SERVICE_ENV });
     const ctx: FaultContext = { infra, fleet, random: seededRandom(options.seed), log, poisoned: new Map() };
     for (const spec of specs) {
       const result = await runScenario(spec, ctx);
@@ -92,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await fleet?.stop().catch((error: Error) => log(`stopping the services: ${error.message}`));
+    await issuer?.stop();
     await infra.stop();
   }
   const table = resultTable(results);

@@ -1,7 +1,14 @@
 import { ConfigError, loadConfig } from '@orderflow/runtime';
 import { OrderEnv } from './order-env.config';
 
-const base = { PORT: '3000', KAFKA_BROKERS: '127.0.0.1:9092', MONGODB_URI: 'mongodb://127.0.0.1:27017' };
+const base = {
+  PORT: '3000',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017',
+  AUTH_JWKS_URL: 'http://127.0.0.1:3999/.well-known/jwks.json',
+  AUTH_ISSUER: 'http://127.0.0.1:3999',
+  AUTH_AUDIENCE: 'orderflow',
+};
 
 function problemsOf(env: Record<string, string | undefined>) {
   try {

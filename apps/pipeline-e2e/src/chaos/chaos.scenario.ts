@@ -1,3 +1,4 @@
+import { eventually } from '@orderflow/testing';
 import { checkInvariants, type InvariantReport } from '../bench/invariants.check';
 import { pendingToFinal } from '../bench/latency.stats';
 import { LoadGenerator } from '../bench/load.generator';
@@ -82,11 +83,14 @@ export async function runScenario(spec: ScenarioSpec, ctx: FaultContext): Promis
 
   // Points and notifications trail the orders: read again while they keep arriving.
   const settleBy = Date.now() + SETTLE_MS;
-  let state = await readState(mix.products, customers, 0);
+  // A replica that has just come back may still answer a read with a 5xx: read again, within
+  // a deadline, rather than lose the run's figures to it.
+  const read = () => eventually(() => readState(mix.products, customers, 0), { timeoutMs: 120_000, intervalMs: 2_000 });
+  let state = await read();
   let counts = tally({ placed: mix.orders.length, acceptedIds, state, unexpectedDeadLetters: unexpected });
   while ((counts.lost > 0 || counts.doubled > 0) && Date.now() < settleBy) {
     await pause(2_000);
-    state = await readState(mix.products, customers, 0);
+    state = await read();
     counts = tally({ placed: mix.orders.length, acceptedIds, state, unexpectedDeadLetters: unexpected });
   }
   // Orders whose 202 was lost with a killed order-api exist too; they must be as sound.

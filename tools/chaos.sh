@@ -5,14 +5,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
+source tools/services.sh
 export NX_DAEMON=false NX_TUI=false
 chaos=(npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/chaos/chaos.main.ts)
 
 case " $* " in *" --help "*|*" -h "*) exec "${chaos[@]}" --help ;; esac
 # Flags first: a typo must not cost a build.
 "${chaos[@]}" --check-args "$@" || exit $?
-log=$(mktemp)
-echo "• Building the services"
-if ! npx nx run-many -t build --projects=tag:type:app --parallel=2 --output-style=static >"$log" 2>&1; then cat "$log"; rm -f "$log"; exit 1; fi
-rm -f "$log"
+build_services
 exec "${chaos[@]}" "$@"

@@ -17,42 +17,52 @@ trap stop_infra EXIT
 bash tools/infra.sh up || exit 1
 
 status=0
+# One line per step for the summary at the end: "<step>|<result>".
+steps=()
+step() { steps+=("$1|$2"); }
 echo "• Production dependencies without high or critical advisories (npm run audit)"
 bash tools/audit.sh
 case $? in
-  0) ;;
-  3) echo "  (the advisory check could not run here; CI must be able to reach the registry's audit endpoint)" ;;
-  *) status=1; printf 'Failed tasks:\n- npm-audit\n\n' >> "$log" ;;
+  0) step "dependency advisories" "none high or critical" ;;
+  3) echo "  (the advisory check could not run here; CI must be able to reach the registry's audit endpoint)"
+     step "dependency advisories" "NOT CHECKED (audit endpoint unreachable)" ;;
+  *) status=1; step "dependency advisories" "FAILED"; printf 'Failed tasks:\n- npm-audit\n\n' >> "$log" ;;
 esac
 echo "• Lint, unit and integration tests, build"
 npx nx run-many -t lint test build --parallel=2 --output-style=static 2>&1 | tee -a "$log"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then step "lint, unit, integration, build" "passed"; else status=1; step "lint, unit, integration, build" "FAILED"; fi
 # Killing the shared database would break the tests running against it, so the durability
 # check runs its own private instance; only for the local default, which the project owns.
 if [ "$(cat .infra/mode 2>/dev/null)" = local ]; then
   echo "• The local database keeps acknowledged writes through a SIGKILL"
-  if ! npx tsx --tsconfig tools/tsconfig.json tools/infra/mongodb.durability.ts; then
-    status=1
+  if npx tsx --tsconfig tools/tsconfig.json tools/infra/mongodb.durability.ts; then
+    step "database durability (SIGKILL)" "passed"
+  else
+    status=1; step "database durability (SIGKILL)" "FAILED"
     printf 'Failed tasks:\n- mongodb-durability\n\n' >> "$log"
   fi
 fi
 echo "• End-to-end suite"
 npx nx e2e pipeline-e2e --output-style=static 2>&1 | tee -a "$log"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then step "end-to-end suite" "passed"; else status=1; step "end-to-end suite" "FAILED"; fi
 # Restarting the broker and the database would break everything else using them, so the
 # fault-injection selection runs on a private instance of both; only the local default can.
 if [ "$(cat .infra/mode 2>/dev/null)" = local ]; then
   echo "• Fault injection, short selection (npm run chaos -- --ci)"
-  if ! npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/chaos/chaos.main.ts --ci; then
-    status=1
+  if npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/chaos/chaos.main.ts --ci; then
+    step "fault injection (--ci)" "passed"
+  else
+    status=1; step "fault injection (--ci)" "FAILED"
     printf 'Failed tasks:\n- chaos\n\n' >> "$log"
   fi
 fi
 
 echo "• OpenAPI fuzzing with schemathesis, short run (npm run fuzz -- --quick)"
 bash tools/fuzz.sh --quick 2>&1 | tee -a "$log"
-if [ "${PIPESTATUS[0]}" -ne 0 ]; then
-  status=1
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  step "OpenAPI fuzzing (--quick)" "passed"
+else
+  status=1; step "OpenAPI fuzzing (--quick)" "FAILED"
   printf 'Failed tasks:\n- openapi-fuzz\n\n' >> "$log"
 fi
 
@@ -64,6 +74,10 @@ read -r passed failed < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^Tests:' |
 failed_tasks=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/^Failed tasks:/ { on = 1; next } on && /^- / { print $2; next } on && NF { on = 0 }' | sort -u | paste -sd ' ')
 rm -f "$log"
 echo
-echo "Summary: ${passed} passed, ${failed} failed${failed_tasks:+; failed tasks: ${failed_tasks}}"
+echo "Summary"
+for s in "${steps[@]}"; do printf '  %-34s %s\n' "${s%%|*}" "${s#*|}"; done
+[ -z "$failed_tasks" ] || echo "  failed tasks: ${failed_tasks}"
+# The jest tests of every step above, added up, in jest's own words.
+echo "Tests:       ${failed} failed, ${passed} passed, $((passed + failed)) total"
 [ "$failed" -eq 0 ] || status=1
 exit $status

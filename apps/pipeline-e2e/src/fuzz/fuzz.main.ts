@@ -8,7 +8,7 @@
 import { infraEnv, issueToken, SCOPES } from '@orderflow/testing';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BenchServices } from '../bench/bench.services';
 import { SERVICES } from '../support/services';
@@ -24,16 +24,24 @@ interface FuzzOptions {
 const QUICK: FuzzOptions = { examples: 10, phases: 'examples,coverage,fuzzing' };
 const FULL: FuzzOptions = { examples: 100, phases: 'examples,coverage,fuzzing,stateful' };
 
-function schemathesis(venv: string, args: string[], cwd: string): Promise<number> {
-  return new Promise((done) => {
+/** Runs schemathesis with its (long, progress-bar) output in `logFile`; resolves its exit code. */
+function schemathesis(venv: string, args: string[], cwd: string, logFile: string): Promise<number> {
+  const out = openSync(logFile, 'w');
+  return new Promise<number>((done) => {
     const child = spawn(join(venv, 'bin/schemathesis'), args, {
       // It keeps a cache of crashes in its working directory: dist/fuzz, not the repository.
       cwd,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', out, out],
       env: { ...process.env, NO_COLOR: '1', PYTHONPATH: join(ROOT, 'tools/fuzz') },
     });
+    child.once('error', () => done(1));
     child.once('exit', (code) => done(code ?? 1));
-  });
+  }).finally(() => closeSync(out));
+}
+
+/** The end of a failed run's log: schemathesis prints what failed, and how to reproduce it, last. */
+function tail(file: string, lines: number): string {
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -59,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
     for (const [i, s] of SERVICES.entries()) {
       const url = services.processes[i].url;
       const report = join(outDir, `${s.name}.ndjson`);
-      process.stdout.write(`\n• schemathesis: ${s.name} (${options.phases}, ${options.examples} examples per operation)\n`);
+      rmSync(report, { force: true });
+      const logFile = join(outDir, `${s.name}.log`);
+      process.stdout.write(`• schemathesis: ${s.name} (${options.phases}, ${options.examples} examples per operation) … `);
       const code = await schemathesis(venv, [
         '--config-file', join(ROOT, 'tools/fuzz/schemathesis.toml'),
         'run',
@@ -76,10 +86,18 @@ async function main(argv: string[]): Promise<number> {
         '--report', 'ndjson',
         '--report-ndjson-path', report,
         '--no-color',
-      ], outDir);
-      const summary = summarize(s.name, readFileSync(report, 'utf8'));
+      ], outDir, logFile);
+      // No report means schemathesis did not get as far as the API: count it as an error.
+      const summary = existsSync(report)
+        ? summarize(s.name, readFileSync(report, 'utf8'))
+        : { service: s.name, operations: 0, requests: 0, failures: 0, errors: 1 };
       summaries.push(summary);
-      if (code !== 0 || summary.failures > 0 || summary.errors > 0) status = 1;
+      const failed = code !== 0 || summary.failures > 0 || summary.errors > 0;
+      process.stdout.write(`${summary.requests} requests, ${summary.failures} failures, ${summary.errors} errors (log: ${logFile})\n`);
+      if (failed) {
+        status = 1;
+        process.stdout.write(`${tail(logFile, 80)}\n`);
+      }
     }
   } finally {
     const unclean = await services.stop();

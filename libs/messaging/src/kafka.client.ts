@@ -42,6 +42,10 @@ export function createKafkaClient(clientId: string, env: ServiceEnv): Kafka {
     sasl: sasl(env),
     logLevel: logLevel.WARN,
     logCreator,
+    // kafkajs backs off up to 30 s between attempts by default, and restarts a consumer that
+    // ran out of attempts after the last of those waits: a broker back within seconds went
+    // unused for as long. Waits of at most 2 s, more of them, give up after about as long.
+    retry: { initialRetryTime: 250, maxRetryTime: 2_000, retries: 10 },
   };
   return new Kafka(config);
 }

@@ -95,6 +95,7 @@ export class MessagingModule {
               groupId: group.groupId,
               topics: group.topics,
               retry: { initialMs: env.CONSUMER_RETRY_INITIAL_MS, maxMs: env.CONSUMER_RETRY_MAX_MS },
+              sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
               partitionsConsumedConcurrently: 6,
               keysConsumedConcurrently: 16,
             }, metrics);

@@ -70,6 +70,18 @@ export class ServiceEnv {
   @Min(1, { message: 'must be a whole number of milliseconds' })
   CONSUMER_RETRY_MAX_MS = 10_000;
 
+  /**
+   * How long the broker waits for a silent consumer before giving its partitions to another.
+   * It is also what a restarted broker waits for the members it remembers before handing out
+   * partitions again, so it bounds recovery after a broker restart. The broker allows 6 s to
+   * 30 min by default; heartbeats go out at a tenth of it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 6000' })
+  @Min(6_000, { message: 'must be a whole number of milliseconds from 6000' })
+  KAFKA_SESSION_TIMEOUT_MS = 10_000;
+
   /** How often the outbox relay looks for events left behind (writers also wake it at once). */
   @IsOptional()
   @Transform(toInt)

@@ -1,4 +1,6 @@
 import { freePort, startService, TcpProxy, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { killAndWait } from '../support/instances';
 import { SERVICES, type ServiceName } from '../support/services';
@@ -18,6 +20,8 @@ interface Replica {
  */
 export class ChaosFleet {
   private readonly replicas: Replica[] = [];
+  /** Every process the fleet ever started, killed ones too: their logs tell what a fault did. */
+  private readonly started: Replica[] = [];
   private readonly balancers: BalancerProxy[] = [];
 
   private constructor(
@@ -92,6 +96,12 @@ export class ChaosFleet {
     return this.replicas.length;
   }
 
+  /** Writes the output of every process the fleet started to `<dir>/<service>-<pid>.log`. */
+  saveLogs(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    for (const { service, process } of this.started) writeFileSync(join(dir, `${service}-${process.pid}.log`), process.output());
+  }
+
   /** Stops every replica and the proxies; drops the run's databases. */
   async stop(): Promise<void> {
     await Promise.all(this.replicas.map((r) => r.process.stop('SIGTERM')));
@@ -111,6 +121,7 @@ export class ChaosFleet {
     const process = startService(service, env);
     const replica = { service, env, process };
     this.replicas.push(replica);
+    this.started.push(replica);
     await waitUntilReady(process, 180_000);
   }
 }

@@ -22,6 +22,8 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   retry: BackoffOptions;
+  /** The group session (default 10 s); heartbeats go out at a tenth of it. */
+  sessionTimeoutMs?: number;
   /**
    * Partitions of one topic handled side by side. A retrying partition blocks only itself:
    * it is paused while it waits, so the others go on being fetched and handled.
@@ -71,6 +73,16 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly handledAhead = new Map<string, Set<string>>();
   /** Timers that resume a partition once its backoff is over. */
   private readonly resumes = new Set<NodeJS.Timeout>();
+  /**
+   * Commits the broker refused or never answered (it was restarting, say), per partition.
+   * Handled messages are not fetched again, so without a retry an idle partition's committed
+   * offset would stay behind for good: lag that never drains, and a redelivery after the next
+   * rebalance.
+   */
+  private readonly unacknowledged = new Map<string, { topic: string; partition: number; offset: string }>();
+  private commitRetry?: NodeJS.Timeout;
+  /** Group joins so far: a commit that fails across a rejoin is not worth retrying. */
+  private joins = 0;
   private stopping = false;
 
   constructor(
@@ -92,6 +104,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     // The consumer joins in the background: with Kafka down the service still starts,
     // reports not-ready, and joins once the broker is back.
     this.spawn();
+    this.commitRetry = setInterval(() => void this.commitAgain(), COMMIT_RETRY_MS);
+    this.commitRetry.unref();
     callback();
   }
 
@@ -105,6 +119,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.stopping = true;
     for (const timer of this.resumes) clearTimeout(timer);
     this.resumes.clear();
+    clearInterval(this.commitRetry);
     // A consumer still starting notices `stopping` after its current step and disconnects.
     await this.starting;
     // kafkajs waits for in-flight batches, commits nothing more, and leaves the group.
@@ -128,11 +143,16 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async startConsumer(): Promise<void> {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 10_000;
     let attempt = 0;
     while (!this.stopping) {
       const consumer = this.kafka.consumer({
         groupId: this.options.groupId,
         allowAutoTopicCreation: false,
+        // kafkajs's 30 s default kept the group waiting half a minute after a broker restart
+        // for members that had already come back under new ids.
+        sessionTimeout,
+        heartbeatInterval: Math.floor(sessionTimeout / 10),
         // Short fetches keep close() and the resumption of a paused partition quick.
         maxWaitTimeInMs: 1_000,
       });
@@ -174,6 +194,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     consumer.on(GROUP_JOIN, () => {
       // After a rebalance another member may have handled what was ahead: start afresh.
       this.handledAhead.clear();
+      // Partitions start again from their committed offsets, so there is nothing to commit.
+      this.unacknowledged.clear();
+      this.joins += 1;
       this.state = 'joined';
     });
     consumer.on(CRASH, (event) => {
@@ -216,10 +239,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (next !== messages[0].offset) {
       // Moves kafkajs's own position, which fetching goes on from.
       payload.resolveOffset((BigInt(next) - 1n).toString());
-      // A failed commit (a rebalance, the broker gone) only means a redelivery later.
-      await consumer.commitOffsets([{ topic, partition, offset: next }]).catch((error: Error) => {
-        this.logger.warn(`committing ${topic}[${partition}]@${next} failed: ${error.message}`);
-      });
+      await this.commit(consumer, { topic, partition, offset: next });
     }
     if (failure === undefined) {
       this.attempts.delete(key);
@@ -231,6 +251,31 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.handledAhead.set(key, remembered);
     if (failure.error !== undefined) this.retryLater(consumer, topic, partition, failure.offset, failure.error as Error);
     else consumer.seek({ topic, partition, offset: next });
+  }
+
+  /**
+   * Commits a partition's offset. A failure (a rebalance, the broker gone) loses nothing: the
+   * offset is committed again later unless a newer commit or a rejoin makes that moot.
+   */
+  private async commit(consumer: Consumer, position: { topic: string; partition: number; offset: string }): Promise<void> {
+    const key = partitionKey(position.topic, position.partition);
+    const joins = this.joins;
+    try {
+      await consumer.commitOffsets([position]);
+      const pending = this.unacknowledged.get(key);
+      if (pending !== undefined && BigInt(pending.offset) <= BigInt(position.offset)) this.unacknowledged.delete(key);
+    } catch (error) {
+      this.logger.warn(`committing ${position.topic}[${position.partition}]@${position.offset} failed: ${(error as Error).message}`);
+      if (joins !== this.joins) return;
+      const pending = this.unacknowledged.get(key);
+      if (pending === undefined || BigInt(pending.offset) < BigInt(position.offset)) this.unacknowledged.set(key, position);
+    }
+  }
+
+  private async commitAgain(): Promise<void> {
+    const consumer = this.consumer;
+    if (this.stopping || this.state !== 'joined' || consumer === undefined) return;
+    for (const position of [...this.unacknowledged.values()]) await this.commit(consumer, position);
   }
 
   /** Handles one message: its handlers, or its dead-lettering. Throws only what is worth retrying. */
@@ -320,6 +365,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
   }
 }
+
+/** How often commits that failed are tried again. */
+const COMMIT_RETRY_MS = 5_000;
 
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 

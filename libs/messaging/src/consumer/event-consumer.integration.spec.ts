@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DecodedEvent } from '@orderflow/contracts';
 import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
-import type { Message } from 'kafkajs';
+import { KafkaJSError, type Kafka, type Message } from 'kafkajs';
 import mongoose, { Connection } from 'mongoose';
 import { Registry } from 'prom-client';
 import { EventProducer } from '../event.producer';
@@ -53,10 +53,10 @@ describe('EventConsumerServer (integration)', () => {
   });
 
   /** A server as a service runs it, with small retry delays, consuming `topics` as `groupId`. */
-  function startServer(topics: string[], handlers: Record<string, Handler>, groupId = uniqueName('it.service')): Running {
+  function startServer(topics: string[], handlers: Record<string, Handler>, groupId = uniqueName('it.service'), client: Kafka = kafka.kafka): Running {
     const registry = new Registry();
     const server = new EventConsumerServer(
-      kafka.kafka,
+      client,
       producer,
       { groupId, topics, retry: { initialMs: 20, maxMs: 100 }, partitionsConsumedConcurrently: 3, keysConsumedConcurrently: 8 },
       new ConsumerMetrics(registry),
@@ -145,6 +145,34 @@ describe('EventConsumerServer (integration)', () => {
       expect(await committed(service, topic)).toEqual([-1]);
       finish();
       await eventually(async () => expect(await committed(service, topic)).toEqual([1]));
+    });
+  });
+
+  describe('refused commits', () => {
+    /** The real broker, except that its first `failures` offset commits get no answer. */
+    function refusingFirstCommits(failures: number): Kafka {
+      let left = failures;
+      return Object.assign(Object.create(kafka.kafka) as Kafka, {
+        consumer: (config: Parameters<Kafka['consumer']>[0]) => {
+          const consumer = kafka.kafka.consumer(config);
+          const commit = consumer.commitOffsets.bind(consumer);
+          consumer.commitOffsets = (offsets) => (left-- > 0 ? Promise.reject(new KafkaJSError('the broker did not answer')) : commit(offsets));
+          return consumer;
+        },
+      });
+    }
+
+    it('commits again what the broker refused, so an idle partition does not stay behind', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.refused'), 1, { deadLetter: true });
+      const handled: string[] = [];
+      const event = encodedOrderEvent(randomUUID());
+      await kafka.produce(topic, [asMessage(event)]);
+
+      // Nothing more arrives after the one message: only a retry of its commit can move the group on.
+      const service = startServer([topic], { [OrderEventType.created]: async (e) => void handled.push(e.meta.eventId) }, undefined, refusingFirstCommits(1));
+
+      await eventually(async () => expect(await committed(service, topic)).toEqual([1]));
+      expect(handled).toEqual([event.eventId]);
     });
   });
 

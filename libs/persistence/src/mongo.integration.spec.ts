@@ -1,5 +1,6 @@
-import { infraEnv, uniqueName } from '@orderflow/testing';
+import { freePort, infraEnv, TcpProxy, uniqueName } from '@orderflow/testing';
 import mongoose, { Connection, Schema } from 'mongoose';
+import { duplicatesOf } from './duplicate-key';
 
 /**
  * Proof that the database behaves like MongoDB where Orderflow relies on it: unique indexes
@@ -84,5 +85,37 @@ describe('MongoDB wire protocol server (integration)', () => {
     expect(succeeded).toHaveLength(37);
     expect(Math.min(...succeeded.map((doc) => doc.available))).toBe(0);
     expect((await Stock.findById('SKU-1').lean())?.available).toBe(0);
+  });
+
+  describe('an unordered insert of several documents', () => {
+    const insertAll = (collection: string, ids: string[]) =>
+      connection.collection(collection).insertMany(ids.map((_id) => ({ _id: _id as unknown as mongoose.Types.ObjectId })), { ordered: false });
+
+    it('names the documents that were there already, and writes the others', async () => {
+      const collection = uniqueName('inserts');
+      await insertAll(collection, ['b']);
+      const duplicates = await insertAll(collection, ['a', 'b', 'c']).then(() => new Set<number>(), duplicatesOf);
+      expect([...duplicates]).toEqual([1]);
+      expect(await connection.collection(collection).countDocuments()).toBe(3);
+    });
+
+    it('fails as a whole when the server is gone, rather than read as written', async () => {
+      const target = new URL(infraEnv().MONGODB_URI.replace(/^mongodb:/, 'http:'));
+      const link = new TcpProxy({ host: target.hostname, port: Number(target.port) }, await freePort());
+      await link.start();
+      const client = new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${link.port}`, { serverSelectionTimeoutMS: 500 });
+      try {
+        const inserts = client.db(connection.name).collection<{ _id: string }>(uniqueName('inserts'));
+        await inserts.insertOne({ _id: 'before' });
+        await link.stop();
+        // The driver reports a lost server, too, as a bulk write error, without write errors.
+        const failure = await inserts.insertMany([{ _id: 'a' }, { _id: 'b' }], { ordered: false }).catch((error: unknown) => error);
+        expect(failure).toMatchObject({ name: 'MongoBulkWriteError', writeErrors: [] });
+        expect(() => duplicatesOf(failure)).toThrow(failure as Error);
+      } finally {
+        await client.close();
+        await link.stop();
+      }
+    });
   });
 });

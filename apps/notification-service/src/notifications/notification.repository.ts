@@ -4,7 +4,7 @@ import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
 import { NOTIFICATION_KINDS, notificationKey, type Notification } from './domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
-import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
+import { duplicatesOf, WriteBatcher } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -36,16 +36,8 @@ export class NotificationRepository {
       await this.notifications.insertMany(docs, { ordered: false, lean: true });
       return docs.map(() => true);
     } catch (error) {
-      const failed = (error as { writeErrors?: { index?: number; code?: number; err?: { index?: number; code?: number } }[] }).writeErrors;
-      if (!failed) throw error;
-      const duplicates = new Set<number>();
-      for (const writeError of failed) {
-        const index = writeError.index ?? writeError.err?.index;
-        const code = writeError.code ?? writeError.err?.code;
-        // Anything but "this order already has one of this kind" is a real failure.
-        if (index === undefined || !isDuplicateKey({ code })) throw error;
-        duplicates.add(index);
-      }
+      // Only "this order already has one of this kind" is an answer; anything else is retried.
+      const duplicates = duplicatesOf(error);
       return docs.map((_, i) => !duplicates.has(i));
     }
   });

@@ -9,3 +9,15 @@ export type { DecodedEvent, EncodedEvent, EncodeMeta, EventMeta, KafkaMessageLik
 export { ContractError } from './contract.error';
 export type { ContractErrorCode } from './contract.error';
 export * from './topics';
+export { CUSTOMER_ID, CUSTOMER_ID_MESSAGE, isCustomerId, isOrderId, isSku, isUuid, ORDER_ID, SKU, SKU_MESSAGE } from './formats/ids.format';
+export { ORDER_STATUSES, type OrderStatus } from './formats/order-status.format';
+export {
+  decodeInventoryRejectionReason,
+  decodeOrderRejectionReason,
+  encodeInventoryRejectionReason,
+  encodeOrderRejectionReason,
+  REJECTION_REASONS,
+  type RejectionReason,
+  type StockRejectionReason,
+} from './formats/rejection-reason.format';
+export { nameBasedUuid } from './formats/name-based-uuid.format';

@@ -6,4 +6,5 @@ export { OutboxRelay } from './outbox/outbox.relay';
 export { indexOutbox, outboxMessage, OutboxMessageSchema, type OutboxMessage } from './outbox/outbox.message';
 export { ANY_EVENT, EventConsumerServer, EventContext, type EventConsumerOptions } from './consumer/event-consumer.server';
 export { PermanentEventError } from './consumer/permanent.error';
+export { requireCustomerId, requireOrderId } from './consumer/event-fields.check';
 export { DeadLetterHeader } from './consumer/dead-letter';

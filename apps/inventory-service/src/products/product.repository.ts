@@ -115,7 +115,7 @@ export class ProductRepository {
   }
 }
 
-/** Order ids are UUIDs (the contracts check it), so they are safe as a field name. */
+/** Order ids are UUIDs (the event consumer checks it), so they are safe as a field name. */
 const holdOf = (orderId: string) => `holds.${orderId}`;
 
 function toProduct(doc: ProductDocument): Product {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@orderflow/auth';
+import { isSku, SKU, SKU_MESSAGE } from '@orderflow/contracts';
 import { ApiProblems, decodeCursor, encodeCursor, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
 import { ServiceEnv } from '@orderflow/runtime';
 import type { Response } from 'express';
@@ -10,13 +11,11 @@ import { StockAdjustmentDto } from './dto/stock-adjustment.dto';
 import { ProductRepository } from './product.repository';
 import { ProductPageResponse, ProductResponse, toProductResponse } from './product.response';
 
-const SKU = /^[A-Za-z0-9_.-]{1,64}$/;
-
 const Sku = () => ApiParam({ name: 'sku', schema: { type: 'string', pattern: SKU.source } });
 
 class SkuPipe implements PipeTransform<string, string> {
   transform(sku: string): string {
-    if (!SKU.test(sku)) throw new ValidationProblem([{ field: 'sku', message: 'sku must be 1-64 letters, digits, _ . or -' }]);
+    if (!isSku(sku)) throw new ValidationProblem([{ field: 'sku', message: SKU_MESSAGE }]);
     return sku;
   }
 }

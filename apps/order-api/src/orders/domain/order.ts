@@ -5,8 +5,6 @@ import type { OrderStatus, RejectionReason } from '@orderflow/contracts';
  * number of minor units; `null` until inventory has priced the order.
  */
 
-export const FINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'CANCELLED'];
-
 export interface OrderLine {
   sku: string;
   quantity: number;

@@ -18,7 +18,6 @@ export const CUSTOMER_ID_MESSAGE = 'customerId must be 1-64 letters, digits, _ .
 export const SKU = /^[A-Za-z0-9_.-]{1,64}$/;
 export const SKU_MESSAGE = 'sku must be 1-64 letters, digits, _ . or -';
 
-export const isUuid = (value: string): boolean => UUID.test(value);
 export const isOrderId = (value: string): boolean => ORDER_ID.test(value);
 export const isCustomerId = (value: string): boolean => CUSTOMER_ID.test(value);
 export const isSku = (value: string): boolean => SKU.test(value);

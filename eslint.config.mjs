@@ -1,5 +1,29 @@
 import nx from '@nx/eslint-plugin';
 
+/*
+ * Layers of the shared libs (the `layer:*` tags in their project.json): a lib may import its
+ * own layer and the ones below it, never one above.
+ *   core      contracts: event schemas and shared formats; imports no other lib
+ *   platform  rest, auth, observability, runtime: the in-process service shell (HTTP edge,
+ *             access, logs/metrics/traces, config and bootstrap)
+ *   infra     messaging, persistence: adapters to Kafka and MongoDB, built on the platform
+ * auth and rest sit in platform, not infra, because runtime bootstraps every service with them
+ * and observability guards its endpoints with auth's decorators; messaging and persistence
+ * read their settings from runtime's ServiceEnv.
+ */
+const LAYERS = [
+  { sourceTag: 'layer:core', onlyDependOnLibsWithTags: ['layer:core'] },
+  { sourceTag: 'layer:platform', onlyDependOnLibsWithTags: ['layer:core', 'layer:platform'] },
+  { sourceTag: 'layer:infra', onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:infra'] },
+];
+
+/** The same layers, where the test helpers may be used too. */
+const withTestHelpers = (constraints) =>
+  constraints.map((c) => ({ ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:testing'] }));
+
+/** What domain code must not import: frameworks, drivers and the infrastructure libs. */
+const INFRASTRUCTURE_IMPORTS = ['@nestjs/*', 'mongoose', 'mongoose/*', 'kafkajs', 'kafkajs/*', '@orderflow/messaging', '@orderflow/messaging/*', '@orderflow/persistence', '@orderflow/persistence/*'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -24,6 +48,7 @@ export default [
             { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+            ...LAYERS,
           ],
         },
       ],
@@ -39,11 +64,25 @@ export default [
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/build/service\\.webpack$'],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            ...withTestHelpers(LAYERS),
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The domain is plain TypeScript (house style, rule 2): rules and state transitions with
+    // unit tests, no framework, no database, no broker.
+    // Globs are relative to the config that loads this one: the first two for a lint from the
+    // workspace root, the third for each project's own eslint.config.mjs (what `nx lint` runs).
+    files: ['apps/*/src/**/domain/**/*.ts', 'libs/**/domain/**/*.ts', 'src/**/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: INFRASTRUCTURE_IMPORTS, message: 'domain code is plain TypeScript: keep frameworks and infrastructure in the adapters around it' }] },
       ],
     },
   },

@@ -11,6 +11,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import { ContractError } from './contract.error';
 import { findEventSchema, schemaVersionOf } from './event.registry';
+import { UUID } from './formats/ids.format';
 import type { EventMessage } from './event.registry';
 
 export const EnvelopeHeader = {
@@ -84,7 +85,6 @@ export type DecodedEvent<M extends EventMessage = EventMessage> = M extends Even
     }
   : never;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 // RFC 3339 with a zone, as CloudEvents requires; Date.parse alone accepts far more.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -2,7 +2,6 @@ export { HealthModule } from './health.module';
 export { MetricsModule } from './metrics.module';
 export { type ReadinessProbe } from './readiness.probe';
 export { TelemetryModule } from './telemetry.module';
-export { type LoggerSettings, type NestLogLevel } from './logging/logger.options';
 export { LogContext, type LogFields } from './logging/log.context';
 export { requestLogScope } from './logging/request-log.scope';
 export { withoutSecrets } from './logging/log.redaction';

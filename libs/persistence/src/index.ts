@@ -1,4 +1,4 @@
-export { MongoModule, type MongoModuleOptions } from './mongo.module';
+export { MongoModule } from './mongo.module';
 export { MongoReadiness } from './mongo.readiness';
 export { duplicatesOf, isDuplicateKey } from './duplicate-key';
 export { WriteBatcher } from './write.batcher';

@@ -1,4 +1,4 @@
 export { ServiceEnv } from './service-env.config';
-export { ConfigError, loadConfig, type ConfigProblem } from './config.loader';
-export { EVENT_TRANSPORT, ServiceModule, SERVICE_NAME } from './service.module';
-export { bootstrapService, BODY_LIMIT, type ServiceDefinition } from './service.bootstrap';
+export { ConfigError, loadConfig } from './config.loader';
+export { EVENT_TRANSPORT, SERVICE_NAME } from './service.module';
+export { bootstrapService } from './service.bootstrap';

@@ -1,8 +1,8 @@
 export { infraEnv, type InfraEnv } from './infra.env';
-export { eventually, type EventuallyOptions } from './eventually';
+export { eventually } from './eventually';
 export { uniqueName } from './unique-name';
 export { freePort } from './free-port';
 export { startService, waitUntilReady, type ServiceProcess } from './service.process';
 export { TcpProxy } from './tcp.proxy';
-export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess, type TokenRequest } from './token.issuer';
-export { checkPromql, metricFamily, type PromqlCheck } from './promql.check';
+export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess } from './token.issuer';
+export { checkPromql } from './promql.check';

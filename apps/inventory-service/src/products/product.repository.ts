@@ -50,11 +50,15 @@ export class ProductRepository {
     return docs.map(toProduct);
   }
 
-  /** Adds `delta` to available stock unless that would take it below zero; `false` if it would (or no such SKU). */
-  async adjust(sku: string, delta: number): Promise<boolean> {
+  /**
+   * Adds `delta` to available stock unless that would take it below zero; `false` if it would
+   * (or no such SKU). The adjustment and its reason replace the product's `lastAdjustment`.
+   */
+  async adjust(sku: string, delta: number, reason: string): Promise<boolean> {
+    const now = new Date();
     const result = await this.products.updateOne(
       { _id: sku, available: { $gte: -delta } },
-      { $inc: { available: delta }, $set: { updatedAt: new Date() } },
+      { $inc: { available: delta }, $set: { lastAdjustment: { delta, reason, at: now }, updatedAt: now } },
     );
     return result.modifiedCount === 1;
   }
@@ -115,7 +119,7 @@ export class ProductRepository {
   }
 }
 
-/** Order ids are UUIDs (the contracts check it), so they are safe as a field name. */
+/** Order ids are UUIDs (the event consumer checks it), so they are safe as a field name. */
 const holdOf = (orderId: string) => `holds.${orderId}`;
 
 function toProduct(doc: ProductDocument): Product {

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SKU } from '@orderflow/contracts';
 import type { Product } from './domain/product';
 
 export class ProductResponse {
-  @ApiProperty({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) sku!: string;
+  @ApiProperty({ pattern: SKU.source }) sku!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: 'integer', description: 'minor units' }) price!: number;
   @ApiProperty({ example: 'USD' }) currency!: string;

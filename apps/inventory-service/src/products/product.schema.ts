@@ -13,7 +13,15 @@ export const PRODUCT_MODEL = 'Product';
 export interface ProductDocument extends Omit<Product, 'sku'> {
   _id: string;
   holds: Record<string, number>;
+  /** The latest manual stock adjustment, replaced by the next one: no history, no growth. */
+  lastAdjustment: StockAdjustment | null;
   createdAt: Date;
+}
+
+export interface StockAdjustment {
+  delta: number;
+  reason: string;
+  at: Date;
 }
 
 export const ProductSchema = new Schema<ProductDocument>(
@@ -25,6 +33,7 @@ export const ProductSchema = new Schema<ProductDocument>(
     available: { type: Number, required: true },
     reserved: { type: Number, required: true },
     holds: { type: Schema.Types.Mixed, default: {} },
+    lastAdjustment: { type: new Schema({ delta: Number, reason: String, at: Date }, { _id: false }), default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

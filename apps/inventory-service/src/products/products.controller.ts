@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@orderflow/auth';
+import { isSku, SKU, SKU_MESSAGE } from '@orderflow/contracts';
 import { ApiProblems, decodeCursor, encodeCursor, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
 import { ServiceEnv } from '@orderflow/runtime';
 import type { Response } from 'express';
@@ -10,13 +11,11 @@ import { StockAdjustmentDto } from './dto/stock-adjustment.dto';
 import { ProductRepository } from './product.repository';
 import { ProductPageResponse, ProductResponse, toProductResponse } from './product.response';
 
-const SKU = /^[A-Za-z0-9_.-]{1,64}$/;
-
 const Sku = () => ApiParam({ name: 'sku', schema: { type: 'string', pattern: SKU.source } });
 
 class SkuPipe implements PipeTransform<string, string> {
   transform(sku: string): string {
-    if (!SKU.test(sku)) throw new ValidationProblem([{ field: 'sku', message: 'sku must be 1-64 letters, digits, _ . or -' }]);
+    if (!isSku(sku)) throw new ValidationProblem([{ field: 'sku', message: SKU_MESSAGE }]);
     return sku;
   }
 }
@@ -24,6 +23,8 @@ class SkuPipe implements PipeTransform<string, string> {
 @ApiTags('products')
 @Controller('products')
 export class ProductsController {
+  private readonly logger = new Logger(ProductsController.name);
+
   constructor(
     private readonly products: ProductRepository,
     private readonly env: ServiceEnv,
@@ -75,13 +76,14 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductResponse })
   @ApiProblems([403, 404, 409], { 403: 'The token lacks the inventory admin scope.', 409: 'Removing this many would leave less than zero available.' })
   async adjust(@Param('sku', SkuPipe) sku: string, @Body() body: StockAdjustmentDto, @Res({ passthrough: true }) response: Response): Promise<ProductResponse> {
-    if (!(await this.products.adjust(sku, body.delta))) {
+    if (!(await this.products.adjust(sku, body.delta, body.reason))) {
       const product = await this.get(sku);
       throw new ProductError(
         'INSUFFICIENT_STOCK',
         `cannot remove ${-body.delta} units of ${sku}: only ${product.available} are available`,
       );
     }
+    this.logger.log(`product ${sku}: stock adjusted by ${body.delta} (${JSON.stringify(body.reason)})`);
     response.status(200);
     return toProductResponse(await this.get(sku));
   }

@@ -10,13 +10,15 @@ import {
   type OrderCreated,
   type OrderRejected,
 } from '@orderflow/contracts';
+import { requireOrderId } from '@orderflow/messaging';
 import { ServiceEnv } from '@orderflow/runtime';
 import { ReleaseStockHandler } from './release-stock.handler';
 import { ReserveStockHandler } from './reserve-stock.handler';
 
 /**
  * New orders reserve stock; cancelled orders, and orders order-api ended because no answer
- * came in time (ADR 0004), give it back.
+ * came in time (ADR 0004), give it back. The order id names the reservation document and the
+ * products' holds (`holds.<orderId>`), so an event whose id is not a UUID is dead-lettered.
  */
 @Controller()
 export class OrderEventsConsumer {
@@ -30,7 +32,7 @@ export class OrderEventsConsumer {
   async created(@Payload() event: DecodedEvent<OrderCreated>): Promise<void> {
     const { message } = event;
     await this.reserve.execute({
-      orderId: message.orderId,
+      orderId: requireOrderId(message.orderId),
       lines: message.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
       currency: message.currency,
       eventId: event.meta.eventId,
@@ -41,7 +43,7 @@ export class OrderEventsConsumer {
   async cancelled(@Payload() event: DecodedEvent<OrderCancelled>): Promise<void> {
     const { message } = event;
     await this.release.execute({
-      orderId: message.orderId,
+      orderId: requireOrderId(message.orderId),
       lines: message.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
       currency: message.currency,
       eventId: event.meta.eventId,
@@ -58,6 +60,6 @@ export class OrderEventsConsumer {
     const { message } = event;
     if (message.reason !== OrderRejectionReason.TIMEOUT) return;
     // A rejection carries no currency; a deployment has one (the reservation's wins if any).
-    await this.release.execute({ orderId: message.orderId, lines: [], currency: this.env.CURRENCY, eventId: event.meta.eventId });
+    await this.release.execute({ orderId: requireOrderId(message.orderId), lines: [], currency: this.env.CURRENCY, eventId: event.meta.eventId });
   }
 }

@@ -1,7 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
+  encodeInventoryRejectionReason,
   InventoryRejectedSchema,
-  InventoryRejectionReason,
   InventoryReleasedSchema,
   InventoryReservedSchema,
 } from '@orderflow/contracts';
@@ -29,8 +29,7 @@ export function rejectedEvent(orderId: string, rejection: Rejection, causationId
     InventoryRejectedSchema,
     {
       orderId,
-      reason:
-        rejection.reason === 'UNKNOWN_SKU' ? InventoryRejectionReason.UNKNOWN_SKU : InventoryRejectionReason.OUT_OF_STOCK,
+      reason: encodeInventoryRejectionReason(rejection.reason),
       skus: rejection.skus,
       rejectedAt: timestampFromDate(new Date()),
     },

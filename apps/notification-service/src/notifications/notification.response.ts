@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CUSTOMER_ID } from '@orderflow/contracts';
 import { NOTIFICATION_KINDS, type Notification } from './domain/notification';
 
 export class NotificationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) customerId!: string;
+  @ApiProperty({ pattern: CUSTOMER_ID.source }) customerId!: string;
   @ApiProperty({ enum: NOTIFICATION_KINDS }) kind!: string;
   @ApiProperty({ example: 'email' }) channel!: string;
   @ApiProperty({ enum: ['PENDING', 'SENT', 'FAILED'], description: 'PENDING while it is still being sent (or retried)' })

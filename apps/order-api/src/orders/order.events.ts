@@ -4,19 +4,14 @@ import {
   OrderCancelledSchema,
   OrderConfirmedSchema,
   OrderCreatedSchema,
+  encodeOrderRejectionReason,
   OrderRejectedSchema,
-  OrderRejectionReason,
+  type OrderStatus,
 } from '@orderflow/contracts';
 import { outboxMessage, type OutboxMessage } from '@orderflow/messaging';
-import type { Order, OrderStatus, RejectionReason } from './domain/order';
+import type { Order } from './domain/order';
 
 const producer = 'order-api';
-
-const REJECTION_REASONS: Record<RejectionReason, OrderRejectionReason> = {
-  OUT_OF_STOCK: OrderRejectionReason.OUT_OF_STOCK,
-  UNKNOWN_SKU: OrderRejectionReason.UNKNOWN_SKU,
-  TIMEOUT: OrderRejectionReason.TIMEOUT,
-};
 
 /** The event that announces `order` in its current state, having been `previous` before. */
 export function orderEvent(order: Order, previous: OrderStatus | null, causationId?: string): OutboxMessage {
@@ -48,7 +43,7 @@ export function orderEvent(order: Order, previous: OrderStatus | null, causation
         {
           orderId: order.id,
           customerId: order.customerId,
-          reason: REJECTION_REASONS[order.rejection?.reason ?? 'OUT_OF_STOCK'],
+          reason: encodeOrderRejectionReason(order.rejection?.reason ?? 'OUT_OF_STOCK'),
           skus: order.rejection?.skus ?? [],
           rejectedAt: timestampFromDate(order.updatedAt),
         },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { OrderStatus } from '@orderflow/contracts';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Order, OrderStatus } from './domain/order';
+import type { Order } from './domain/order';
 import { OrderRepository } from './order.repository';
 
 /**

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { OrderStatus } from '@orderflow/contracts';
 import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
-import type { Order, OrderStatus } from './domain/order';
+import type { Order } from './domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
 import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
 

@@ -1,26 +1,27 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CUSTOMER_ID, ORDER_STATUSES, REJECTION_REASONS, SKU } from '@orderflow/contracts';
 import type { Order } from './domain/order';
 
 class OrderLineResponse {
-  @ApiProperty({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) sku!: string;
+  @ApiProperty({ pattern: SKU.source }) sku!: string;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 1000 }) quantity!: number;
   @ApiProperty({ type: 'integer', nullable: true, description: 'minor units; null until priced' }) unitPrice!: number | null;
 }
 
 class RejectionResponse {
-  @ApiProperty({ enum: ['OUT_OF_STOCK', 'UNKNOWN_SKU', 'TIMEOUT'] }) reason!: string;
+  @ApiProperty({ enum: REJECTION_REASONS }) reason!: string;
   @ApiProperty({ type: [String] }) skus!: string[];
 }
 
 class StatusChangeResponse {
-  @ApiProperty({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] }) status!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) status!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
 export class OrderResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) customerId!: string;
-  @ApiProperty({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] }) status!: string;
+  @ApiProperty({ pattern: CUSTOMER_ID.source }) customerId!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) status!: string;
   @ApiProperty({ type: [OrderLineResponse] }) items!: OrderLineResponse[];
   @ApiProperty({ type: 'integer', nullable: true, description: 'minor units; null until priced' }) total!: number | null;
   @ApiProperty({ example: 'USD' }) currency!: string;

@@ -1,15 +1,16 @@
 import { Controller, Get, Param, type PipeTransform } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, Caller, type Principal } from '@orderflow/auth';
+import { CUSTOMER_ID, CUSTOMER_ID_MESSAGE, isCustomerId } from '@orderflow/contracts';
 import { ApiProblems, ValidationProblem } from '@orderflow/rest';
-import { CUSTOMER_ID, emptyLedger } from './domain/ledger';
+import { emptyLedger } from './domain/ledger';
 import { CustomerPointsResponse, toCustomerPointsResponse } from './customer-points.response';
 import { LedgerRepository } from './ledger.repository';
 
 class CustomerIdPipe implements PipeTransform<string, string> {
   transform(customerId: string): string {
-    if (!CUSTOMER_ID.test(customerId)) {
-      throw new ValidationProblem([{ field: 'customerId', message: 'customerId must be 1-64 letters, digits, _ . : or -' }]);
+    if (!isCustomerId(customerId)) {
+      throw new ValidationProblem([{ field: 'customerId', message: CUSTOMER_ID_MESSAGE }]);
     }
     return customerId;
   }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CUSTOMER_ID } from '@orderflow/contracts';
 import type { Ledger } from './domain/ledger';
 
 class PointsEntryResponse {
@@ -9,7 +10,7 @@ class PointsEntryResponse {
 }
 
 export class CustomerPointsResponse {
-  @ApiProperty({ example: 'c-1', pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) customerId!: string;
+  @ApiProperty({ example: 'c-1', pattern: CUSTOMER_ID.source }) customerId!: string;
   @ApiProperty({ type: 'integer', description: 'the sum of all entries, shown or not', example: 39 }) balance!: number;
   @ApiProperty({ type: [PointsEntryResponse], description: 'the newest 100 entries, oldest first' }) entries!: PointsEntryResponse[];
 }

@@ -7,8 +7,7 @@ import {
   type OrderCancelled,
   type OrderConfirmed,
 } from '@orderflow/contracts';
-import { PermanentEventError } from '@orderflow/messaging';
-import { CUSTOMER_ID, ORDER_ID } from './domain/ledger';
+import { PermanentEventError, requireCustomerId, requireOrderId } from '@orderflow/messaging';
 import { PointsRuleError } from './domain/points.rules';
 import { AwardPointsHandler } from './award-points.handler';
 import { ReversePointsHandler } from './reverse-points.handler';
@@ -50,10 +49,5 @@ export class OrderEventsConsumer {
 
 /** Ids become a document id and map keys; ones outside the contract can never be stored. */
 function checkIds(message: { orderId: string; customerId: string }): void {
-  if (!ORDER_ID.test(message.orderId)) {
-    throw new PermanentEventError('INVALID_ORDER_ID', `order id "${message.orderId}" is not a UUID`);
-  }
-  if (!CUSTOMER_ID.test(message.customerId)) {
-    throw new PermanentEventError('INVALID_CUSTOMER_ID', `customer id "${message.customerId}" of order ${message.orderId} is not valid`);
-  }
+  requireCustomerId(message.customerId, requireOrderId(message.orderId));
 }

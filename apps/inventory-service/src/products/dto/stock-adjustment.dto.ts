@@ -9,7 +9,7 @@ export class StockAdjustmentDto {
   @Max(1_000_000_000)
   delta!: number;
 
-  @ApiProperty({ example: 'restock', minLength: 1, maxLength: 200 })
+  @ApiProperty({ example: 'restock', minLength: 1, maxLength: 200, description: 'why; kept with the product as its last adjustment' })
   @IsString()
   @Length(1, 200)
   reason!: string;

@@ -1,4 +1,5 @@
 /** The reservation rules: which lines can be served, and at what price. Pure functions. */
+import type { StockRejectionReason } from '@orderflow/contracts';
 
 export interface Line {
   sku: string;
@@ -15,10 +16,8 @@ export interface StockView {
   available: number;
 }
 
-export type RejectionReason = 'OUT_OF_STOCK' | 'UNKNOWN_SKU';
-
 export interface Rejection {
-  reason: RejectionReason;
+  reason: StockRejectionReason;
   skus: string[];
 }
 

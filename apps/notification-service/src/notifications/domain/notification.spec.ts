@@ -14,6 +14,10 @@ describe('notification identity', () => {
     expect(notificationId(ORDER, 'POINTS_AWARDED')).toBe(id);
   });
 
+  it('keeps the ids of notifications already stored', () => {
+    expect(notificationId('0b8e0f57-5c1f-4d39-9a0e-2f1f7e2b6a11', 'ORDER_CONFIRMED')).toBe('66ce7754-e384-5843-b421-32bc8048f0e4');
+  });
+
   it('gives every kind of one order, and every order, an id of its own', () => {
     const other = '7d6c9b1e-4a10-4f0e-9a53-0b8f5a522c55';
     const ids = NOTIFICATION_KINDS.flatMap((kind) => [notificationId(ORDER, kind), notificationId(other, kind)]);

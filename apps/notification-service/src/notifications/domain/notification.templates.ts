@@ -1,16 +1,14 @@
+import type { RejectionReason } from '@orderflow/contracts';
 import { formatMoney } from './money.format';
 import type { NotificationKind } from './notification';
 
 /** What each kind of notification is about: the facts its template needs. */
 export type NotificationFacts =
   | { kind: 'ORDER_CONFIRMED'; orderId: string; total: bigint; currency: string }
-  | { kind: 'ORDER_REJECTED'; orderId: string; reason: RejectionReason; skus: string[] }
+  | { kind: 'ORDER_REJECTED'; orderId: string; reason: RejectionReason | 'UNSPECIFIED'; skus: string[] }
   | { kind: 'ORDER_CANCELLED'; orderId: string; total: bigint | null; currency: string }
   | { kind: 'POINTS_AWARDED'; orderId: string; points: bigint; orderTotal: bigint; currency: string }
   | { kind: 'POINTS_REVERSED'; orderId: string; points: bigint };
-
-/** UNSPECIFIED: a newer producer's reason this build does not know yet. */
-export type RejectionReason = 'OUT_OF_STOCK' | 'UNKNOWN_SKU' | 'TIMEOUT' | 'UNSPECIFIED';
 
 type Templates = { [K in NotificationKind]: (facts: Extract<NotificationFacts, { kind: K }>) => string };
 
@@ -18,7 +16,8 @@ const points = (n: bigint) => `${n} ${n === 1n ? 'point' : 'points'}`;
 
 const skuList = (skus: string[]) => (skus.length > 0 ? ` (${skus.join(', ')})` : '');
 
-const rejectionText = (reason: RejectionReason, skus: string[]): string => {
+/** UNSPECIFIED: no reason given, or a newer producer's reason this build does not know yet. */
+const rejectionText = (reason: RejectionReason | 'UNSPECIFIED', skus: string[]): string => {
   switch (reason) {
     case 'OUT_OF_STOCK':
       return `some items are out of stock${skuList(skus)}`;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '@orderflow/contracts';
 
 /**
  * A notification as the domain sees it: one per (order, kind), rendered when the event
@@ -49,18 +49,14 @@ export interface Notification {
 export const notificationKey = (orderId: string, kind: NotificationKind): string => `${orderId}:${kind}`;
 
 // Fixed namespace of the name-based ids below; changing it would change every id.
-const NAMESPACE = Buffer.from('6f1c2a7e5b3d4e8f9a0b1c2d3e4f5a6b', 'hex');
+const NAMESPACE = '6f1c2a7e-5b3d-4e8f-9a0b-1c2d3e4f5a6b';
 
 /**
  * A name-based UUID (RFC 9562, version 5) of the order and kind: the same notification
  * always has the same id, whichever replica records it and however often.
  */
 export function notificationId(orderId: string, kind: NotificationKind): string {
-  const bytes = createHash('sha1').update(NAMESPACE).update(notificationKey(orderId, kind)).digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(NAMESPACE, notificationKey(orderId, kind));
 }
 
 /** A notification as it is first recorded: pending and due at once. */

@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { CUSTOMER_ID, CUSTOMER_ID_MESSAGE } from '@orderflow/contracts';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-
-export const CUSTOMER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export class ListNotificationsQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'only the notifications about this order' })
@@ -12,7 +11,7 @@ export class ListNotificationsQuery {
 
   @ApiPropertyOptional({ pattern: CUSTOMER_ID.source, description: 'only the notifications to this customer' })
   @IsOptional()
-  @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
+  @Matches(CUSTOMER_ID, { message: CUSTOMER_ID_MESSAGE })
   customerId?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 100, description: 'at most this many, newest first' })

@@ -3,22 +3,14 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   OrderCancelledSchema,
   OrderConfirmedSchema,
+  decodeOrderRejectionReason,
   OrderRejectedSchema,
-  OrderRejectionReason,
   type DecodedEvent,
   type OrderCancelled,
   type OrderConfirmed,
   type OrderRejected,
 } from '@orderflow/contracts';
-import type { RejectionReason } from '../domain/notification.templates';
 import { RecordNotificationHandler } from './record-notification.handler';
-
-const REASONS: Record<OrderRejectionReason, RejectionReason> = {
-  [OrderRejectionReason.OUT_OF_STOCK]: 'OUT_OF_STOCK',
-  [OrderRejectionReason.UNKNOWN_SKU]: 'UNKNOWN_SKU',
-  [OrderRejectionReason.TIMEOUT]: 'TIMEOUT',
-  [OrderRejectionReason.UNSPECIFIED]: 'UNSPECIFIED',
-};
 
 /** Confirmed, rejected and cancelled orders each get their notification. */
 @Controller()
@@ -43,7 +35,7 @@ export class OrderEventsConsumer {
       facts: {
         kind: 'ORDER_REJECTED',
         orderId: message.orderId,
-        reason: REASONS[message.reason] ?? 'UNSPECIFIED',
+        reason: decodeOrderRejectionReason(message.reason),
         skus: [...message.skus],
       },
       eventId: event.meta.eventId,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PermanentEventError } from '@orderflow/messaging';
+import { PermanentEventError, requireCustomerId, requireOrderId } from '@orderflow/messaging';
 import { newNotification } from '../domain/notification';
 import { renderNotification, type NotificationFacts } from '../domain/notification.templates';
 import { NotificationDispatcher } from '../dispatch/notification.dispatcher';
@@ -11,8 +11,6 @@ export interface RecordNotificationCommand {
   /** The event that asks for the notification. */
   eventId: string;
 }
-
-const CUSTOMER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /**
  * Records the notification an event asks for, rendered and PENDING, and leaves sending to
@@ -31,9 +29,8 @@ export class RecordNotificationHandler {
 
   async execute(command: RecordNotificationCommand): Promise<void> {
     const { facts, customerId, eventId } = command;
-    if (!CUSTOMER_ID.test(customerId)) {
-      throw new PermanentEventError('INVALID_CUSTOMER_ID', `event ${eventId} names no valid customer: "${customerId}"`);
-    }
+    // The order id makes the notification's key and id; the customer is whom it goes to.
+    requireCustomerId(customerId, requireOrderId(facts.orderId));
     const { notification, claimed } = this.dispatcher.claimAtRecord(
       newNotification({
         orderId: facts.orderId,

@@ -1,13 +1,9 @@
+import type { OrderStatus, RejectionReason } from '@orderflow/contracts';
+
 /**
  * The order aggregate as the domain sees it: plain data, no framework. Money is an integer
  * number of minor units; `null` until inventory has priced the order.
  */
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED';
-
-export const FINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'CANCELLED'];
-
-/** TIMEOUT: inventory did not answer within the deployment's limit (ADR 0004). */
-export type RejectionReason = 'OUT_OF_STOCK' | 'UNKNOWN_SKU' | 'TIMEOUT';
 
 export interface OrderLine {
   sku: string;

@@ -1,17 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { CUSTOMER_ID, CUSTOMER_ID_MESSAGE, ORDER_STATUSES, type OrderStatus } from '@orderflow/contracts';
 import { PageQuery } from '@orderflow/rest';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import type { OrderStatus } from '../domain/order';
-import { CUSTOMER_ID } from '../place-order/place-order.dto';
 
 export class ListOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ pattern: CUSTOMER_ID.source, description: 'only this customer\'s orders' })
   @IsOptional()
-  @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
+  @Matches(CUSTOMER_ID, { message: CUSTOMER_ID_MESSAGE })
   customerId?: string;
 
-  @ApiPropertyOptional({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] })
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
   @IsOptional()
-  @IsIn(['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'])
+  @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 }

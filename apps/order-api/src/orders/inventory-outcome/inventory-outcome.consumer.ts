@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
+  decodeInventoryRejectionReason,
   InventoryRejectedSchema,
-  InventoryRejectionReason,
   InventoryReservedSchema,
   type DecodedEvent,
   type InventoryRejected,
@@ -31,8 +31,7 @@ export class InventoryOutcomeConsumer {
   @EventPattern(InventoryRejectedSchema.typeName)
   async rejected(@Payload() event: DecodedEvent<InventoryRejected>): Promise<void> {
     const { message } = event;
-    const reason = message.reason === InventoryRejectionReason.UNKNOWN_SKU ? 'UNKNOWN_SKU' : 'OUT_OF_STOCK';
-    await this.apply(event, { kind: 'rejected', rejection: { reason, skus: [...message.skus] } });
+    await this.apply(event, { kind: 'rejected', rejection: { reason: decodeInventoryRejectionReason(message.reason), skus: [...message.skus] } });
   }
 
   private async apply(event: DecodedEvent, input: OrderInput): Promise<void> {

@@ -7,6 +7,11 @@ describe('idempotency keys', () => {
     expect(orderIdForKey('alice', 'key-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('keep naming the orders already stored', () => {
+    expect(orderIdForKey('alice', 'key-1')).toBe('08104041-0b62-530b-95ea-c9bf734aaa95');
+    expect(orderIdForKey('é', 'k')).toBe('d451b9a1-ce02-5de9-8cfe-5595b7c97bca');
+  });
+
   it('are scoped to the caller', () => {
     expect(orderIdForKey('alice', 'key-1')).not.toBe(orderIdForKey('bob', 'key-1'));
     expect(orderIdForKey('ab', 'c')).not.toBe(orderIdForKey('a', 'bc'));

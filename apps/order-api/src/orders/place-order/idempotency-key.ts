@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '@orderflow/contracts';
 
 /** 1–128 visible ASCII characters (SPEC). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,128}$/;
 
 // A fixed namespace, so the same key always names the same order.
-const NAMESPACE = Buffer.from('7b0c3a1e4f5d4c2a9e8b6d5f4a3c2b1e', 'hex');
+const NAMESPACE = '7b0c3a1e-4f5d-4c2a-9e8b-6d5f4a3c2b1e';
 
 /**
  * The order id for a caller's idempotency key: a name-based UUID (version 5, RFC 9562). Two
@@ -15,11 +16,7 @@ const NAMESPACE = Buffer.from('7b0c3a1e4f5d4c2a9e8b6d5f4a3c2b1e', 'hex');
  */
 export function orderIdForKey(caller: string, key: string): string {
   // The caller's length goes first so that ("ab", "c") and ("a", "bc") never share a name.
-  const hash = createHash('sha1').update(NAMESPACE).update(`${caller.length}:${caller}:`, 'utf8').update(key, 'utf8').digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(NAMESPACE, `${caller.length}:${caller}:${key}`);
 }
 
 /** What makes two requests "the same body": the validated order, in a canonical form. */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CUSTOMER_ID, CUSTOMER_ID_MESSAGE, SKU, SKU_MESSAGE } from '@orderflow/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,13 +15,10 @@ import {
   registerDecorator,
 } from 'class-validator';
 
-export const SKU = /^[A-Za-z0-9_.-]{1,64}$/;
-export const CUSTOMER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
-
 export class OrderLineDto {
   @ApiProperty({ example: 'SKU-1', pattern: SKU.source })
   @IsString()
-  @Matches(SKU, { message: 'sku must be 1-64 letters, digits, _ . or -' })
+  @Matches(SKU, { message: SKU_MESSAGE })
   sku!: string;
 
   @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: 1000 })
@@ -33,7 +31,7 @@ export class OrderLineDto {
 export class PlaceOrderDto {
   @ApiProperty({ example: 'c-1', pattern: CUSTOMER_ID.source, description: 'the customer the access token names' })
   @IsString()
-  @Matches(CUSTOMER_ID, { message: 'customerId must be 1-64 letters, digits, _ . : or -' })
+  @Matches(CUSTOMER_ID, { message: CUSTOMER_ID_MESSAGE })
   customerId!: string;
 
   @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 50, description: 'distinct SKUs' })

@@ -27,11 +27,6 @@ export interface OrderMarkers {
   cancelled: number | null;
 }
 
-export const CUSTOMER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/** Order ids become map keys (`awards.<orderId>`), so only UUIDs are let in: no dots, no `$`. */
-export const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A customer nobody has awarded anything yet: balance 0, no entries. */
 export function emptyLedger(customerId: string): Ledger {
   return { customerId, balance: 0, entries: [] };

@@ -1,4 +1,4 @@
-import { balanceOf, CUSTOMER_ID, ORDER_ID, type OrderMarkers } from './ledger';
+import { balanceOf, type OrderMarkers } from './ledger';
 import { awardEntry, decideAward, decideCancel, pointsFor, PointsRuleError, reversalEntry } from './points.rules';
 
 const fresh: OrderMarkers = { awarded: null, cancelled: null };
@@ -54,14 +54,5 @@ describe('points rules', () => {
     expect(entries[2]).toEqual({ orderId, points: -39, type: 'REVERSAL', at });
     expect(balanceOf(entries)).toBe(12);
     expect(balanceOf([])).toBe(0);
-  });
-
-  it('lets in only customer ids of the contract and order ids that are UUIDs', () => {
-    expect(CUSTOMER_ID.test('c-1:gold_2.x')).toBe(true);
-    expect(CUSTOMER_ID.test('a/b')).toBe(false);
-    expect(CUSTOMER_ID.test('x'.repeat(65))).toBe(false);
-    expect(ORDER_ID.test(orderId)).toBe(true);
-    expect(ORDER_ID.test('a.b')).toBe(false);
-    expect(ORDER_ID.test('$where')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { Topics, ConsumerGroups, deadLetterTopic, type TopicKey } from '@orderflow/contracts';
+import { Topics, ConsumerGroups, DeadLetterHeader, deadLetterTopic, type TopicKey } from '@orderflow/contracts';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { SERVICES } from '../support/services';
@@ -133,20 +133,45 @@ async function poisonEveryTopic(brokers: string, poisoned: Map<string, number>):
   return topics.map((key) => Topics[key].name);
 }
 
-/** Messages on each dead-letter topic now. */
+/**
+ * Events parked on each dead-letter topic now: distinct (consumer group, source topic,
+ * partition, offset), as the dead-letter headers name them. Parking is at least once like
+ * any effect — a replica killed after parking a message and before committing past it
+ * parks it again when the message is redelivered — so a message may be on its dead-letter
+ * topic twice; it is still one event parked.
+ */
 export async function deadLetterCounts(brokers: string): Promise<Map<string, number>> {
   const kafka = new Kafka({ clientId: 'chaos-dlt', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
+  const groupId = `chaos-dlt-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
   try {
-    const counts = new Map<string, number>();
-    for (const topic of Object.values(Topics)) {
-      const dlt = deadLetterTopic(topic.name);
-      const offsets = await admin.fetchTopicOffsets(dlt);
-      counts.set(dlt, offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0));
+    const topics = Object.values(Topics).map((topic) => deadLetterTopic(topic.name));
+    let stored = 0;
+    for (const dlt of topics) {
+      for (const p of await admin.fetchTopicOffsets(dlt)) stored += Number(BigInt(p.high) - BigInt(p.low));
     }
-    return counts;
+    const sources = new Map(topics.map((dlt) => [dlt, new Set<string>()]));
+    let read = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+        sources.get(topic)?.add([DeadLetterHeader.group, DeadLetterHeader.topic, DeadLetterHeader.partition, DeadLetterHeader.offset].map(header).join(' '));
+        read += 1;
+      },
+    });
+    const deadline = Date.now() + 60_000;
+    while (read < stored) {
+      if (Date.now() > deadline) throw new Error(`read ${read} of the ${stored} dead letters in 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return new Map([...sources].map(([dlt, set]) => [dlt, set.size]));
   } finally {
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect();
   }
 }

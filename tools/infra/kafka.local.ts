@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runningPid, startDaemon } from './daemon';
-import { paths, ports, ROOT } from './paths';
+import { extraListeners, paths, ports, ROOT } from './paths';
 import { runStep } from './step';
 
 const KAFKA_DIR = join(ROOT, 'tools/kafka');
@@ -47,11 +47,13 @@ export async function startKafka(): Promise<string> {
   if (runningPid('kafka') !== undefined) return brokers;
   mkdirSync(paths.run, { recursive: true });
   await ensureJars();
+  const extra = extraListeners();
   const overrides = [
-    `listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${kafka}`,
+    `listeners=${[`PLAINTEXT://127.0.0.1:${kafka}`, `CONTROLLER://127.0.0.1:${kafkaController}`, ...extra.map((l) => `${l.name}://127.0.0.1:${l.port}`)].join(',')}`,
+    `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${kafka}`, ...extra.map((l) => `${l.name}://127.0.0.1:${l.advertisedPort}`)].join(',')}`,
     `controller.quorum.voters=1@127.0.0.1:${kafkaController}`,
     `log.dirs=${dataDir()}`,
+    ...(extra.length === 0 ? [] : [`listener.security.protocol.map=${['CONTROLLER', 'PLAINTEXT', ...extra.map((l) => l.name)].map((n) => `${n}:PLAINTEXT`).join(',')}`]),
   ];
   await ensureStorage(overrides);
   process.stdout.write(`• Starting Kafka on ${brokers} (log: ${paths.logFile('kafka')})\n`);

@@ -34,3 +34,28 @@ export const ports = () => ({
   kafkaController: port('KAFKA_CONTROLLER_PORT', 9093),
   mongo: port('MONGO_PORT', 27017),
 });
+
+/** A listener of the broker's besides the plain one: where it listens, and what it tells clients. */
+export interface ExtraListener {
+  name: string;
+  port: number;
+  advertisedPort: number;
+}
+
+/**
+ * `KAFKA_EXTRA_LISTENERS=NAME:port:advertisedPort,…`: more listeners on 127.0.0.1, each telling
+ * its clients to come back on another port. Clients then reach the broker only through what
+ * listens there (the fault-injection suite puts a TCP proxy per service), so cutting that
+ * cuts exactly them off.
+ */
+export const extraListeners = (): ExtraListener[] => {
+  const value = process.env['KAFKA_EXTRA_LISTENERS'] ?? '';
+  if (value === '') return [];
+  return value.split(',').map((entry) => {
+    const match = /^([A-Z][A-Z0-9_]*):(\d+):(\d+)$/.exec(entry.trim());
+    if (!match || ['PLAINTEXT', 'CONTROLLER'].includes(match[1])) {
+      throw new UsageError(`KAFKA_EXTRA_LISTENERS must be NAME:port:advertisedPort entries, comma-separated (NAME in capitals, not PLAINTEXT or CONTROLLER), got "${entry}"`);
+    }
+    return { name: match[1], port: Number(match[2]), advertisedPort: Number(match[3]) };
+  });
+};

@@ -11,6 +11,7 @@ export const FAULT_KINDS = [
   'broker-term',
   'database-restart',
   'database-cut',
+  'kafka-cut',
   'kafka-freeze',
   'replica-churn',
   'poison',
@@ -78,6 +79,15 @@ export async function inject(kind: FaultKind, ctx: FaultContext): Promise<Inject
       await pause(outageMs);
       await fleet.databaseLink.start();
       detail = `every service's database connections cut for ${outageMs} ms`;
+      break;
+    }
+    case 'kafka-cut': {
+      const service = pick(SERVICES, random).name;
+      const link = fleet.kafkaLinks[service];
+      await link.stop();
+      await pause(outageMs);
+      await link.start();
+      detail = `${service}'s Kafka connections cut for ${outageMs} ms`;
       break;
     }
     case 'kafka-freeze': {

@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import { killAndWait } from '../support/instances';
 import { SERVICES, type ServiceName } from '../support/services';
 import { BalancerProxy } from './balancer.proxy';
+import type { PrivateInfra } from './private.infra';
 
 interface Replica {
   service: ServiceName;
@@ -15,8 +16,9 @@ interface Replica {
 /**
  * The four services as processes, several replicas each, against the chaos run's private
  * Kafka and database: clients reach each service through a round-robin balancer (as through
- * a Kubernetes Service), and every replica reaches the database through one TCP proxy, so a
- * test can cut that connection and restore it.
+ * a Kubernetes Service); every replica reaches the database through one TCP proxy, and the
+ * broker through a proxy of its service's own (the broker's listener for that service sends
+ * its clients back there), so a test can cut either connection and restore it.
  */
 export class ChaosFleet {
   private readonly replicas: Replica[] = [];
@@ -26,18 +28,25 @@ export class ChaosFleet {
 
   private constructor(
     private readonly run: string,
-    private readonly brokers: string,
     private readonly mongoUri: string,
     readonly databaseLink: TcpProxy,
+    /** Each service's only way to the broker, so a test can cut one service off Kafka. */
+    readonly kafkaLinks: Record<ServiceName, TcpProxy>,
     /** Variables every replica gets besides where Kafka and the database are. */
     private readonly extraEnv: Record<string, string>,
   ) {}
 
-  static async start(run: string, infra: { brokers: string; mongoUri: string }, replicas: Record<ServiceName, number>, extraEnv: Record<string, string>): Promise<ChaosFleet> {
+  static async start(run: string, infra: Pick<PrivateInfra, 'mongoUri' | 'serviceListeners'>, replicas: Record<ServiceName, number>, extraEnv: Record<string, string>): Promise<ChaosFleet> {
     const target = new URL(infra.mongoUri.replace(/^mongodb:/, 'http:'));
     const link = new TcpProxy({ host: target.hostname, port: Number(target.port) }, await freePort());
     await link.start();
-    const fleet = new ChaosFleet(run, infra.brokers, `mongodb://127.0.0.1:${link.port}`, link, extraEnv);
+    const kafkaLinks = {} as Record<ServiceName, TcpProxy>;
+    for (const s of SERVICES) {
+      const { port, advertisedPort } = infra.serviceListeners[s.name];
+      kafkaLinks[s.name] = new TcpProxy({ host: '127.0.0.1', port }, advertisedPort);
+      await kafkaLinks[s.name].start();
+    }
+    const fleet = new ChaosFleet(run, `mongodb://127.0.0.1:${link.port}`, link, kafkaLinks, extraEnv);
     for (const s of SERVICES) {
       const balancer = new BalancerProxy(() => fleet.replicas.filter((r) => r.service === s.name).map((r) => Number(r.env['PORT'])));
       const port = await freePort();
@@ -65,7 +74,7 @@ export class ChaosFleet {
   async add(service: ServiceName): Promise<void> {
     const database = SERVICES.find((s) => s.name === service)?.database as string;
     const env = {
-      KAFKA_BROKERS: this.brokers,
+      KAFKA_BROKERS: `127.0.0.1:${this.kafkaLinks[service].port}`,
       MONGODB_URI: this.mongoUri,
       PORT: String(await freePort()),
       MONGODB_DATABASE: `${database}-chaos-${this.run}`,
@@ -107,6 +116,7 @@ export class ChaosFleet {
     await Promise.all(this.replicas.map((r) => r.process.stop('SIGTERM')));
     this.replicas.length = 0;
     for (const balancer of this.balancers) await balancer.stop();
+    for (const link of Object.values(this.kafkaLinks)) await link.stop();
     await this.databaseLink.start().catch(() => undefined);
     const connection = await mongoose.createConnection(this.mongoUri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
     try {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isAlive, killAndWait } from '../support/instances';
+import { SERVICES, type ServiceName } from '../support/services';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -16,6 +17,8 @@ export class PrivateInfra {
   private constructor(
     readonly dir: string,
     private readonly env: NodeJS.ProcessEnv,
+    /** Per service, the broker's listener of its own, and the port it tells that service to use. */
+    readonly serviceListeners: Record<ServiceName, { port: number; advertisedPort: number }>,
   ) {}
 
   static async start(log: (line: string) => void): Promise<PrivateInfra> {
@@ -23,17 +26,22 @@ export class PrivateInfra {
     const sharedCache = join(resolve(ROOT, process.env['INFRA_DIR'] ?? '.infra'), 'cache');
     if (existsSync(sharedCache)) symlinkSync(sharedCache, join(dir, 'cache'));
     else mkdirSync(join(dir, 'cache'));
+    // Each service reaches the broker through a listener of its own that sends it back to a
+    // port where the fleet puts a proxy: cutting that proxy cuts exactly that service off.
+    const serviceListeners = {} as Record<ServiceName, { port: number; advertisedPort: number }>;
+    for (const s of SERVICES) serviceListeners[s.name] = { port: await freePort(), advertisedPort: await freePort() };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       INFRA_DIR: dir,
       KAFKA_PORT: String(await freePort()),
       KAFKA_CONTROLLER_PORT: String(await freePort()),
       MONGO_PORT: String(await freePort()),
+      KAFKA_EXTRA_LISTENERS: SERVICES.map((s) => `${listenerName(s.name)}:${serviceListeners[s.name].port}:${serviceListeners[s.name].advertisedPort}`).join(','),
     };
     // Without these the tool would use that infrastructure instead of starting its own.
     delete env['KAFKA_BROKERS'];
     delete env['MONGODB_URI'];
-    const infra = new PrivateInfra(dir, env);
+    const infra = new PrivateInfra(dir, env, serviceListeners);
     log(`starting a private Kafka and database in ${dir}`);
     await infra.infra('up');
     return infra;
@@ -98,3 +106,6 @@ export class PrivateInfra {
     });
   }
 }
+
+/** `order-api` → `ORDER_API`: a broker listener's name. */
+const listenerName = (service: ServiceName) => service.toUpperCase().replace(/-/g, '_');

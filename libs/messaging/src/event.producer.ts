@@ -1,5 +1,6 @@
 import type { Kafka, Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import { RETRY_WAITS } from './kafka.client';
 
 /**
  * The service's one Kafka producer: idempotent with a single request in flight, so retries
@@ -14,6 +15,9 @@ export class EventProducer {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      // Idempotence holds only while a send keeps its sequence numbers: it retries until the
+      // broker takes it (the client's shorter waits between attempts still apply).
+      retry: { ...RETRY_WAITS, retries: Number.MAX_SAFE_INTEGER },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));

@@ -33,6 +33,9 @@ function sasl(env: ServiceEnv): SASLOptions | undefined {
   } as SASLOptions;
 }
 
+/** kafkajs's waits between attempts to reach the broker: from 250 ms, at most 2 s. */
+export const RETRY_WAITS = { initialRetryTime: 250, maxRetryTime: 2_000 };
+
 /** A kafkajs client for this service, honouring the TLS and SASL settings of a managed Kafka. */
 export function createKafkaClient(clientId: string, env: ServiceEnv): Kafka {
   const config: KafkaConfig = {
@@ -45,7 +48,7 @@ export function createKafkaClient(clientId: string, env: ServiceEnv): Kafka {
     // kafkajs backs off up to 30 s between attempts by default, and restarts a consumer that
     // ran out of attempts after the last of those waits: a broker back within seconds went
     // unused for as long. Waits of at most 2 s, more of them, give up after about as long.
-    retry: { initialRetryTime: 250, maxRetryTime: 2_000, retries: 10 },
+    retry: { ...RETRY_WAITS, retries: 10 },
   };
   return new Kafka(config);
 }

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OrderError, type Order } from './domain/order';
-import { transition, type OrderInput } from './domain/order.transitions';
-import { orderEvent } from './order.events';
-import { OrderMetrics } from './order.metrics';
-import { OrderRepository } from './order.repository';
+import { orderNotFound, type Order } from '../domain/order';
+import { transition, type OrderInput } from '../domain/order.transitions';
+import { orderEvent } from '../order.events';
+import { OrderMetrics } from '../order.metrics';
+import { OrderRepository } from '../persistence/order.repository';
 
 /** The event that caused an input, when it came from Kafka: for idempotency and the record. */
 export interface Cause {
@@ -28,7 +28,7 @@ export class OrderWorkflow {
   async apply(orderId: string, input: OrderInput, cause?: Cause): Promise<{ order: Order; changed: boolean; ignored?: string }> {
     for (;;) {
       const stored = await this.orders.find(orderId);
-      if (!stored) throw new OrderError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+      if (!stored) throw orderNotFound(orderId);
       if (cause && stored.seenEvents.includes(cause.eventId)) return { order: stored.order, changed: false };
 
       const now = new Date();

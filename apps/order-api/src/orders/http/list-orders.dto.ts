@@ -3,7 +3,7 @@ import { CUSTOMER_ID, CUSTOMER_ID_MESSAGE, ORDER_STATUSES, type OrderStatus } fr
 import { PageQuery } from '@orderflow/rest';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
-export class ListOrdersQuery extends PageQuery {
+export class ListOrdersDto extends PageQuery {
   @ApiPropertyOptional({ pattern: CUSTOMER_ID.source, description: 'only this customer\'s orders' })
   @IsOptional()
   @Matches(CUSTOMER_ID, { message: CUSTOMER_ID_MESSAGE })

@@ -2,7 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { DecodedEvent } from '@orderflow/contracts';
 import { ANY_EVENT } from '@orderflow/messaging';
-import { OrderRepository } from '../order.repository';
+import { OrderRepository } from '../persistence/order.repository';
 
 /**
  * Every event of every topic order-api reads lands in its order's timeline, keyed by event

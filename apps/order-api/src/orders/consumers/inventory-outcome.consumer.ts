@@ -11,7 +11,7 @@ import {
 import { PermanentEventError } from '@orderflow/messaging';
 import type { OrderInput } from '../domain/order.transitions';
 import { OrderError } from '../domain/order';
-import { OrderWorkflow } from '../order.workflow';
+import { OrderWorkflow } from '../commands/order.workflow';
 
 /** Inventory's answers move a pending order to CONFIRMED or REJECTED. */
 @Controller()

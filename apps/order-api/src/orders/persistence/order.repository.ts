@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { OrderStatus } from '@orderflow/contracts';
 import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
-import type { Order } from './domain/order';
+import type { Order } from '../domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
 import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
 
@@ -29,6 +29,9 @@ export interface OrderChange {
   seenEventId?: string;
   ignored?: OrderDocument['ignoredEvents'][number];
 }
+
+/** One event in an order's timeline. */
+export type TimelineEvent = { eventId: string } & TimelineEntry;
 
 @Injectable()
 export class OrderRepository {
@@ -117,7 +120,7 @@ export class OrderRepository {
   }
 
   /** The order's customer and timeline, oldest first; `null` if there is no such order. */
-  async timeline(orderId: string): Promise<{ customerId: string; entries: ({ eventId: string } & TimelineEntry)[] } | null> {
+  async timeline(orderId: string): Promise<{ customerId: string; entries: TimelineEvent[] } | null> {
     const doc = await this.orders.findById(orderId, { timeline: 1, customerId: 1 }).lean<Pick<OrderDocument, 'timeline' | 'customerId'>>().exec();
     if (!doc) return null;
     const entries = Object.entries(doc.timeline ?? {})

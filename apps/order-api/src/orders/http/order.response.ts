@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CUSTOMER_ID, ORDER_STATUSES, REJECTION_REASONS, SKU } from '@orderflow/contracts';
-import type { Order } from './domain/order';
+import type { Order } from '../domain/order';
 
 class OrderLineResponse {
   @ApiProperty({ pattern: SKU.source }) sku!: string;

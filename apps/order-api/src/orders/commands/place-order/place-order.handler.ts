@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { Access, type Principal } from '@orderflow/auth';
 import { ServiceEnv } from '@orderflow/runtime';
 import { randomUUID } from 'node:crypto';
-import { asPlaced, newOrder, OrderError, type Order } from '../domain/order';
-import { orderEvent } from '../order.events';
-import { OrderMetrics } from '../order.metrics';
-import { OrderRepository } from '../order.repository';
+import { asPlaced, newOrder, OrderError, type Order } from '../../domain/order';
+import { orderEvent } from '../../order.events';
+import { OrderMetrics } from '../../order.metrics';
+import { OrderRepository } from '../../persistence/order.repository';
 import { markOrder } from '@orderflow/observability';
 import { orderIdForKey, requestFingerprint } from './idempotency-key';
-import type { PlaceOrderDto } from './place-order.dto';
+
+/** What placing an order needs: the validated body of `POST /orders`. */
+export interface PlaceOrderCommand {
+  customerId: string;
+  items: { sku: string; quantity: number }[];
+}
 
 export interface PlacedOrder {
   order: Order;
@@ -26,11 +32,14 @@ export class PlaceOrderHandler {
     private readonly orders: OrderRepository,
     private readonly env: ServiceEnv,
     private readonly metrics: OrderMetrics,
+    private readonly access: Access,
   ) {}
 
-  /** `caller` scopes the idempotency key: the customer the access token names. */
-  async execute(request: PlaceOrderDto, caller: string, idempotencyKey?: string): Promise<PlacedOrder> {
-    const id = idempotencyKey === undefined ? randomUUID() : orderIdForKey(caller, idempotencyKey);
+  /** Only in the caller's own name; the caller also scopes the idempotency key. */
+  async execute(caller: Principal, request: PlaceOrderCommand, idempotencyKey?: string): Promise<PlacedOrder> {
+    this.access.assertActsAs(caller, request.customerId);
+    const scope = caller.customerId ?? request.customerId;
+    const id = idempotencyKey === undefined ? randomUUID() : orderIdForKey(scope, idempotencyKey);
     markOrder(id);
     const fingerprint = requestFingerprint(request);
     const order = newOrder({ id, customerId: request.customerId, lines: request.items, currency: this.env.CURRENCY, at: new Date() });

@@ -1,6 +1,6 @@
 import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
-import type { Order } from './domain/order';
+import type { Order } from '../domain/order';
 
 export const ORDER_MODEL = 'Order';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SKU } from '@orderflow/contracts';
-import type { Product } from './domain/product';
+import type { Product } from '../domain/product';
 
 export class ProductResponse {
   @ApiProperty({ pattern: SKU.source }) sku!: string;

@@ -1,15 +1,16 @@
-import { Body, Controller, Get, Logger, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, PipeTransform, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@orderflow/auth';
 import { isSku, SKU, SKU_MESSAGE } from '@orderflow/contracts';
-import { ApiProblems, decodeCursor, encodeCursor, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
-import { ServiceEnv } from '@orderflow/runtime';
-import type { Response } from 'express';
-import { ProductError, type Product } from './domain/product';
-import { PutProductDto } from './dto/put-product.dto';
-import { StockAdjustmentDto } from './dto/stock-adjustment.dto';
-import { ProductRepository } from './product.repository';
+import { ApiProblems, PageQuery, ValidationProblem, type Page } from '@orderflow/rest';
+import { AdjustStockHandler } from '../commands/adjust-stock/adjust-stock.handler';
+import { PutProductHandler } from '../commands/put-product/put-product.handler';
+import { GetProductHandler } from '../queries/get-product/get-product.handler';
+import { ListProductsHandler } from '../queries/list-products/list-products.handler';
 import { ProductPageResponse, ProductResponse, toProductResponse } from './product.response';
+import { PutProductDto } from './put-product.dto';
+import { StockAdjustmentDto } from './stock-adjustment.dto';
+import { UpsertStatusInterceptor, type Upserted } from './upsert-status.interceptor';
 
 const Sku = () => ApiParam({ name: 'sku', schema: { type: 'string', pattern: SKU.source } });
 
@@ -26,25 +27,24 @@ export class ProductsController {
   private readonly logger = new Logger(ProductsController.name);
 
   constructor(
-    private readonly products: ProductRepository,
-    private readonly env: ServiceEnv,
+    private readonly putProduct: PutProductHandler,
+    private readonly adjustStock: AdjustStockHandler,
+    private readonly getProduct: GetProductHandler,
+    private readonly listProducts: ListProductsHandler,
   ) {}
 
   @Put(':sku')
+  @HttpCode(200)
+  @UseInterceptors(UpsertStatusInterceptor)
   @RequireScope('inventoryAdmin')
   @ApiOperation({ summary: 'Create or replace a product', description: 'Needs the inventory admin scope.' })
   @Sku()
   @ApiOkResponse({ type: ProductResponse, description: 'replaced' })
   @ApiCreatedResponse({ type: ProductResponse, description: 'created' })
   @ApiProblems([403], { 403: 'The token lacks the inventory admin scope.' })
-  async put(
-    @Param('sku', SkuPipe) sku: string,
-    @Body() body: PutProductDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<ProductResponse> {
-    const created = await this.products.upsert(sku, { name: body.name, price: body.price, currency: this.env.CURRENCY, available: body.stock });
-    response.status(created ? 201 : 200);
-    return toProductResponse(await this.get(sku));
+  async put(@Param('sku', SkuPipe) sku: string, @Body() body: PutProductDto): Promise<Upserted<ProductResponse>> {
+    const created = await this.putProduct.execute(sku, body);
+    return { created, body: toProductResponse(await this.getProduct.execute(sku)) };
   }
 
   @Get(':sku')
@@ -53,44 +53,27 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductResponse })
   @ApiProblems([404])
   async getOne(@Param('sku', SkuPipe) sku: string): Promise<ProductResponse> {
-    return toProductResponse(await this.get(sku));
+    return toProductResponse(await this.getProduct.execute(sku));
   }
 
   @Get()
   @ApiOperation({ summary: 'Products by SKU', description: 'Any caller with a valid token.' })
   @ApiOkResponse({ type: ProductPageResponse })
   async list(@Query() query: PageQuery): Promise<Page<ProductResponse>> {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['sku'] as const).sku;
-    const products = await this.products.list(after, query.limit + 1);
-    const page = products.slice(0, query.limit);
-    return {
-      items: page.map(toProductResponse),
-      nextCursor: products.length > query.limit ? encodeCursor({ sku: page[page.length - 1].sku }) : null,
-    };
+    const page = await this.listProducts.execute(query);
+    return { items: page.items.map(toProductResponse), nextCursor: page.nextCursor };
   }
 
   @Post(':sku/stock-adjustments')
+  @HttpCode(200)
   @RequireScope('inventoryAdmin')
   @ApiOperation({ summary: 'Add or remove stock', description: 'Needs the inventory admin scope; never below zero available.' })
   @Sku()
   @ApiOkResponse({ type: ProductResponse })
   @ApiProblems([403, 404, 409], { 403: 'The token lacks the inventory admin scope.', 409: 'Removing this many would leave less than zero available.' })
-  async adjust(@Param('sku', SkuPipe) sku: string, @Body() body: StockAdjustmentDto, @Res({ passthrough: true }) response: Response): Promise<ProductResponse> {
-    if (!(await this.products.adjust(sku, body.delta, body.reason))) {
-      const product = await this.get(sku);
-      throw new ProductError(
-        'INSUFFICIENT_STOCK',
-        `cannot remove ${-body.delta} units of ${sku}: only ${product.available} are available`,
-      );
-    }
+  async adjust(@Param('sku', SkuPipe) sku: string, @Body() body: StockAdjustmentDto): Promise<ProductResponse> {
+    await this.adjustStock.execute(sku, body);
     this.logger.log(`product ${sku}: stock adjusted by ${body.delta} (${JSON.stringify(body.reason)})`);
-    response.status(200);
-    return toProductResponse(await this.get(sku));
-  }
-
-  private async get(sku: string): Promise<Product> {
-    const product = await this.products.find(sku);
-    if (!product) throw new ProductError('PRODUCT_NOT_FOUND', `product ${sku} does not exist`);
-    return product;
+    return toProductResponse(await this.getProduct.execute(sku));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { Product } from './domain/product';
+import type { Product } from '../domain/product';
 import { PRODUCT_MODEL, type ProductDocument } from './product.schema';
 
 /** What taking one line's stock for an order came to. */

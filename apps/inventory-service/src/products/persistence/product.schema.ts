@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { Product } from './domain/product';
+import type { Product } from '../domain/product';
 
 export const PRODUCT_MODEL = 'Product';
 

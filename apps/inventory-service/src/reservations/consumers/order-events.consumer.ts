@@ -12,8 +12,8 @@ import {
 } from '@orderflow/contracts';
 import { requireOrderId } from '@orderflow/messaging';
 import { ServiceEnv } from '@orderflow/runtime';
-import { ReleaseStockHandler } from './release-stock.handler';
-import { ReserveStockHandler } from './reserve-stock.handler';
+import { ReleaseStockHandler } from '../commands/release-stock/release-stock.handler';
+import { ReserveStockHandler } from '../commands/reserve-stock/reserve-stock.handler';
 
 /**
  * New orders reserve stock; cancelled orders, and orders order-api ended because no answer

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model } from 'mongoose';
-import type { Line } from './domain/reservation.rules';
-import { RESERVATION_MODEL, type ReservationDocument, type ReservationStatus } from './reservation.schema';
+import type { Line } from '../domain/reservation.rules';
+import { canMove, type ReservationStatus } from '../domain/reservation.transitions';
+import { RESERVATION_MODEL, type ReservationDocument } from './reservation.schema';
 import { isDuplicateKey } from '@orderflow/persistence';
 
 export type Reservation = Omit<ReservationDocument, 'outbox'>;
@@ -46,6 +47,7 @@ export class ReservationRepository {
 
   /** Moves the reservation from `from` to `to` with no event; `false` if it was no longer in `from`. */
   async move(orderId: string, from: ReservationStatus, to: ReservationStatus): Promise<boolean> {
+    assertMove(orderId, from, to);
     const result = await this.reservations.updateOne({ _id: orderId, status: from }, { $set: { status: to, updatedAt: new Date() } });
     return result.modifiedCount === 1;
   }
@@ -60,6 +62,7 @@ export class ReservationRepository {
     change: Partial<Omit<Reservation, '_id'>> & { status: ReservationStatus },
     event: OutboxMessage,
   ): Promise<boolean> {
+    assertMove(orderId, from, change.status);
     const now = new Date();
     if (from === null) {
       // Nothing was ever opened for this order: record the outcome as a new document.
@@ -89,4 +92,9 @@ export class ReservationRepository {
     this.relay.kick('reservations', orderId, [event]);
     return true;
   }
+}
+
+/** A move the state machine does not have is a bug in a handler: it is never written. */
+function assertMove(orderId: string, from: ReservationStatus | null, to: ReservationStatus): void {
+  if (!canMove(from, to)) throw new Error(`reservation ${orderId}: no move from ${from ?? 'none'} to ${to}`);
 }

@@ -1,18 +1,14 @@
 import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
-import type { PricedLine, Rejection } from './domain/reservation.rules';
+import type { PricedLine, Rejection } from '../domain/reservation.rules';
+import { RESERVATION_STATUSES, type ReservationStatus } from '../domain/reservation.transitions';
 
 export const RESERVATION_MODEL = 'Reservation';
 
 /**
- * RESERVING  → taking stock line by line (a crash here resumes on redelivery);
- * RESERVED / REJECTED → the outcome, written together with its outbox event;
- * RELEASING  → the order was cancelled and its lines are being given back (resumes likewise);
- * RELEASED   → everything it held went back.
+ * One document per order (`_id` = order id): the reservation and the events it must publish.
+ * Its states and the moves between them are the domain's (`reservation.transitions.ts`).
  */
-export type ReservationStatus = 'RESERVING' | 'RESERVED' | 'REJECTED' | 'RELEASING' | 'RELEASED';
-
-/** One document per order (`_id` = order id): the reservation and the events it must publish. */
 export interface ReservationDocument {
   _id: string;
   status: ReservationStatus;
@@ -28,7 +24,7 @@ export interface ReservationDocument {
 export const ReservationSchema = new Schema<ReservationDocument>(
   {
     _id: { type: String, required: true },
-    status: { type: String, required: true },
+    status: { type: String, required: true, enum: RESERVATION_STATUSES },
     lines: { type: [new Schema({ sku: String, quantity: Number, unitPrice: Number }, { _id: false })], default: [] },
     total: { type: Number, default: null },
     currency: { type: String, required: true },

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ProductRepository } from '../products/product.repository';
-import type { Line } from './domain/reservation.rules';
-import { releasedEvent } from './reservation.events';
-import { ReservationMetrics } from './reservation.metrics';
-import { ReservationRepository } from './reservation.repository';
+import { ProductRepository } from '../../../products/persistence/product.repository';
+import type { Line } from '../../domain/reservation.rules';
+import { releaseStep } from '../../domain/reservation.transitions';
+import { ReservationRepository } from '../../persistence/reservation.repository';
+import { releasedEvent } from '../../reservation.events';
+import { ReservationMetrics } from '../../reservation.metrics';
 
 export interface ReleaseCommand {
   orderId: string;
@@ -35,22 +36,22 @@ export class ReleaseStockHandler {
       const reservation = await this.reservations.find(orderId);
       const lines = (reservation?.lines ?? []) as Line[];
       let from = reservation?.status ?? null;
-      if (from === 'RELEASED') {
+      const step = releaseStep(from);
+      if (step.kind === 'drop-release-holds') {
         // A crash after recording the release may have left its holds behind.
         if (lines.length > 0) await this.products.dropHolds(orderId, lines, 'release');
         return;
       }
-      if (from === 'RESERVED') {
+      if (step.viaReleasing) {
         await this.products.dropHolds(orderId, lines, 'take');
         if (!(await this.reservations.move(orderId, 'RESERVED', 'RELEASING'))) continue;
         from = 'RELEASING';
       }
 
-      // RESERVING still marks what it took with take holds; RELEASING gives every line back
-      // once; a rejected (or never seen) order holds nothing.
-      if (from === 'RESERVING') for (const line of lines) await this.products.giveBack(line.sku, orderId, line.quantity);
-      if (from === 'RELEASING') for (const line of lines) await this.products.release(line.sku, orderId, line.quantity);
-      const released = from === 'RESERVING' || from === 'RELEASING' ? lines.map(({ sku, quantity }) => ({ sku, quantity })) : [];
+      // What RESERVING took still carries take holds; RELEASING gives every line back once.
+      if (step.giveBack === 'taken') for (const line of lines) await this.products.giveBack(line.sku, orderId, line.quantity);
+      if (step.giveBack === 'reserved') for (const line of lines) await this.products.release(line.sku, orderId, line.quantity);
+      const released = step.giveBack === 'nothing' ? [] : lines.map(({ sku, quantity }) => ({ sku, quantity }));
       const done = await this.reservations.finish(
         orderId,
         from,
@@ -59,7 +60,7 @@ export class ReleaseStockHandler {
       );
       if (!done) continue;
       this.metrics.unitsReleased(released.reduce((n, line) => n + line.quantity, 0));
-      if (from === 'RELEASING') await this.products.dropHolds(orderId, lines, 'release');
+      if (step.giveBack === 'reserved') await this.products.dropHolds(orderId, lines, 'release');
       this.logger.log(`order ${orderId}: released ${released.length} lines`);
       return;
     }

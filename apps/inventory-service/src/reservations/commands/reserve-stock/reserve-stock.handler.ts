@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ProductRepository } from '../products/product.repository';
-import { priced, shortSkus, takingOrder, unknownSkus, type Line } from './domain/reservation.rules';
-import { rejectedEvent, reservedEvent } from './reservation.events';
-import { ReservationMetrics } from './reservation.metrics';
-import { ReservationRepository } from './reservation.repository';
+import { ProductRepository } from '../../../products/persistence/product.repository';
+import { priced, shortSkus, takingOrder, unknownSkus, type Line } from '../../domain/reservation.rules';
+import { reserveStep } from '../../domain/reservation.transitions';
+import { ReservationRepository } from '../../persistence/reservation.repository';
+import { rejectedEvent, reservedEvent } from '../../reservation.events';
+import { ReservationMetrics } from '../../reservation.metrics';
 
 export interface ReserveCommand {
   orderId: string;
@@ -33,12 +34,9 @@ export class ReserveStockHandler {
   async execute(command: ReserveCommand): Promise<void> {
     const { orderId, lines, eventId } = command;
     const reservation = await this.reservations.open(orderId, lines, command.currency);
-    if (reservation.status === 'RESERVED') {
-      // A redelivery: a crash right after recording the outcome may have left take holds.
-      await this.products.dropHolds(orderId, reservation.lines, 'take');
-      return;
-    }
-    if (reservation.status !== 'RESERVING') return; // decided before: this is a redelivery
+    const step = reserveStep(reservation.status);
+    if (step === 'drop-take-holds') await this.products.dropHolds(orderId, reservation.lines, 'take');
+    if (step !== 'take') return; // decided before: this is a redelivery
 
     const catalogue = await this.products.findMany(lines.map((line) => line.sku));
     const unknown = unknownSkus(lines, catalogue);

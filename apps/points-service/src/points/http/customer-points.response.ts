@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CUSTOMER_ID } from '@orderflow/contracts';
-import type { Ledger } from './domain/ledger';
+import type { Ledger } from '../domain/ledger';
 
 class PointsEntryResponse {
   @ApiProperty({ format: 'uuid' }) orderId!: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
-import type { Ledger, LedgerEntry, OrderMarkers } from './domain/ledger';
+import type { Ledger, LedgerEntry, OrderMarkers } from '../domain/ledger';
 import { LEDGER_COLLECTION, LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
 import { isDuplicateKey } from '@orderflow/persistence';
 

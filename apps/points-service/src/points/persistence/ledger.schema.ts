@@ -1,6 +1,6 @@
 import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
-import type { EntryType } from './domain/ledger';
+import type { EntryType } from '../domain/ledger';
 
 export const LEDGER_MODEL = 'OrderPoints';
 export const LEDGER_COLLECTION = 'order_points';

@@ -4,12 +4,12 @@ import type { OutboxRelay } from '@orderflow/messaging';
 import { infraEnv, uniqueName } from '@orderflow/testing';
 import mongoose, { mongo, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { AwardPointsHandler } from './award-points.handler';
-import { balanceOf } from './domain/ledger';
+import { AwardPointsHandler } from '../commands/award-points/award-points.handler';
+import { balanceOf } from '../domain/ledger';
 import { LEDGER_MODEL, LedgerSchema, type LedgerDocument } from './ledger.schema';
 import { ENTRIES_SHOWN, LedgerRepository } from './ledger.repository';
-import { ReversePointsHandler } from './reverse-points.handler';
-import { PointsMetrics } from './points.metrics';
+import { ReversePointsHandler } from '../commands/reverse-points/reverse-points.handler';
+import { PointsMetrics } from '../points.metrics';
 import { Registry } from 'prom-client';
 
 /**

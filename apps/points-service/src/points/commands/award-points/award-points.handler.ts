@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { awardEntry, decideAward, pointsFor } from './domain/points.rules';
-import { LedgerRepository } from './ledger.repository';
-import { awardedEvent } from './points.events';
-import { PointsMetrics } from './points.metrics';
+import { awardEntry, decideAward, pointsFor } from '../../domain/points.rules';
+import { LedgerRepository } from '../../persistence/ledger.repository';
+import { awardedEvent } from '../../points.events';
+import { PointsMetrics } from '../../points.metrics';
 
 export interface AwardCommand {
   customerId: string;

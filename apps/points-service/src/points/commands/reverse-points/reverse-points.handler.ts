@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { decideCancel, reversalEntry } from './domain/points.rules';
-import { LedgerRepository } from './ledger.repository';
-import { reversedEvent } from './points.events';
-import { PointsMetrics } from './points.metrics';
+import { decideCancel, reversalEntry } from '../../domain/points.rules';
+import { LedgerRepository } from '../../persistence/ledger.repository';
+import { reversedEvent } from '../../points.events';
+import { PointsMetrics } from '../../points.metrics';
 
 export interface ReverseCommand {
   customerId: string;

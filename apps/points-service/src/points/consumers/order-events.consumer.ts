@@ -8,9 +8,9 @@ import {
   type OrderConfirmed,
 } from '@orderflow/contracts';
 import { PermanentEventError, requireCustomerId, requireOrderId } from '@orderflow/messaging';
-import { PointsRuleError } from './domain/points.rules';
-import { AwardPointsHandler } from './award-points.handler';
-import { ReversePointsHandler } from './reverse-points.handler';
+import { PointsRuleError } from '../domain/points.rules';
+import { AwardPointsHandler } from '../commands/award-points/award-points.handler';
+import { ReversePointsHandler } from '../commands/reverse-points/reverse-points.handler';
 
 /** Confirmed orders earn points; cancelled orders give back what they earned. */
 @Controller()

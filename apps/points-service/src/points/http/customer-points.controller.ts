@@ -1,11 +1,10 @@
 import { Controller, Get, Param, type PipeTransform } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Access, Caller, type Principal } from '@orderflow/auth';
+import { Caller, type Principal } from '@orderflow/auth';
 import { CUSTOMER_ID, CUSTOMER_ID_MESSAGE, isCustomerId } from '@orderflow/contracts';
 import { ApiProblems, ValidationProblem } from '@orderflow/rest';
-import { emptyLedger } from './domain/ledger';
+import { CustomerPointsHandler } from '../queries/customer-points/customer-points.handler';
 import { CustomerPointsResponse, toCustomerPointsResponse } from './customer-points.response';
-import { LedgerRepository } from './ledger.repository';
 
 class CustomerIdPipe implements PipeTransform<string, string> {
   transform(customerId: string): string {
@@ -19,22 +18,14 @@ class CustomerIdPipe implements PipeTransform<string, string> {
 @ApiTags('points')
 @Controller('customers')
 export class CustomerPointsController {
-  constructor(
-    private readonly ledgers: LedgerRepository,
-    private readonly access: Access,
-  ) {}
+  constructor(private readonly customerPoints: CustomerPointsHandler) {}
 
-  /**
-   * A customer who never earned anything simply has balance 0: there is no 404 here. So
-   * another customer's points answer 403, which says nothing about whether they exist.
-   */
   @Get(':customerId/points')
   @ApiOperation({ summary: "A customer's points", description: 'The customer themselves, or staff with the read scope.' })
   @ApiParam({ name: 'customerId', schema: { type: 'string', pattern: CUSTOMER_ID.source } })
   @ApiOkResponse({ type: CustomerPointsResponse })
   @ApiProblems([403], { 403: 'Another customer, and the token lacks the staff read scope.' })
   async get(@Caller() caller: Principal, @Param('customerId', CustomerIdPipe) customerId: string): Promise<CustomerPointsResponse> {
-    this.access.assertMayRead(caller, customerId);
-    return toCustomerPointsResponse((await this.ledgers.find(customerId)) ?? emptyLedger(customerId));
+    return toCustomerPointsResponse(await this.customerPoints.execute(caller, customerId));
   }
 }

@@ -10,7 +10,7 @@ import {
   type OrderConfirmed,
   type OrderRejected,
 } from '@orderflow/contracts';
-import { RecordNotificationHandler } from './record-notification.handler';
+import { RecordNotificationHandler } from '../commands/record-notification/record-notification.handler';
 
 /** Confirmed, rejected and cancelled orders each get their notification. */
 @Controller()

@@ -7,7 +7,7 @@ import {
   type PointsAwarded,
   type PointsReversed,
 } from '@orderflow/contracts';
-import { RecordNotificationHandler } from './record-notification.handler';
+import { RecordNotificationHandler } from '../commands/record-notification/record-notification.handler';
 
 /** Awarded and reversed points each get their notification. */
 @Controller()

@@ -3,7 +3,7 @@ import { CUSTOMER_ID, CUSTOMER_ID_MESSAGE } from '@orderflow/contracts';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 
-export class ListNotificationsQuery {
+export class ListNotificationsDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'only the notifications about this order' })
   @IsOptional()
   @IsUUID('all', { message: 'orderId must be a UUID' })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CUSTOMER_ID } from '@orderflow/contracts';
-import { NOTIFICATION_KINDS, type Notification } from './domain/notification';
+import { NOTIFICATION_KINDS, type Notification } from '../domain/notification';
 
 export class NotificationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
-import { NOTIFICATION_KINDS, notificationKey, type Notification } from './domain/notification';
+import { NOTIFICATION_KINDS, notificationKey, type Notification } from '../domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
 import { duplicatesOf, WriteBatcher } from '@orderflow/persistence';
 

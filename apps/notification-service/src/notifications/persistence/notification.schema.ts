@@ -1,6 +1,6 @@
 import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
 import { Schema } from 'mongoose';
-import type { Notification } from './domain/notification';
+import type { Notification } from '../domain/notification';
 
 export const NOTIFICATION_MODEL = 'Notification';
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PermanentEventError, requireCustomerId, requireOrderId } from '@orderflow/messaging';
-import { newNotification } from '../domain/notification';
-import { renderNotification, type NotificationFacts } from '../domain/notification.templates';
-import { NotificationDispatcher } from '../dispatch/notification.dispatcher';
-import { NotificationRepository } from '../notification.repository';
+import { newNotification } from '../../domain/notification';
+import { renderNotification, type NotificationFacts } from '../../domain/notification.templates';
+import { NotificationDispatcher } from '../../dispatch/notification.dispatcher';
+import { NotificationRepository } from '../../persistence/notification.repository';
 
 export interface RecordNotificationCommand {
   customerId: string;

@@ -34,6 +34,14 @@ export interface Order {
   updatedAt: Date;
 }
 
+/** One event in an order's timeline: its type, the service that published it, and when it happened. */
+export interface TimelineEvent {
+  eventId: string;
+  type: string;
+  source: string;
+  at: Date;
+}
+
 /** Errors with a stable code; the HTTP edge maps each code to a status once. */
 export class OrderError extends Error {
   constructor(

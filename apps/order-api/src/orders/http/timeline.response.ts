@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { TimelineEvent } from '../persistence/order.repository';
+import type { TimelineEvent } from '../domain/order';
 
 export class TimelineEntryResponse {
   @ApiProperty({ example: 'InventoryReserved' }) type!: string;

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { OrderStatus } from '@orderflow/contracts';
 import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
 import type { Model, QueryFilter } from 'mongoose';
-import type { Order } from '../domain/order';
+import type { Order, TimelineEvent } from '../domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
 import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
 
@@ -29,9 +29,6 @@ export interface OrderChange {
   seenEventId?: string;
   ignored?: OrderDocument['ignoredEvents'][number];
 }
-
-/** One event in an order's timeline. */
-export type TimelineEvent = { eventId: string } & TimelineEntry;
 
 @Injectable()
 export class OrderRepository {

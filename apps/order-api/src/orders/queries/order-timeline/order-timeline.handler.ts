@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Access, type Principal } from '@orderflow/auth';
-import { orderNotFound } from '../../domain/order';
-import { OrderRepository, type TimelineEvent } from '../../persistence/order.repository';
+import { orderNotFound, type TimelineEvent } from '../../domain/order';
+import { OrderRepository } from '../../persistence/order.repository';
 
 /** `GET /orders/{id}/timeline`: every event of an order, oldest first, visible as the order is. */
 @Injectable()

@@ -3,7 +3,7 @@ import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
-import { PRODUCT_ERROR_STATUSES } from './products/domain/product';
+import { PRODUCT_ERROR_STATUSES } from './products/http/product-error.statuses';
 import { ProductsModule } from './products/products.module';
 import { ReservationsModule } from './reservations/reservations.module';
 

@@ -3,7 +3,7 @@ import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
-import { ORDER_ERROR_STATUSES } from './orders/domain/order';
+import { ORDER_ERROR_STATUSES } from './orders/http/order-error.statuses';
 import { OrdersModule } from './orders/orders.module';
 
 @Module({

@@ -3,7 +3,7 @@ import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
-import { LEDGER_COLLECTION } from './points/ledger.schema';
+import { LEDGER_COLLECTION } from './points/persistence/ledger.schema';
 import { PointsModule } from './points/points.module';
 
 @Module({

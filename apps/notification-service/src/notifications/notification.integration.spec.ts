@@ -8,14 +8,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { NotificationDispatcher, type DispatchOptions } from './dispatch/notification.dispatcher';
-import { NotificationMetrics } from './dispatch/notification.metrics';
+import { NotificationMetrics } from './notification.metrics';
 import { notificationId, notificationKey, type NotificationKind } from './domain/notification';
 import { NotificationSender, SendError, type OutgoingNotification } from './domain/notification.sender';
 import { sentEvent } from './notification.events';
-import { NOTIFICATION_MODEL, NotificationSchema, type NotificationDocument } from './notification.schema';
-import { NotificationRepository } from './notification.repository';
-import { RecordNotificationHandler } from './record/record-notification.handler';
-import { WebhookNotificationSender } from './sending/webhook.sender';
+import { NOTIFICATION_MODEL, NotificationSchema, type NotificationDocument } from './persistence/notification.schema';
+import { NotificationRepository } from './persistence/notification.repository';
+import { RecordNotificationHandler } from './commands/record-notification/record-notification.handler';
+import { WebhookNotificationSender } from './dispatch/webhook.sender';
 
 /**
  * The notification store and dispatcher against the real database: recording is idempotent,

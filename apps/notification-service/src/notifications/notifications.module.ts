@@ -2,17 +2,18 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Registry } from 'prom-client';
 import { NotificationEnv } from '../config/notification-env.config';
-import { NotificationSender } from './domain/notification.sender';
+import { RecordNotificationHandler } from './commands/record-notification/record-notification.handler';
+import { OrderEventsConsumer } from './consumers/order-events.consumer';
+import { PointsEventsConsumer } from './consumers/points-events.consumer';
+import { LoggingNotificationSender } from './dispatch/logging.sender';
 import { NotificationDispatcher } from './dispatch/notification.dispatcher';
-import { NotificationMetrics } from './dispatch/notification.metrics';
-import { NotificationsController } from './get-notifications/notifications.controller';
-import { NOTIFICATION_MODEL, NotificationSchema } from './notification.schema';
-import { NotificationRepository } from './notification.repository';
-import { OrderEventsConsumer } from './record/order-events.consumer';
-import { PointsEventsConsumer } from './record/points-events.consumer';
-import { RecordNotificationHandler } from './record/record-notification.handler';
-import { LoggingNotificationSender } from './sending/logging.sender';
-import { WebhookNotificationSender } from './sending/webhook.sender';
+import { WebhookNotificationSender } from './dispatch/webhook.sender';
+import { NotificationSender } from './domain/notification.sender';
+import { NotificationsController } from './http/notifications.controller';
+import { NotificationMetrics } from './notification.metrics';
+import { NOTIFICATION_MODEL, NotificationSchema } from './persistence/notification.schema';
+import { NotificationRepository } from './persistence/notification.repository';
+import { ListNotificationsHandler } from './queries/list-notifications/list-notifications.handler';
 
 // The longest a graceful shutdown waits for sends in flight; what is cut short is resent later.
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -25,6 +26,7 @@ const LEASE_MARGIN_MS = 10_000;
   providers: [
     NotificationRepository,
     RecordNotificationHandler,
+    ListNotificationsHandler,
     {
       // The channel: a webhook when one is configured, otherwise record and log.
       provide: NotificationSender,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OrderStatus } from '@orderflow/contracts';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Order } from './domain/order';
-import { OrderRepository } from './order.repository';
+import { OrderRepository } from './persistence/order.repository';
 
 /**
  * The order funnel on `/metrics`. Each counter moves once per order, when the write that

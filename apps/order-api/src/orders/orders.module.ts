@@ -1,17 +1,21 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { InventoryOutcomeConsumer } from './inventory-outcome/inventory-outcome.consumer';
-import { ORDER_MODEL, OrderSchema } from './order.schema';
-import { OrderMetrics } from './order.metrics';
-import { OrderRepository } from './order.repository';
-import { OrderWorkflow } from './order.workflow';
-import { OrdersController } from './orders.controller';
-import { PlaceOrderHandler } from './place-order/place-order.handler';
-import { OrderTimelineConsumer } from './timeline/order-timeline.consumer';
+import { Registry } from 'prom-client';
 import { OrderEnv } from '../config/order-env.config';
+import { CancelOrderHandler } from './commands/cancel-order/cancel-order.handler';
+import { OrderWorkflow } from './commands/order.workflow';
+import { PlaceOrderHandler } from './commands/place-order/place-order.handler';
+import { InventoryOutcomeConsumer } from './consumers/inventory-outcome.consumer';
+import { OrderTimelineConsumer } from './consumers/order-timeline.consumer';
+import { OrdersController } from './http/orders.controller';
+import { OrderMetrics } from './order.metrics';
 import { PendingTimeoutMetrics } from './pending-timeout/pending-timeout.metrics';
 import { PendingTimeoutSweeper } from './pending-timeout/pending-timeout.sweeper';
-import { Registry } from 'prom-client';
+import { ORDER_MODEL, OrderSchema } from './persistence/order.schema';
+import { OrderRepository } from './persistence/order.repository';
+import { GetOrderHandler } from './queries/get-order/get-order.handler';
+import { ListOrdersHandler } from './queries/list-orders/list-orders.handler';
+import { OrderTimelineHandler } from './queries/order-timeline/order-timeline.handler';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: ORDER_MODEL, schema: OrderSchema }])],
@@ -20,6 +24,10 @@ import { Registry } from 'prom-client';
     OrderRepository,
     OrderWorkflow,
     PlaceOrderHandler,
+    CancelOrderHandler,
+    GetOrderHandler,
+    ListOrdersHandler,
+    OrderTimelineHandler,
     OrderMetrics,
     {
       provide: PendingTimeoutMetrics,

@@ -11,6 +11,7 @@ export interface Product {
   updatedAt: Date;
 }
 
+/** Errors with a stable code; the HTTP edge maps each code to a status once. */
 export class ProductError extends Error {
   constructor(
     readonly code: 'PRODUCT_NOT_FOUND' | 'INSUFFICIENT_STOCK',
@@ -21,7 +22,6 @@ export class ProductError extends Error {
   }
 }
 
-export const PRODUCT_ERROR_STATUSES = {
-  PRODUCT_NOT_FOUND: 404,
-  INSUFFICIENT_STOCK: 409,
-} as const satisfies Record<ProductError['code'], number>;
+export function productNotFound(sku: string): ProductError {
+  return new ProductError('PRODUCT_NOT_FOUND', `product ${sku} does not exist`);
+}

@@ -3,8 +3,8 @@ import { afterFailure, type AttemptFailure, type DeliveryPolicy } from '../domai
 import type { Notification } from '../domain/notification';
 import { SendError, type NotificationSender } from '../domain/notification.sender';
 import { sentEvent } from '../notification.events';
-import type { NotificationRepository } from '../notification.repository';
-import type { NotificationMetrics } from './notification.metrics';
+import type { NotificationRepository } from '../persistence/notification.repository';
+import type { NotificationMetrics } from '../notification.metrics';
 import { LogContext } from '@orderflow/observability';
 
 export interface DispatchOptions {

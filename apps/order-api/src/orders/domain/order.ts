@@ -34,6 +34,14 @@ export interface Order {
   updatedAt: Date;
 }
 
+/** One event in an order's timeline: its type, the service that published it, and when it happened. */
+export interface TimelineEvent {
+  eventId: string;
+  type: string;
+  source: string;
+  at: Date;
+}
+
 /** Errors with a stable code; the HTTP edge maps each code to a status once. */
 export class OrderError extends Error {
   constructor(
@@ -45,12 +53,9 @@ export class OrderError extends Error {
   }
 }
 
-export const ORDER_ERROR_STATUSES = {
-  ORDER_NOT_FOUND: 404,
-  ORDER_NOT_CANCELLABLE: 409,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_KEY_IN_USE: 409,
-} as const satisfies Record<OrderError['code'], number>;
+export function orderNotFound(id: string): OrderError {
+  return new OrderError('ORDER_NOT_FOUND', `order ${id} does not exist`);
+}
 
 /** A new order as `POST /orders` stores it. */
 export function newOrder(init: { id: string; customerId: string; lines: { sku: string; quantity: number }[]; currency: string; at: Date }): Order {

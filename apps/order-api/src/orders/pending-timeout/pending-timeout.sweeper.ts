@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OrderEnv } from '../../config/order-env.config';
-import { OrderRepository } from '../order.repository';
-import { OrderWorkflow } from '../order.workflow';
+import { OrderRepository } from '../persistence/order.repository';
+import { OrderWorkflow } from '../commands/order.workflow';
 import { PendingTimeoutMetrics } from './pending-timeout.metrics';
 
 /** Orders ended per pass; the next pass takes the rest, so one pass stays short. */

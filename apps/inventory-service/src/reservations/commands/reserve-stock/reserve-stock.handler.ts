@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ProductRepository } from '../../../products/persistence/product.repository';
+import { priced, shortSkus, takingOrder, unknownSkus, type Line } from '../../domain/reservation.rules';
+import { reserveStep } from '../../domain/reservation.transitions';
+import { ReservationRepository } from '../../persistence/reservation.repository';
+import { rejectedEvent, reservedEvent } from '../../reservation.events';
+import { ReservationMetrics } from '../../reservation.metrics';
+
+export interface ReserveCommand {
+  orderId: string;
+  lines: Line[];
+  currency: string;
+  /** The OrderCreated event this answers. */
+  eventId: string;
+}
+
+/**
+ * Reserves every line of an order or none. Each line is taken with one conditional update
+ * (enough available, this order not holding it yet); if a line is short, what was taken is
+ * given back before the rejection is recorded. Safe to run again for the same order at any
+ * point — after a crash halfway it finds its own holds and converges on one reservation;
+ * once the outcome is recorded, the holds are dropped.
+ */
+@Injectable()
+export class ReserveStockHandler {
+  private readonly logger = new Logger(ReserveStockHandler.name);
+
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly reservations: ReservationRepository,
+    private readonly metrics: ReservationMetrics,
+  ) {}
+
+  async execute(command: ReserveCommand): Promise<void> {
+    const { orderId, lines, eventId } = command;
+    const reservation = await this.reservations.open(orderId, lines, command.currency);
+    const step = reserveStep(reservation.status);
+    if (step === 'drop-take-holds') await this.products.dropHolds(orderId, reservation.lines, 'take');
+    if (step !== 'take') return; // decided before: this is a redelivery
+
+    const catalogue = await this.products.findMany(lines.map((line) => line.sku));
+    const unknown = unknownSkus(lines, catalogue);
+    if (unknown.length > 0) {
+      const rejection = { reason: 'UNKNOWN_SKU' as const, skus: unknown };
+      await this.reservations.finish(orderId, 'RESERVING', { status: 'REJECTED', rejection }, rejectedEvent(orderId, rejection, eventId));
+      this.logger.log(`order ${orderId}: rejected, unknown SKUs ${unknown.join(', ')}`);
+      return;
+    }
+
+    for (const line of takingOrder(lines)) {
+      if ((await this.products.take(line.sku, orderId, line.quantity)) !== 'short') continue;
+      // All or none: give back what this order took, then say which lines are short now.
+      for (const taken of lines) await this.products.giveBack(taken.sku, orderId, taken.quantity);
+      const now = await this.products.findMany(lines.map((l) => l.sku));
+      const skus = [...new Set([line.sku, ...shortSkus(lines, now)])].sort();
+      const rejection = { reason: 'OUT_OF_STOCK' as const, skus };
+      await this.reservations.finish(orderId, 'RESERVING', { status: 'REJECTED', rejection }, rejectedEvent(orderId, rejection, eventId));
+      this.logger.log(`order ${orderId}: rejected, short of ${skus.join(', ')}`);
+      return;
+    }
+
+    const result = priced(lines, catalogue);
+    const done = await this.reservations.finish(
+      orderId,
+      'RESERVING',
+      { status: 'RESERVED', lines: result.lines, total: result.total },
+      reservedEvent(orderId, result.lines, result.total, command.currency, eventId),
+    );
+    if (!done) return;
+    this.metrics.unitsReserved(lines.reduce((n, line) => n + line.quantity, 0));
+    // The outcome is recorded: the reservation document now answers redeliveries, so the
+    // products need not keep this order's holds.
+    await this.products.dropHolds(orderId, lines, 'take');
+    this.logger.log(`order ${orderId}: reserved ${lines.length} lines, total ${result.total}`);
+  }
+}

@@ -1,0 +1,38 @@
+import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { Schema } from 'mongoose';
+import type { PricedLine, Rejection } from '../domain/reservation.rules';
+import { RESERVATION_STATUSES, type ReservationStatus } from '../domain/reservation.transitions';
+
+export const RESERVATION_MODEL = 'Reservation';
+
+/**
+ * One document per order (`_id` = order id): the reservation and the events it must publish.
+ * Its states and the moves between them are the domain's (`reservation.transitions.ts`).
+ */
+export interface ReservationDocument {
+  _id: string;
+  status: ReservationStatus;
+  lines: PricedLine[];
+  total: number | null;
+  currency: string;
+  rejection: Rejection | null;
+  createdAt: Date;
+  updatedAt: Date;
+  outbox: OutboxMessage[];
+}
+
+export const ReservationSchema = new Schema<ReservationDocument>(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, required: true, enum: RESERVATION_STATUSES },
+    lines: { type: [new Schema({ sku: String, quantity: Number, unitPrice: Number }, { _id: false })], default: [] },
+    total: { type: Number, default: null },
+    currency: { type: String, required: true },
+    rejection: { type: new Schema({ reason: String, skus: [String] }, { _id: false }), default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    outbox: { type: [OutboxMessageSchema], default: [] },
+  },
+  { collection: 'reservations', versionKey: false, minimize: false },
+);
+indexOutbox(ReservationSchema);

@@ -1,0 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PermanentEventError, requireCustomerId, requireOrderId } from '@orderflow/messaging';
+import { newNotification } from '../../domain/notification';
+import { renderNotification, type NotificationFacts } from '../../domain/notification.templates';
+import { NotificationDispatcher } from '../../dispatch/notification.dispatcher';
+import { NotificationRepository } from '../../persistence/notification.repository';
+
+export interface RecordNotificationCommand {
+  customerId: string;
+  facts: NotificationFacts;
+  /** The event that asks for the notification. */
+  eventId: string;
+}
+
+/**
+ * Records the notification an event asks for, rendered and PENDING, and leaves sending to
+ * the dispatcher: consuming only writes one document, so it is never held up by a channel.
+ * The document's key is the order and kind, so a redelivered or replayed event finds it
+ * there and changes nothing.
+ */
+@Injectable()
+export class RecordNotificationHandler {
+  private readonly logger = new Logger(RecordNotificationHandler.name);
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly dispatcher: NotificationDispatcher,
+  ) {}
+
+  async execute(command: RecordNotificationCommand): Promise<void> {
+    const { facts, customerId, eventId } = command;
+    // The order id makes the notification's key and id; the customer is whom it goes to.
+    requireCustomerId(customerId, requireOrderId(facts.orderId));
+    const { notification, claimed } = this.dispatcher.claimAtRecord(
+      newNotification({
+        orderId: facts.orderId,
+        customerId,
+        kind: facts.kind,
+        message: render(facts, eventId),
+        causationId: eventId,
+        at: new Date(),
+      }),
+    );
+    if (!(await this.notifications.insert(notification))) {
+      this.logger.log(`order ${facts.orderId}: ${facts.kind} already recorded; event ${eventId} changes nothing`);
+      return;
+    }
+    this.logger.log(`order ${facts.orderId}: ${facts.kind} notification ${notification.id} recorded (event ${eventId})`);
+    this.dispatcher.offer(notification, { claimed });
+  }
+}
+
+/** Rendering is pure: if it throws for an event, it always will, so the event is parked, not retried. */
+function render(facts: NotificationFacts, eventId: string): string {
+  try {
+    return renderNotification(facts);
+  } catch (error) {
+    throw new PermanentEventError('UNRENDERABLE_NOTIFICATION', `event ${eventId}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { Model, QueryFilter } from 'mongoose';
+import { NOTIFICATION_KINDS, notificationKey, type Notification } from '../domain/notification';
+import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
+import { duplicatesOf, WriteBatcher } from '@orderflow/persistence';
+
+export interface NotificationQuery {
+  orderId?: string;
+  customerId?: string;
+  limit: number;
+}
+
+const WITHOUT_OUTBOX = { outbox: 0 } as const;
+
+/**
+ * Notifications and their delivery state. Every change after the first write is one
+ * conditional single-document update on `{_id, status: PENDING, attempts}`: `attempts` is
+ * bumped when an attempt is claimed, so it doubles as the claim's fencing token — an
+ * attempt whose claim ran out (and was taken over) can no longer change the outcome.
+ */
+@Injectable()
+export class NotificationRepository {
+  constructor(
+    @InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /**
+   * Notifications recorded together (different orders' events handled side by side) go out
+   * as one unordered insert; each caller learns whether its own was new.
+   */
+  private readonly inserts = new WriteBatcher<NotificationDocument, boolean>(async (docs) => {
+    try {
+      await this.notifications.insertMany(docs, { ordered: false, lean: true });
+      return docs.map(() => true);
+    } catch (error) {
+      // Only "this order already has one of this kind" is an answer; anything else is retried.
+      const duplicates = duplicatesOf(error);
+      return docs.map((_, i) => !duplicates.has(i));
+    }
+  });
+
+  /** Records a new notification; `false` if this order already has one of this kind. */
+  insert(notification: Notification): Promise<boolean> {
+    const { id, ...fields } = notification;
+    return this.inserts.add({
+      _id: notificationKey(notification.orderId, notification.kind),
+      notificationId: id,
+      ...fields,
+      outbox: [],
+    } as NotificationDocument);
+  }
+
+  /**
+   * Up to `limit` pending notifications whose next attempt is due. The filter on status
+   * keeps the batch to work still to do; the database scans for it (only `_id` lookups are
+   * indexed on the local server), which is why batches stay small.
+   */
+  async due(now: Date, limit: number): Promise<Notification[]> {
+    const docs = await this.notifications
+      .find({ status: 'PENDING', nextAttemptAt: { $lte: now } }, WITHOUT_OUTBOX)
+      .limit(limit)
+      .lean<NotificationDocument[]>()
+      .exec();
+    return docs.map(toNotification);
+  }
+
+  /**
+   * Takes the next attempt of a due notification, until `leaseUntil`: `false` if another
+   * dispatcher took it or its state moved on. A crash mid-attempt leaves it PENDING, and
+   * due again once the lease runs out.
+   */
+  async claim(notification: Notification, now: Date, leaseUntil: Date): Promise<boolean> {
+    const result = await this.notifications.updateOne(
+      { ...this.current(notification), nextAttemptAt: { $lte: now } },
+      { $inc: { attempts: 1 }, $set: { nextAttemptAt: leaseUntil, updatedAt: now } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Ends a claimed attempt as SENT or FAILED, with its `NotificationSent` event, in one update. */
+  async finish(
+    claimed: Notification,
+    outcome: { status: 'SENT' } | { status: 'FAILED'; reason: string },
+    at: Date,
+    event: OutboxMessage,
+  ): Promise<boolean> {
+    const key = notificationKey(claimed.orderId, claimed.kind);
+    const result = await this.notifications.updateOne(this.current(claimed), {
+      $set: {
+        status: outcome.status,
+        ...(outcome.status === 'FAILED' && { failureReason: outcome.reason, lastError: outcome.reason }),
+        finishedAt: at,
+        updatedAt: at,
+      },
+      $push: { outbox: event },
+    });
+    if (result.modifiedCount === 1) this.relay.kick(this.notifications.collection.collectionName, key, [event]);
+    return result.modifiedCount === 1;
+  }
+
+  /** Puts a claimed attempt that failed back as PENDING, due again at `nextAttemptAt`. */
+  async reschedule(claimed: Notification, error: string, nextAttemptAt: Date, at: Date): Promise<boolean> {
+    const result = await this.notifications.updateOne(this.current(claimed), {
+      $set: { lastError: error, nextAttemptAt, updatedAt: at },
+    });
+    return result.modifiedCount === 1;
+  }
+
+  /** Notifications of an order and/or a customer, newest first. */
+  async list(query: NotificationQuery): Promise<Notification[]> {
+    const filter: QueryFilter<NotificationDocument> = {};
+    // By order, look the (at most five) documents up by `_id`: the one indexed lookup there is.
+    if (query.orderId) filter._id = { $in: NOTIFICATION_KINDS.map((kind) => notificationKey(query.orderId as string, kind)) };
+    if (query.customerId) filter.customerId = query.customerId;
+    const docs = await this.notifications
+      .find(filter, WITHOUT_OUTBOX)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(query.limit)
+      .lean<NotificationDocument[]>()
+      .exec();
+    return docs.map(toNotification);
+  }
+
+  /** Matches the document only while it is still in the state `notification` was read in. */
+  private current(notification: Notification): QueryFilter<NotificationDocument> {
+    return {
+      _id: notificationKey(notification.orderId, notification.kind),
+      status: 'PENDING',
+      attempts: notification.attempts,
+    };
+  }
+}
+
+function toNotification(doc: NotificationDocument): Notification {
+  return {
+    id: doc.notificationId,
+    orderId: doc.orderId,
+    customerId: doc.customerId,
+    kind: doc.kind,
+    channel: doc.channel,
+    status: doc.status,
+    message: doc.message,
+    attempts: doc.attempts,
+    nextAttemptAt: new Date(doc.nextAttemptAt),
+    lastError: doc.lastError ?? null,
+    failureReason: doc.failureReason ?? null,
+    causationId: doc.causationId,
+    createdAt: new Date(doc.createdAt),
+    updatedAt: new Date(doc.updatedAt),
+    finishedAt: doc.finishedAt ? new Date(doc.finishedAt) : null,
+  };
+}

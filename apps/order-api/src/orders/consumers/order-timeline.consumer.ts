@@ -1,0 +1,24 @@
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { DecodedEvent } from '@orderflow/contracts';
+import { ANY_EVENT } from '@orderflow/messaging';
+import { OrderRepository } from '../persistence/order.repository';
+
+/**
+ * Every event of every topic order-api reads lands in its order's timeline, keyed by event
+ * id, so redeliveries and replays add nothing.
+ */
+@Controller()
+export class OrderTimelineConsumer {
+  private readonly logger = new Logger(OrderTimelineConsumer.name);
+
+  constructor(private readonly orders: OrderRepository) {}
+
+  @EventPattern(ANY_EVENT)
+  async record(@Payload() event: DecodedEvent): Promise<void> {
+    const entry = { type: event.type.split('.').pop() as string, source: event.meta.producer, at: new Date(event.meta.occurredAt) };
+    if (!(await this.orders.recordInTimeline(event.message.orderId, event.meta.eventId, entry))) {
+      this.logger.warn(`order ${event.message.orderId}: ${entry.type} ${event.meta.eventId} is for an order this service does not have`);
+    }
+  }
+}

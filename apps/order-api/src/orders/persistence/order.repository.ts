@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { OrderStatus } from '@orderflow/contracts';
+import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { Model, QueryFilter } from 'mongoose';
+import type { Order, TimelineEvent } from '../domain/order';
+import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
+import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
+
+/** An order as stored, with what optimistic concurrency and idempotency need. */
+export interface StoredOrder {
+  order: Order;
+  version: number;
+  idempotency: OrderDocument['idempotency'];
+  seenEvents: string[];
+}
+
+export interface OrderQuery {
+  customerId?: string;
+  status?: OrderStatus;
+  /** Position after which the page starts (newest first). */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** What a state change writes besides the order itself, in the same atomic update. */
+export interface OrderChange {
+  event?: OutboxMessage;
+  seenEventId?: string;
+  ignored?: OrderDocument['ignoredEvents'][number];
+}
+
+@Injectable()
+export class OrderRepository {
+  constructor(
+    @InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Stores a new order with its first event; `false` if an order with this id exists. */
+  async insert(order: Order, event: OutboxMessage, idempotency: OrderDocument['idempotency']): Promise<boolean> {
+    const { id, ...fields } = order;
+    try {
+      await this.orders.create({
+        _id: id,
+        ...fields,
+        version: 0,
+        idempotency,
+        seenEvents: [],
+        ignoredEvents: [],
+        outbox: [event],
+        timeline: {},
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    this.relay.kick('orders', id, [event]);
+    return true;
+  }
+
+  async find(id: string): Promise<StoredOrder | null> {
+    const doc = await this.orders.findById(id, { outbox: 0, ignoredEvents: 0, timeline: 0 }).lean<OrderDocument>().exec();
+    if (!doc) return null;
+    return { order: toOrder(doc), version: doc.version, idempotency: doc.idempotency, seenEvents: doc.seenEvents };
+  }
+
+  /**
+   * Writes `order` if nobody changed it since `version` was read; `false` means someone
+   * did, and the caller decides again on a fresh read.
+   */
+  async update(order: Order, version: number, change: OrderChange): Promise<boolean> {
+    const { id, ...fields } = order;
+    const push: Record<string, unknown> = {};
+    if (change.event) push['outbox'] = change.event;
+    if (change.seenEventId) push['seenEvents'] = change.seenEventId;
+    if (change.ignored) push['ignoredEvents'] = change.ignored;
+    const filter = { _id: id, version } as QueryFilter<OrderDocument>;
+    const update = { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) };
+    if (!change.event) return (await this.orders.updateOne(filter, update)).modifiedCount === 1;
+    // Another replica (the one that handled the previous event, or took the previous request)
+    // may not have published that event yet: hand the relay the whole outbox, oldest first,
+    // so this order's events reach Kafka in the order they were written. An event both
+    // replicas publish goes out twice with one event id, and consumers deduplicate it.
+    const stored = await this.orders
+      .findOneAndUpdate(filter, update, { projection: { outbox: 1 }, returnDocument: 'after' })
+      .lean<Pick<OrderDocument, 'outbox'>>()
+      .exec();
+    if (!stored) return false;
+    this.relay.kick('orders', id, stored.outbox.length > 0 ? stored.outbox : [change.event]);
+    return true;
+  }
+
+  /**
+   * Every event order-api reads lands in a timeline, so these are most of its writes: the
+   * ones issued together go out as one bulk write.
+   */
+  private readonly timelineWrites = new WriteBatcher<{ orderId: string; eventId: string; entry: TimelineEntry }, boolean>(
+    async (items) => {
+      const result = await this.orders.bulkWrite(
+        items.map(({ orderId, eventId, entry }) => ({
+          updateOne: { filter: { _id: orderId }, update: { $set: { [`timeline.${eventId}`]: entry } } },
+        })),
+        { ordered: false },
+      );
+      if (result.matchedCount === items.length) return items.map(() => true);
+      // Some order is unknown here (rare): find out which.
+      const known = await this.orders.find({ _id: { $in: items.map((i) => i.orderId) } }, { _id: 1 }).lean().exec();
+      const ids = new Set(known.map((doc) => doc._id));
+      return items.map((item) => ids.has(item.orderId));
+    },
+  );
+
+  /** Records an event in the order's timeline; `false` if there is no such order. */
+  recordInTimeline(orderId: string, eventId: string, entry: TimelineEntry): Promise<boolean> {
+    return this.timelineWrites.add({ orderId, eventId, entry });
+  }
+
+  /** The order's customer and timeline, oldest first; `null` if there is no such order. */
+  async timeline(orderId: string): Promise<{ customerId: string; entries: TimelineEvent[] } | null> {
+    const doc = await this.orders.findById(orderId, { timeline: 1, customerId: 1 }).lean<Pick<OrderDocument, 'timeline' | 'customerId'>>().exec();
+    if (!doc) return null;
+    const entries = Object.entries(doc.timeline ?? {})
+      .map(([eventId, entry]) => ({ eventId, type: entry.type, source: entry.source, at: new Date(entry.at) }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));
+    return { customerId: doc.customerId, entries };
+  }
+
+  /** How many orders are PENDING and since when the oldest of them is (the status index serves both). */
+  async pending(): Promise<{ count: number; oldest?: Date }> {
+    const [count, oldest] = await Promise.all([
+      this.orders.countDocuments({ status: 'PENDING' }).exec(),
+      this.orders.findOne({ status: 'PENDING' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean<Pick<OrderDocument, 'createdAt'>>().exec(),
+    ]);
+    return oldest ? { count, oldest: new Date(oldest.createdAt) } : { count };
+  }
+
+  /**
+   * Ids of up to `limit` orders still PENDING that were created before `before`, oldest
+   * first (ADR 0004); served by the `{status, createdAt}` index.
+   */
+  async pendingSince(before: Date, limit: number): Promise<string[]> {
+    const docs = await this.orders
+      .find({ status: 'PENDING', createdAt: { $lt: before } }, { _id: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>()
+      .exec();
+    return docs.map((doc) => doc._id);
+  }
+
+  /** How many orders are still PENDING that were created before `before`. */
+  countPendingSince(before: Date): Promise<number> {
+    return this.orders.countDocuments({ status: 'PENDING', createdAt: { $lt: before } }).exec();
+  }
+
+  async list(query: OrderQuery): Promise<Order[]> {
+    const filter: QueryFilter<OrderDocument> = {};
+    if (query.customerId) filter.customerId = query.customerId;
+    if (query.status) filter.status = query.status;
+    if (query.after) {
+      const { createdAt, id } = query.after;
+      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
+    }
+    const docs = await this.orders
+      .find(filter, { outbox: 0, ignoredEvents: 0, seenEvents: 0, timeline: 0 })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(query.limit)
+      .lean<OrderDocument[]>()
+      .exec();
+    return docs.map(toOrder);
+  }
+}
+
+function toOrder(doc: OrderDocument): Order {
+  return {
+    id: doc._id,
+    customerId: doc.customerId,
+    status: doc.status,
+    items: doc.items.map((item) => ({ sku: item.sku, quantity: item.quantity, unitPrice: item.unitPrice ?? null })),
+    total: doc.total ?? null,
+    currency: doc.currency,
+    rejection: doc.rejection ? { reason: doc.rejection.reason, skus: [...doc.rejection.skus] } : null,
+    history: doc.history.map((h) => ({ status: h.status, at: new Date(h.at) })),
+    createdAt: new Date(doc.createdAt),
+    updatedAt: new Date(doc.updatedAt),
+  };
+}

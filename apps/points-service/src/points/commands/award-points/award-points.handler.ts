@@ -1,0 +1,50 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { awardEntry, decideAward, pointsFor } from '../../domain/points.rules';
+import { LedgerRepository } from '../../persistence/ledger.repository';
+import { awardedEvent } from '../../points.events';
+import { PointsMetrics } from '../../points.metrics';
+
+export interface AwardCommand {
+  customerId: string;
+  orderId: string;
+  /** The confirmed total in minor units of `currency`. */
+  total: bigint;
+  currency: string;
+  /** The OrderConfirmed event this answers. */
+  eventId: string;
+}
+
+/**
+ * Credits a confirmed order's points, at most once per order and never after its cancel:
+ * read the order's markers, decide, then write entry, balance, marker and PointsAwarded in
+ * one update conditional on those markers. A redelivery, or a concurrent delivery that
+ * lost the race, finds the marker and changes nothing.
+ */
+@Injectable()
+export class AwardPointsHandler {
+  private readonly logger = new Logger(AwardPointsHandler.name);
+
+  constructor(
+    private readonly ledgers: LedgerRepository,
+    private readonly metrics: PointsMetrics,
+  ) {}
+
+  async execute(command: AwardCommand): Promise<void> {
+    const { customerId, orderId, eventId } = command;
+    const points = pointsFor(command.total);
+    for (;;) {
+      const decision = decideAward(await this.ledgers.markers(orderId), points);
+      if (decision.action === 'none') {
+        this.logger.log(`order ${orderId}: no points awarded (${decision.reason}) for event ${eventId}`);
+        return;
+      }
+      const at = new Date();
+      const event = awardedEvent({ customerId, orderId, points, orderTotal: command.total, currency: command.currency, at }, eventId);
+      if (await this.ledgers.award(customerId, awardEntry(orderId, points, at), event)) {
+        this.metrics.pointsAwarded(points);
+        this.logger.log(`order ${orderId}: awarded ${points} points to ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`);
+        return;
+      }
+    }
+  }
+}

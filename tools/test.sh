@@ -73,11 +73,16 @@ read -r passed failed < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^Tests:' |
 # Lint and build failures have no jest line; name the failed Nx tasks so they are not missed.
 failed_tasks=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '/^Failed tasks:/ { on = 1; next } on && /^- / { print $2; next } on && NF { on = 0 }' | sort -u | paste -sd ' ')
 rm -f "$log"
+# The infrastructure goes first, so the summary is the last thing printed.
+trap - EXIT
+stop_infra
 echo
 echo "Summary"
 for s in "${steps[@]}"; do printf '  %-34s %s\n' "${s%%|*}" "${s#*|}"; done
 [ -z "$failed_tasks" ] || echo "  failed tasks: ${failed_tasks}"
 # The jest tests of every step above, added up, in jest's own words.
-echo "Tests:       ${failed} failed, ${passed} passed, $((passed + failed)) total"
-[ "$failed" -eq 0 ] || status=1
+failures=""
+[ "$failed" -eq 0 ] || failures="${failed} failed, "
+echo "Tests:       ${failures}${passed} passed, $((passed + failed)) total"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ] || status=1
 exit $status

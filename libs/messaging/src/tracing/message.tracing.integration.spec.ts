@@ -50,6 +50,20 @@ describe('Kafka spans (integration)', () => {
     await connection?.close();
   });
 
+  /** A consumer of `topic`, with fast retries, that hands order-created events to `handler`. */
+  function consumerOf(topic: string, handler: () => Promise<void>): void {
+    const server = new EventConsumerServer(
+      kafka.kafka,
+      producer,
+      { groupId: uniqueName('it.tracing'), topics: [topic], retry: { initialMs: 20, maxMs: 50 }, partitionsConsumedConcurrently: 1, keysConsumedConcurrently: 4 },
+      new ConsumerMetrics(new Registry()),
+    );
+    servers.push(server);
+    kafka.ownGroup(server.groupOf(topic));
+    server.addHandler(OrderEventType.created, handler, true);
+    server.listen(() => undefined);
+  }
+
   const spans = (kind: SpanKind, orderId: string) =>
     exporter.getFinishedSpans().filter((s) => s.kind === kind && s.attributes['orderflow.order_id'] === orderId);
 
@@ -88,22 +102,13 @@ describe('Kafka spans (integration)', () => {
     const message = encodedOrderEvent(randomUUID());
     const orderId = message.key;
     let calls = 0;
-    const server = new EventConsumerServer(
-      kafka.kafka,
-      producer,
-      { groupId: uniqueName('it.tracing'), topics: [topic], retry: { initialMs: 20, maxMs: 50 }, partitionsConsumedConcurrently: 1, keysConsumedConcurrently: 4 },
-      new ConsumerMetrics(new Registry()),
-    );
-    servers.push(server);
-    kafka.ownGroup(server.groupOf(topic));
-    server.addHandler(OrderEventType.created, async () => {
+    consumerOf(topic, async () => {
       calls += 1;
       if (calls < 3) throw new Error(`database unavailable (${calls})`);
       // The handler runs inside its delivery's span, with the order on its log lines.
       expect(trace.getActiveSpan()?.spanContext().traceId).toBe(traceId);
       expect(LogContext.current()).toMatchObject({ order_id: orderId, event_id: message.eventId });
-    }, true);
-    server.listen(() => undefined);
+    });
     await kafka.produce(topic, [{ key: message.key, value: message.value, headers: { ...message.headers, traceparent: `00-${traceId}-${sendSpanId}-01` } }]);
 
     const deliveries = await eventually(() => {
@@ -124,18 +129,9 @@ describe('Kafka spans (integration)', () => {
   it('records dead-lettering on the span of the message given up on', async () => {
     const topic = await kafka.createTopic(uniqueName('it.tracing.dlt'), 1, { deadLetter: true });
     const message = encodedOrderEvent(randomUUID());
-    const server = new EventConsumerServer(
-      kafka.kafka,
-      producer,
-      { groupId: uniqueName('it.tracing'), topics: [topic], retry: { initialMs: 20, maxMs: 50 }, partitionsConsumedConcurrently: 1, keysConsumedConcurrently: 4 },
-      new ConsumerMetrics(new Registry()),
-    );
-    servers.push(server);
-    kafka.ownGroup(server.groupOf(topic));
-    server.addHandler(OrderEventType.created, async () => {
+    consumerOf(topic, async () => {
       throw new PermanentEventError('UNKNOWN_ORDER', 'no such order');
-    }, true);
-    server.listen(() => undefined);
+    });
     await kafka.produce(topic, [{ key: message.key, value: message.value, headers: message.headers }]);
 
     const [span] = await eventually(() => {

@@ -11,7 +11,7 @@ import { ReservationsModule } from './reservations/reservations.module';
   imports: [
     MongoModule.forRoot({ database: 'inventory' }),
     MetricsModule,
-    MessagingModule.forRoot({ outboxCollections: ['reservations'] }),
+    MessagingModule.forRoot(),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     RestModule.forRoot({ errorStatuses: PRODUCT_ERROR_STATUSES }),
     ProductsModule,

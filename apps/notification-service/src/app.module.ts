@@ -9,7 +9,7 @@ import { NotificationsModule } from './notifications/notifications.module';
   imports: [
     MongoModule.forRoot({ database: 'notifications' }),
     MetricsModule,
-    MessagingModule.forRoot({ outboxCollections: ['notifications'] }),
+    MessagingModule.forRoot(),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     // No domain errors reach HTTP here: the query API only validates its parameters.
     RestModule.forRoot({ errorStatuses: {} }),

@@ -10,7 +10,7 @@ import { OrdersModule } from './orders/orders.module';
   imports: [
     MongoModule.forRoot({ database: 'orders' }),
     MetricsModule,
-    MessagingModule.forRoot({ outboxCollections: ['orders'] }),
+    MessagingModule.forRoot(),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     RestModule.forRoot({ errorStatuses: ORDER_ERROR_STATUSES }),
     OrdersModule,

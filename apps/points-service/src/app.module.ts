@@ -3,14 +3,13 @@ import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
-import { LEDGER_COLLECTION } from './points/persistence/ledger.schema';
 import { PointsModule } from './points/points.module';
 
 @Module({
   imports: [
     MongoModule.forRoot({ database: 'points' }),
     MetricsModule,
-    MessagingModule.forRoot({ outboxCollections: [LEDGER_COLLECTION] }),
+    MessagingModule.forRoot(),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     // No domain error reaches HTTP here: the one route answers 200 or a validation 400.
     RestModule.forRoot({ errorStatuses: {} }),

@@ -1,7 +1,6 @@
 export { MessagingModule } from './messaging.module';
 export { KafkaReadiness } from './kafka.readiness';
-export { OutboxRelay } from './outbox/outbox.relay';
-export { indexOutbox, outboxMessage, OutboxMessageSchema, type OutboxMessage } from './outbox/outbox.message';
+export { outboxMessage } from './outbox/outbox.message';
 export { ANY_EVENT } from './consumer/event-consumer.server';
 export { PermanentEventError } from './consumer/permanent.error';
 export { requireCustomerId, requireOrderId } from './consumer/event-fields.check';

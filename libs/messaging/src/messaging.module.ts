@@ -6,11 +6,10 @@ import {
   Module,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumerGroups, Topics } from '@orderflow/contracts';
 import { EVENT_TRANSPORT, SERVICE_NAME, ServiceEnv } from '@orderflow/runtime';
+import { OutboxStore } from '@orderflow/persistence';
 import { Kafka } from 'kafkajs';
-import type { Connection } from 'mongoose';
 import { Registry } from 'prom-client';
 import { registerOutboxMetrics } from './outbox/outbox.metrics';
 import { ConsumerLagMetrics } from './consumer/consumer-lag.metrics';
@@ -27,13 +26,6 @@ function consumerGroupOf(name: string): { groupId: string; topics: string[] } {
   if (!group) throw new Error(`the topic registry has no consumer group for ${name}`);
   return { groupId: group.groupId, topics: group.topics.map((key) => Topics[key].name) };
 }
-
-export interface MessagingModuleOptions {
-  /** Collections whose documents carry an `outbox` array for the relay to publish. */
-  outboxCollections: string[];
-}
-
-const OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 /**
  * Starts the relay once the app is up, and stops things in the order that loses nothing:
@@ -70,11 +62,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 @Global()
 @Module({})
 export class MessagingModule {
-  static forRoot(options: MessagingModuleOptions): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: MessagingModule,
       providers: [
-        { provide: OPTIONS, useValue: options },
         {
           provide: Kafka,
           inject: [SERVICE_NAME, ServiceEnv],
@@ -112,13 +103,9 @@ export class MessagingModule {
         { provide: EVENT_TRANSPORT, useExisting: EventConsumerServer },
         {
           provide: OutboxRelay,
-          inject: [EventProducer, getConnectionToken(), OPTIONS, ServiceEnv, Registry],
-          useFactory: (producer: EventProducer, connection: Connection, opts: MessagingModuleOptions, env: ServiceEnv, registry: Registry) => {
-            const relay = new OutboxRelay(
-              producer,
-              opts.outboxCollections.map((name) => connection.collection(name)) as never,
-              { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 },
-            );
+          inject: [EventProducer, OutboxStore, ServiceEnv, Registry],
+          useFactory: (producer: EventProducer, store: OutboxStore, env: ServiceEnv, registry: Registry) => {
+            const relay = new OutboxRelay(producer, store, { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 });
             registerOutboxMetrics(registry, relay);
             return relay;
           },

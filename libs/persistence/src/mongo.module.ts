@@ -1,7 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import { ServiceEnv } from '@orderflow/runtime';
 import { MongoReadiness } from './mongo.readiness';
+import { OutboxStore } from './outbox/outbox.store';
 
 export interface MongoModuleOptions {
   /** The database this service owns (SPEC: no service reads another's). */
@@ -32,8 +34,11 @@ export class MongoModule {
           }),
         }),
       ],
-      providers: [MongoReadiness],
-      exports: [MongoReadiness],
+      providers: [
+        MongoReadiness,
+        { provide: OutboxStore, inject: [getConnectionToken()], useFactory: (connection: Connection) => new OutboxStore(connection) },
+      ],
+      exports: [MongoReadiness, OutboxStore],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { decodeEvent, isEvent, PointsAwardedSchema, PointsReversedSchema, type DecodedEvent } from '@orderflow/contracts';
-import type { OutboxRelay } from '@orderflow/messaging';
 import { infraEnv, uniqueName } from '@orderflow/testing';
+import { OutboxStore } from '@orderflow/persistence';
 import mongoose, { mongo, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { AwardPointsHandler } from '../commands/award-points/award-points.handler';
@@ -31,7 +31,8 @@ describe('points ledger (integration)', () => {
     connection = await mongoose.createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-points') }).asPromise();
     ledgers = connection.model<LedgerDocument>(LEDGER_MODEL, LedgerSchema);
     await ledgers.createIndexes();
-    repository = new LedgerRepository(ledgers, { kick } as unknown as OutboxRelay);
+    new OutboxStore(connection).listen(kick);
+    repository = new LedgerRepository(ledgers);
     const metrics = new PointsMetrics(new Registry());
     award = new AwardPointsHandler(repository, metrics);
     reverse = new ReversePointsHandler(repository, metrics);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { Ledger, LedgerEntry, OrderMarkers } from '../domain/ledger';
-import { LEDGER_COLLECTION, LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
+import { LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
 import { isDuplicateKey } from '@orderflow/persistence';
 
 /** Entries a customer's points answer shows at most: the newest ones. */
@@ -20,7 +20,6 @@ export const ENTRIES_SHOWN = 100;
 export class LedgerRepository {
   constructor(
     @InjectModel(LEDGER_MODEL) private readonly ledgers: Model<LedgerDocument>,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /**
@@ -123,7 +122,6 @@ export class LedgerRepository {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    if (options.event) this.relay.kick(LEDGER_COLLECTION, orderId, [options.event]);
     return true;
   }
 }

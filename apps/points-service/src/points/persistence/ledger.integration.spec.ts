@@ -89,6 +89,23 @@ describe('points ledger (integration)', () => {
     expect(ledger.events).toHaveLength(1);
   });
 
+  it('answers a balance that is the sum of the entries it shows, even read while awards land', async () => {
+    const customer = uniqueName('c');
+    await confirmed(customer, randomUUID(), 100n);
+    let awarding = true;
+    const awards = Promise.all(Array.from({ length: 40 }, (_, i) => confirmed(customer, randomUUID(), BigInt(100 * (i + 1))))).finally(
+      () => (awarding = false),
+    );
+    const answers: { balance: number; shown: number }[] = [];
+    while (awarding) {
+      const answer = await repository.find(customer);
+      if (answer) answers.push({ balance: answer.balance, shown: balanceOf(answer.entries) });
+    }
+    await awards;
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.balance !== a.shown)).toEqual([]);
+  });
+
   it('keeps the balance the sum of the entries with 30 orders of one customer awarded concurrently', async () => {
     const customer = uniqueName('c');
     const totals = Array.from({ length: 30 }, (_, i) => BigInt(100 * (i + 1) + 37));

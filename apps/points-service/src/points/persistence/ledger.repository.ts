@@ -24,23 +24,26 @@ export class LedgerRepository {
 
   /**
    * The customer's balance (the sum over all their orders, through the `customerId` index)
-   * and their newest entries, oldest first; `null` if they have none.
+   * and their newest entries, oldest first; `null` if they have none. One aggregation reads
+   * each document once for both, so the balance is always the sum of what the entries say,
+   * even while awards land (two queries would each see a different moment).
    */
   async find(customerId: string): Promise<Ledger | null> {
-    const [totals] = await this.ledgers
-      .aggregate<{ balance: number; orders: number }>([
+    const [result] = await this.ledgers
+      .aggregate<{ totals: { balance: number }[]; newest: Pick<LedgerDocument, 'entries'>[] }>([
         { $match: { customerId } },
-        { $group: { _id: null, balance: { $sum: '$net' }, orders: { $sum: 1 } } },
+        { $project: { net: 1, entries: 1, updatedAt: 1 } },
+        {
+          $facet: {
+            totals: [{ $group: { _id: null, balance: { $sum: '$net' } } }],
+            newest: [{ $sort: { updatedAt: -1 } }, { $limit: ENTRIES_SHOWN }, { $project: { entries: 1 } }],
+          },
+        },
       ])
       .exec();
+    const totals = result?.totals[0];
     if (!totals) return null;
-    const docs = await this.ledgers
-      .find({ customerId }, { entries: 1 })
-      .sort({ customerId: 1, updatedAt: -1 })
-      .limit(ENTRIES_SHOWN)
-      .lean<Pick<LedgerDocument, 'entries'>[]>()
-      .exec();
-    const entries = docs
+    const entries = result.newest
       .flatMap((doc) => doc.entries ?? [])
       .map((e) => ({ orderId: e.orderId, points: e.points, type: e.type, at: new Date(e.at) }))
       .sort((a, b) => a.at.getTime() - b.at.getTime())

@@ -81,18 +81,23 @@ export class OutboxRelay {
         const pending = await this.store.pending(name, this.options.batchSize);
         if (pending.size === 0) break;
         published += await this.publish(new Map([[name, pending]]));
-        // What the sweep published need not go out again from memory.
-        const due = this.due.get(name);
-        if (due) for (const [id, events] of pending) {
-          const sent = new Set(events.map((event) => event.eventId));
-          const left = (due.get(id) ?? []).filter((event) => !sent.has(event.eventId));
-          if (left.length > 0) due.set(id, left);
-          else due.delete(id);
-        }
+        this.forget(name, pending);
         if (pending.size < this.options.batchSize) break;
       }
     }
     return published;
+  }
+
+  /** What a sweep published need not go out again from memory. */
+  private forget(collection: string, published: PendingEvents): void {
+    const due = this.due.get(collection);
+    if (!due) return;
+    for (const [id, events] of published) {
+      const sent = new Set(events.map((event) => event.eventId));
+      const left = (due.get(id) ?? []).filter((event) => !sent.has(event.eventId));
+      if (left.length > 0) due.set(id, left);
+      else due.delete(id);
+    }
   }
 
   /** Publishes what writers stored, a batch at a time; on failure it stays due, ahead of newer writes. */

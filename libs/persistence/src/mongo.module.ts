@@ -1,7 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import { ServiceEnv } from '@orderflow/runtime';
+import { Connection } from 'mongoose';
+import { guardDriverWrites } from './driver-write.guard';
 import { MongoReadiness } from './mongo.readiness';
+import { MongoWatchdog } from './mongo.watchdog';
 
 export interface MongoModuleOptions {
   /** The database this service owns (SPEC: no service reads another's). */
@@ -11,12 +14,14 @@ export interface MongoModuleOptions {
 /**
  * The service's MongoDB connection. Start-up waits for the server (retrying with a log line
  * each time) so a service never takes traffic without its database; once connected, the
- * driver rides out outages by itself and readiness reports them.
+ * driver rides out outages by itself (with driver-write.guard.ts) and readiness reports them;
+ * should its client still get stuck, the watchdog ends the process.
  */
 @Global()
 @Module({})
 export class MongoModule {
   static forRoot(options: MongoModuleOptions): DynamicModule {
+    guardDriverWrites();
     return {
       module: MongoModule,
       imports: [
@@ -32,7 +37,14 @@ export class MongoModule {
           }),
         }),
       ],
-      providers: [MongoReadiness],
+      providers: [
+        MongoReadiness,
+        {
+          provide: MongoWatchdog,
+          inject: [getConnectionToken(), ServiceEnv],
+          useFactory: (connection: Connection, env: ServiceEnv) => new MongoWatchdog(connection, env.MONGODB_URI),
+        },
+      ],
       exports: [MongoReadiness],
     };
   }

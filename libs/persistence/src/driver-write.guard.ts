@@ -4,7 +4,6 @@ import { mongo } from 'mongoose';
 interface DriverConnection {
   closed: boolean;
   error: Error | null;
-  socket: { destroyed: boolean };
   once(event: 'close', listener: () => void): void;
   off(event: 'close', listener: () => void): void;
   writeCommand(...args: unknown[]): Promise<void>;
@@ -20,8 +19,8 @@ const GUARDED = Symbol.for('orderflow.driverWriteGuard');
  * already destroyed while its `close` event is still queued; the driver's connection does not
  * know yet, `write()` returns false, and a destroyed socket emits neither `drain` nor `error`:
  * the write never settles. When this hits the monitor's heartbeat (a database SIGKILL makes
- * every socket close at once, and the first failed operation wakes the monitor in that very
- * moment), the monitor's check never ends, no heartbeat runs again, the server stays
+ * every socket close at once; a failed read is retried at once, and selecting a server for
+ * the retry wakes the monitor in that very moment), the monitor's check never ends, no heartbeat runs again, the server stays
  * "Unknown" for good: every operation fails server selection and mongoose stays
  * "disconnected" while the database is long back. A pooled connection hit the same way hangs
  * its operation.

@@ -57,11 +57,12 @@ export default [
   {
     files: ['**/*.spec.ts', '**/*.integration.spec.ts', '**/*.e2e.spec.ts'],
     rules: {
-      // Specs may use the test helpers even inside shared libs.
+      // Specs may use the test helpers even inside shared libs, and run a database of their
+      // own that they may kill (tools/infra/mongodb.private).
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/build/service\\.webpack$'],
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/build/service\\.webpack$', '^.*/tools/infra/mongodb\\.private$'],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             ...withTestHelpers(LAYERS),

@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
 import { ServiceEnv } from '@orderflow/runtime';
+import { Connection } from 'mongoose';
+import { guardDriverWrites } from './driver-write.guard';
 import { MongoReadiness } from './mongo.readiness';
+import { MongoWatchdog } from './mongo.watchdog';
 import { OutboxStore } from './outbox/outbox.store';
 
 export interface MongoModuleOptions {
@@ -13,12 +15,14 @@ export interface MongoModuleOptions {
 /**
  * The service's MongoDB connection. Start-up waits for the server (retrying with a log line
  * each time) so a service never takes traffic without its database; once connected, the
- * driver rides out outages by itself and readiness reports them.
+ * driver rides out outages by itself (with driver-write.guard.ts) and readiness reports them;
+ * should its client still get stuck, the watchdog ends the process.
  */
 @Global()
 @Module({})
 export class MongoModule {
   static forRoot(options: MongoModuleOptions): DynamicModule {
+    guardDriverWrites();
     return {
       module: MongoModule,
       imports: [
@@ -36,6 +40,11 @@ export class MongoModule {
       ],
       providers: [
         MongoReadiness,
+        {
+          provide: MongoWatchdog,
+          inject: [getConnectionToken(), ServiceEnv],
+          useFactory: (connection: Connection, env: ServiceEnv) => new MongoWatchdog(connection, env.MONGODB_URI),
+        },
         { provide: OutboxStore, inject: [getConnectionToken()], useFactory: (connection: Connection) => new OutboxStore(connection) },
       ],
       exports: [MongoReadiness, OutboxStore],

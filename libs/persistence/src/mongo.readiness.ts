@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { ReadinessProbe } from '@orderflow/observability';
-import { Connection, ConnectionStates } from 'mongoose';
+import { Connection } from 'mongoose';
+
+/**
+ * Ready when a ping through the service's own client answers: what the handlers need. Not
+ * mongoose's `readyState`: mongoose derives it from the driver's monitoring events (and calls
+ * a connection with no heartbeat for two intervals "disconnected"), so it can disagree with
+ * what operations do — it once said "disconnected" for minutes after a database restart.
+ */
+/**
+ * Under the probe's own 2 s (PROBE_TIMEOUT_MS), so a ping that cannot answer ends in the
+ * driver, with the driver's reason in the answer, rather than lingering there.
+ */
+const PING_TIMEOUT_MS = 1_500;
 
 @Injectable()
 export class MongoReadiness implements ReadinessProbe {
@@ -11,9 +23,7 @@ export class MongoReadiness implements ReadinessProbe {
 
   async check(): Promise<void> {
     const db = this.connection.db;
-    if (this.connection.readyState !== ConnectionStates.connected || !db) {
-      throw new Error(`connection is ${ConnectionStates[this.connection.readyState]}`);
-    }
-    await db.admin().ping();
+    if (!db) throw new Error('not connected yet');
+    await db.command({ ping: 1 }, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) });
   }
 }

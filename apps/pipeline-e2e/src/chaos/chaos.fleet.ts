@@ -34,9 +34,16 @@ export class ChaosFleet {
     readonly kafkaLinks: Record<ServiceName, TcpProxy>,
     /** Variables every replica gets besides where Kafka and the database are. */
     private readonly extraEnv: Record<string, string>,
+    private readonly log: (line: string) => void,
   ) {}
 
-  static async start(run: string, infra: Pick<PrivateInfra, 'mongoUri' | 'serviceListeners'>, replicas: Record<ServiceName, number>, extraEnv: Record<string, string>): Promise<ChaosFleet> {
+  static async start(
+    run: string,
+    infra: Pick<PrivateInfra, 'mongoUri' | 'serviceListeners'>,
+    replicas: Record<ServiceName, number>,
+    extraEnv: Record<string, string>,
+    log: (line: string) => void,
+  ): Promise<ChaosFleet> {
     const target = new URL(infra.mongoUri.replace(/^mongodb:/, 'http:'));
     const link = new TcpProxy({ host: target.hostname, port: Number(target.port) }, await freePort());
     await link.start();
@@ -46,7 +53,7 @@ export class ChaosFleet {
       kafkaLinks[s.name] = new TcpProxy({ host: '127.0.0.1', port }, advertisedPort);
       await kafkaLinks[s.name].start();
     }
-    const fleet = new ChaosFleet(run, `mongodb://127.0.0.1:${link.port}`, link, kafkaLinks, extraEnv);
+    const fleet = new ChaosFleet(run, `mongodb://127.0.0.1:${link.port}`, link, kafkaLinks, extraEnv, log);
     for (const s of SERVICES) {
       const balancer = new BalancerProxy(() => fleet.replicas.filter((r) => r.service === s.name).map((r) => Number(r.env['PORT'])));
       const port = await freePort();
@@ -113,8 +120,8 @@ export class ChaosFleet {
 
   /** Stops every replica and the proxies; drops the run's databases. */
   async stop(): Promise<void> {
-    await Promise.all(this.replicas.map((r) => r.process.stop('SIGTERM')));
-    this.replicas.length = 0;
+    // Out of `replicas` first, so that their exits do not read as replicas that died.
+    await Promise.all(this.replicas.splice(0).map((r) => r.process.stop('SIGTERM')));
     for (const balancer of this.balancers) await balancer.stop();
     for (const link of Object.values(this.kafkaLinks)) await link.stop();
     await this.databaseLink.start().catch(() => undefined);
@@ -132,6 +139,20 @@ export class ChaosFleet {
     const replica = { service, env, process };
     this.replicas.push(replica);
     this.started.push(replica);
+    void process.exited.then((code) => this.replace(replica, code));
     await waitUntilReady(process, 180_000);
+  }
+
+  /**
+   * As a Deployment would, starts a replica that exited by itself (a crash, or a service
+   * ending itself because its database client is stuck) again, on the same port. The
+   * replicas the fleet kills or stops have left `replicas` before they exit.
+   */
+  private replace(replica: Replica, code: number | null): void {
+    const index = this.replicas.indexOf(replica);
+    if (index === -1) return;
+    this.replicas.splice(index, 1);
+    this.log(`${replica.service} replica ${replica.process.pid} exited by itself (code ${code}); starting another`);
+    this.launch(replica.service, replica.env).catch((error: Error) => this.log(`restarting ${replica.service}: ${error.message.split('\n')[0]}`));
   }
 }

@@ -88,7 +88,10 @@ export async function runScenario(spec: ScenarioSpec, ctx: FaultContext): Promis
   const read = () => eventually(() => readState(mix.products, customers, 0), { timeoutMs: 120_000, intervalMs: 2_000 });
   let state = await read();
   let counts = tally({ placed: mix.orders.length, acceptedIds, state, unexpectedDeadLetters: unexpected });
-  while ((counts.lost > 0 || counts.doubled > 0) && Date.now() < settleBy) {
+  // A notification sent just before the database died, whose "sent" could not be stored,
+  // stays PENDING until its lease runs out (the webhook timeout + 10 s) and is sent again.
+  const trailing = () => counts.lost > 0 || counts.doubled > 0 || state.notifications.some((n) => n.status === 'PENDING');
+  while (trailing() && Date.now() < settleBy) {
     await pause(2_000);
     state = await read();
     counts = tally({ placed: mix.orders.length, acceptedIds, state, unexpectedDeadLetters: unexpected });

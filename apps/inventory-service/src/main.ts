@@ -1,11 +1,11 @@
 import './tracing';
-import { bootstrapService, ServiceEnv } from '@orderflow/runtime';
+import { bootstrapService } from '@orderflow/runtime';
 import { AppModule } from './app.module';
 
 bootstrapService({
   name: 'inventory-service',
   title: 'Orderflow inventory service',
-  config: ServiceEnv,
+  config: [],
   module: AppModule,
 }).catch((error: Error) => {
   process.stderr.write(`inventory-service: failed to start: ${error.message}\n`);

@@ -1,3 +1,4 @@
+import { IsOptional, Matches } from 'class-validator';
 import { ConfigError, loadConfig } from './config.loader';
 import { ServiceEnv } from './service-env.config';
 
@@ -80,5 +81,19 @@ describe('loadConfig', () => {
     expect([AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE]).toHaveLength(3);
     expect(loadConfig(ServiceEnv, { ...withoutIssuer, AUTH_DISABLED: 'true' }).AUTH_DISABLED).toBe('true');
     expect(problemsOf({ ...withoutIssuer, AUTH_DISABLED: 'false' }).map((p) => p.variable)).toEqual(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']);
+  });
+
+  it('validates several classes at once: one instance each, in order, every problem in one error', () => {
+    class Extra {
+      @IsOptional()
+      @Matches(/^[a-z]+$/, { message: 'must be lowercase letters' })
+      EXTRA_NAME = 'default';
+    }
+    const [service, extra] = loadConfig([ServiceEnv, Extra], valid);
+    expect(service).toBeInstanceOf(ServiceEnv);
+    expect(extra.EXTRA_NAME).toBe('default');
+    expect(() => loadConfig([ServiceEnv, Extra], { ...valid, PORT: undefined, EXTRA_NAME: 'X' })).toThrow(
+      'invalid configuration: PORT is missing; EXTRA_NAME must be lowercase letters',
+    );
   });
 });

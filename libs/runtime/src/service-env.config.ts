@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import type { ConfigClass } from './config.loader';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** `host:port` entries separated by commas, e.g. `kafka-0:9092,kafka-1:9092`. */
@@ -216,3 +217,10 @@ export class ServiceEnv {
     return this.KAFKA_BROKERS.split(',');
   }
 }
+
+/**
+ * Every config class a service validates at start: runtime's own around the app's (the libs'
+ * its modules configure, then its own variables), in this order so the report of a bad
+ * environment names the variables in the order the README lists them.
+ */
+export const serviceConfig = (appConfig: readonly ConfigClass[]): ConfigClass[] => [ServiceEnv, ...appConfig];

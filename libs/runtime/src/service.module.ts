@@ -4,6 +4,7 @@ import { AuthModule } from '@orderflow/auth';
 import { TelemetryModule } from '@orderflow/observability';
 import { authOptionsOf } from './auth.config';
 import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
+import { configOf } from './config.loader';
 import { ServiceEnv } from './service-env.config';
 
 /** Injection token for the running service's name, e.g. `order-api`. */
@@ -16,18 +17,17 @@ export const SERVICE_NAME = Symbol('SERVICE_NAME');
 export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
 
 /**
- * Root of every service: makes the validated configuration injectable everywhere, both as
- * the shared `ServiceEnv` and as the app's own config class, puts every route behind
+ * Root of every service: makes each validated config class injectable everywhere (the libs'
+ * modules take theirs in `forRootAsync`, the app's code its own), puts every route behind
  * authentication, rate limits and a time limit, then loads the app's module.
  */
 @Module({})
 export class ServiceModule {
-  static register(app: Type<unknown>, name: string, config: ServiceEnv): DynamicModule {
-    const ownConfig = config.constructor as Type<ServiceEnv>;
+  static register(app: Type<unknown>, name: string, configs: object[]): DynamicModule {
+    const config = configOf(configs, ServiceEnv);
     const providers = [
       { provide: SERVICE_NAME, useValue: name },
-      { provide: ServiceEnv, useValue: config },
-      ...(ownConfig === ServiceEnv ? [] : [{ provide: ownConfig, useValue: config }]),
+      ...configs.map((instance) => ({ provide: instance.constructor, useValue: instance })),
     ];
     return {
       module: ServiceModule,

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '@orderflow/runtime';
-import { OrderEnv } from './order-env.config';
+import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
+import { ORDER_API_CONFIG, OrderEnv } from './order-env.config';
 
 const base = {
   PORT: '3000',
@@ -12,7 +12,7 @@ const base = {
 
 function problemsOf(env: Record<string, string | undefined>) {
   try {
-    loadConfig(OrderEnv, env);
+    loadConfig(serviceConfig(ORDER_API_CONFIG), env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;

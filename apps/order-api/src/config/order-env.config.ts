@@ -1,26 +1,26 @@
-import { ServiceEnv } from '@orderflow/runtime';
+import { envInteger } from '@orderflow/contracts';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-
 /**
- * order-api's environment: the shared variables plus the limit after which a PENDING order
- * is ended as REJECTED (reason TIMEOUT), see ADR 0004.
+ * order-api's own variables: the limit after which a PENDING order is ended as REJECTED
+ * (reason TIMEOUT), see ADR 0004. The libs' variables are declared by the libs.
  */
-export class OrderEnv extends ServiceEnv {
+export class OrderEnv {
   /** How long an order may stay PENDING before order-api ends it (default 10 minutes). */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt({ message: 'must be a whole number of milliseconds, at least 1000' })
   @Min(1_000, { message: 'must be a whole number of milliseconds, at least 1000' })
   PENDING_TIMEOUT_MS = 600_000;
 
   /** How often order-api looks for overdue PENDING orders. */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt({ message: 'must be a whole number of milliseconds, at least 100' })
   @Min(100, { message: 'must be a whole number of milliseconds, at least 100' })
   PENDING_SWEEP_INTERVAL_MS = 30_000;
 }
+
+/** Everything order-api reads from its environment besides what runtime reads itself. */
+export const ORDER_API_CONFIG = [OrderEnv] as const;

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
-import { MongoModule, MongoReadiness } from '@orderflow/persistence';
+import { MongoConfig, MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
 import { PRODUCT_ERROR_STATUSES } from './products/http/product-error.statuses';
 import { ProductsModule } from './products/products.module';
@@ -9,7 +9,7 @@ import { ReservationsModule } from './reservations/reservations.module';
 
 @Module({
   imports: [
-    MongoModule.forRoot({ database: 'inventory' }),
+    MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'inventory' }) }),
     MetricsModule,
     MessagingModule.forRoot({ outboxCollections: ['reservations'] }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),

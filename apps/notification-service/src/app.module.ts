@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
-import { MongoModule, MongoReadiness } from '@orderflow/persistence';
+import { MongoConfig, MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
 import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({
   imports: [
-    MongoModule.forRoot({ database: 'notifications' }),
+    MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'notifications' }) }),
     MetricsModule,
     MessagingModule.forRoot({ outboxCollections: ['notifications'] }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
-import { MongoModule, MongoReadiness } from '@orderflow/persistence';
+import { MongoConfig, MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
 import { LEDGER_COLLECTION } from './points/persistence/ledger.schema';
 import { PointsModule } from './points/points.module';
 
 @Module({
   imports: [
-    MongoModule.forRoot({ database: 'points' }),
+    MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'points' }) }),
     MetricsModule,
     MessagingModule.forRoot({ outboxCollections: [LEDGER_COLLECTION] }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),

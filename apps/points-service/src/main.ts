@@ -1,11 +1,12 @@
 import './tracing';
+import { MongoConfig } from '@orderflow/persistence';
 import { bootstrapService } from '@orderflow/runtime';
 import { AppModule } from './app.module';
 
 bootstrapService({
   name: 'points-service',
   title: 'Orderflow points service',
-  config: [],
+  config: [MongoConfig],
   module: AppModule,
 }).catch((error: Error) => {
   process.stderr.write(`points-service: failed to start: ${error.message}\n`);

@@ -1,12 +1,17 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ServiceEnv } from '@orderflow/runtime';
+import { MongoConfig } from './mongo.config';
 import { MongoReadiness } from './mongo.readiness';
 
 export interface MongoModuleOptions {
   /** The database this service owns (SPEC: no service reads another's). */
   database: string;
+  /** The validated MONGODB_* variables: the server, and an override of `database`. */
+  config: MongoConfig;
 }
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<MongoModuleOptions>({ moduleName: 'Mongo' }).setClassMethodName('forRoot').build();
 
 /**
  * The service's MongoDB connection. Start-up waits for the server (retrying with a log line
@@ -15,25 +20,38 @@ export interface MongoModuleOptions {
  */
 @Global()
 @Module({})
-export class MongoModule {
-  static forRoot(options: MongoModuleOptions): DynamicModule {
-    return {
-      module: MongoModule,
-      imports: [
-        MongooseModule.forRootAsync({
-          inject: [ServiceEnv],
-          useFactory: (env: ServiceEnv) => ({
-            uri: env.MONGODB_URI,
-            dbName: env.MONGODB_DATABASE ?? options.database,
-            serverSelectionTimeoutMS: 5_000,
-            retryAttempts: 60,
-            retryDelay: 1_000,
-            verboseRetryLog: true,
-          }),
-        }),
-      ],
-      providers: [MongoReadiness],
-      exports: [MongoReadiness],
-    };
+export class MongoModule extends ConfigurableModuleClass {
+  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return withConnection(super.forRoot(options));
   }
+
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withConnection(super.forRootAsync(options));
+  }
+}
+
+/**
+ * Adds the connection, made from the module's options. Mongoose makes it in a global module
+ * of its own, which can inject the options because this module is global and exports them.
+ */
+function withConnection(module: DynamicModule): DynamicModule {
+  return {
+    ...module,
+    imports: [
+      ...(module.imports ?? []),
+      MongooseModule.forRootAsync({
+        inject: [MODULE_OPTIONS_TOKEN],
+        useFactory: ({ config, database }: MongoModuleOptions) => ({
+          uri: config.MONGODB_URI,
+          dbName: config.MONGODB_DATABASE ?? database,
+          serverSelectionTimeoutMS: 5_000,
+          retryAttempts: 60,
+          retryDelay: 1_000,
+          verboseRetryLog: true,
+        }),
+      }),
+    ],
+    providers: [...(module.providers ?? []), MongoReadiness],
+    exports: [MODULE_OPTIONS_TOKEN, MongoReadiness],
+  };
 }

@@ -5,7 +5,6 @@ import { ServiceEnv } from './service-env.config';
 const valid = {
   PORT: '3000',
   KAFKA_BROKERS: '127.0.0.1:9092,kafka-1.internal:9093',
-  MONGODB_URI: 'mongodb://127.0.0.1:27017',
   AUTH_JWKS_URL: 'https://issuer.example.com/.well-known/jwks.json',
   AUTH_ISSUER: 'https://issuer.example.com',
   AUTH_AUDIENCE: 'orderflow',
@@ -30,7 +29,7 @@ describe('loadConfig', () => {
     expect(config.LOG_LEVEL).toBe('log');
   });
 
-  it.each(['PORT', 'KAFKA_BROKERS', 'MONGODB_URI'])('names a missing %s', (variable) => {
+  it.each(['PORT', 'KAFKA_BROKERS'])('names a missing %s', (variable) => {
     expect(problemsOf({ ...valid, [variable]: undefined })).toEqual([
       { variable, problem: 'is missing' },
     ]);
@@ -41,7 +40,6 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['KAFKA_BROKERS', 'localhost'],
     ['KAFKA_BROKERS', 'a:1,,b:2'],
-    ['MONGODB_URI', 'http://db:27017'],
     ['SHUTDOWN_TIMEOUT_MS', 'soon'],
     ['AUTH_JWKS_URL', 'issuer.example.com/keys'],
     ['AUTH_DISABLED', 'yes'],
@@ -67,7 +65,7 @@ describe('loadConfig', () => {
     })();
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toBe(
-      'invalid configuration: PORT is missing; KAFKA_BROKERS is missing; MONGODB_URI is missing; ' +
+      'invalid configuration: PORT is missing; KAFKA_BROKERS is missing; ' +
         'AUTH_JWKS_URL is missing; AUTH_ISSUER is missing; AUTH_AUDIENCE is missing',
     );
   });

@@ -32,14 +32,6 @@ export class ServiceEnv {
   @Matches(BROKER_LIST, { message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS!: string;
 
-  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
-  MONGODB_URI!: string;
-
-  /** Overrides the service's own database name (tests use it to isolate runs). */
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be 1-63 letters, digits, _ or -' })
-  MONGODB_DATABASE?: string;
-
   /** How long a graceful shutdown may take before the process gives up. */
   @IsOptional()
   @Transform(toInt)

@@ -1,4 +1,5 @@
 import { ConsumerGroups, Topics } from '@orderflow/contracts';
+import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
 import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
 
@@ -34,7 +35,7 @@ export function partitionCap(service: ServiceName): number {
 }
 
 /** What every service validates at start: runtime's config classes and those of the libs every app configures. */
-const SERVICE_CONFIG = serviceConfig([MongoConfig]);
+const SERVICE_CONFIG = serviceConfig([MessagingConfig, MongoConfig]);
 
 /**
  * The variables a service refuses to start without, asked of the services' own config classes:

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
+import { KafkaReadiness, MessagingConfig, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoConfig, MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
+import { SERVICE_NAME } from '@orderflow/runtime';
 import { PRODUCT_ERROR_STATUSES } from './products/http/product-error.statuses';
 import { ProductsModule } from './products/products.module';
 import { ReservationsModule } from './reservations/reservations.module';
@@ -11,7 +12,10 @@ import { ReservationsModule } from './reservations/reservations.module';
   imports: [
     MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'inventory' }) }),
     MetricsModule,
-    MessagingModule.forRoot({ outboxCollections: ['reservations'] }),
+    MessagingModule.forRootAsync({
+      inject: [SERVICE_NAME, MessagingConfig],
+      useFactory: (service: string, config: MessagingConfig) => ({ service, config, outboxCollections: ['reservations'] }),
+    }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     RestModule.forRoot({ errorStatuses: PRODUCT_ERROR_STATUSES }),
     ProductsModule,

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { KafkaReadiness, MessagingModule } from '@orderflow/messaging';
+import { KafkaReadiness, MessagingConfig, MessagingModule } from '@orderflow/messaging';
 import { HealthModule, MetricsModule } from '@orderflow/observability';
 import { MongoConfig, MongoModule, MongoReadiness } from '@orderflow/persistence';
 import { RestModule } from '@orderflow/rest';
+import { SERVICE_NAME } from '@orderflow/runtime';
 import { ORDER_ERROR_STATUSES } from './orders/http/order-error.statuses';
 import { OrdersModule } from './orders/orders.module';
 
@@ -10,7 +11,10 @@ import { OrdersModule } from './orders/orders.module';
   imports: [
     MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'orders' }) }),
     MetricsModule,
-    MessagingModule.forRoot({ outboxCollections: ['orders'] }),
+    MessagingModule.forRootAsync({
+      inject: [SERVICE_NAME, MessagingConfig],
+      useFactory: (service: string, config: MessagingConfig) => ({ service, config, outboxCollections: ['orders'] }),
+    }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     RestModule.forRoot({ errorStatuses: ORDER_ERROR_STATUSES }),
     OrdersModule,

@@ -1,4 +1,5 @@
-export { MessagingModule } from './messaging.module';
+export { MessagingConfig } from './messaging.config';
+export { MessagingModule, type MessagingModuleOptions } from './messaging.module';
 export { KafkaReadiness } from './kafka.readiness';
 export { OutboxRelay } from './outbox/outbox.relay';
 export { indexOutbox, outboxMessage, OutboxMessageSchema, type OutboxMessage } from './outbox/outbox.message';

@@ -4,7 +4,6 @@ import { ServiceEnv } from './service-env.config';
 
 const valid = {
   PORT: '3000',
-  KAFKA_BROKERS: '127.0.0.1:9092,kafka-1.internal:9093',
   AUTH_JWKS_URL: 'https://issuer.example.com/.well-known/jwks.json',
   AUTH_ISSUER: 'https://issuer.example.com',
   AUTH_AUDIENCE: 'orderflow',
@@ -24,12 +23,11 @@ describe('loadConfig', () => {
   it('returns typed values with defaults for the optional ones', () => {
     const config = loadConfig(ServiceEnv, valid);
     expect(config.PORT).toBe(3000);
-    expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka-1.internal:9093']);
     expect(config.SHUTDOWN_TIMEOUT_MS).toBe(10_000);
     expect(config.LOG_LEVEL).toBe('log');
   });
 
-  it.each(['PORT', 'KAFKA_BROKERS'])('names a missing %s', (variable) => {
+  it.each(['PORT'])('names a missing %s', (variable) => {
     expect(problemsOf({ ...valid, [variable]: undefined })).toEqual([
       { variable, problem: 'is missing' },
     ]);
@@ -38,8 +36,6 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', '80a'],
     ['PORT', '70000'],
-    ['KAFKA_BROKERS', 'localhost'],
-    ['KAFKA_BROKERS', 'a:1,,b:2'],
     ['SHUTDOWN_TIMEOUT_MS', 'soon'],
     ['AUTH_JWKS_URL', 'issuer.example.com/keys'],
     ['AUTH_DISABLED', 'yes'],
@@ -65,7 +61,7 @@ describe('loadConfig', () => {
     })();
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toBe(
-      'invalid configuration: PORT is missing; KAFKA_BROKERS is missing; ' +
+      'invalid configuration: PORT is missing; ' +
         'AUTH_JWKS_URL is missing; AUTH_ISSUER is missing; AUTH_AUDIENCE is missing',
     );
   });

@@ -1,4 +1,5 @@
 import { envInteger } from '@orderflow/contracts';
+import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
@@ -69,4 +70,4 @@ export class NotificationEnv {
 }
 
 /** Everything notification-service reads from its environment besides what runtime reads itself. */
-export const NOTIFICATION_SERVICE_CONFIG = [MongoConfig, NotificationEnv] as const;
+export const NOTIFICATION_SERVICE_CONFIG = [MessagingConfig, MongoConfig, NotificationEnv] as const;

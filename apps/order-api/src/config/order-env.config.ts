@@ -1,4 +1,5 @@
 import { envInteger } from '@orderflow/contracts';
+import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
@@ -24,4 +25,4 @@ export class OrderEnv {
 }
 
 /** Everything order-api reads from its environment besides what runtime reads itself. */
-export const ORDER_API_CONFIG = [MongoConfig, OrderEnv] as const;
+export const ORDER_API_CONFIG = [MessagingConfig, MongoConfig, OrderEnv] as const;

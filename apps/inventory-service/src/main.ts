@@ -1,13 +1,12 @@
 import './tracing';
-import { MessagingConfig } from '@orderflow/messaging';
-import { MongoConfig } from '@orderflow/persistence';
 import { bootstrapService } from '@orderflow/runtime';
 import { AppModule } from './app.module';
+import { INVENTORY_SERVICE_CONFIG } from './config/inventory-env.config';
 
 bootstrapService({
   name: 'inventory-service',
   title: 'Orderflow inventory service',
-  config: [MessagingConfig, MongoConfig],
+  config: INVENTORY_SERVICE_CONFIG,
   module: AppModule,
 }).catch((error: Error) => {
   process.stderr.write(`inventory-service: failed to start: ${error.message}\n`);

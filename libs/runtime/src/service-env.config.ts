@@ -44,11 +44,6 @@ export class ServiceEnv {
   @IsIn(['text', 'json'], { message: 'must be text or json' })
   LOG_FORMAT?: 'text' | 'json';
 
-  /** ISO 4217 code of the one currency this deployment prices in. */
-  @IsOptional()
-  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' })
-  CURRENCY = 'USD';
-
   /**
    * Authentication can only be switched off by saying so; the service then logs it loudly.
    * Everything below it describes the token issuer the service trusts.

@@ -21,8 +21,8 @@ function problemsOf(env: Record<string, string | undefined>) {
 }
 
 describe('OrderEnv', () => {
-  it('ends orders PENDING for 10 minutes, looking every 30 s, when nothing is set', () => {
-    expect(loadConfig(OrderEnv, base)).toMatchObject({ PENDING_TIMEOUT_MS: 600_000, PENDING_SWEEP_INTERVAL_MS: 30_000 });
+  it('prices in USD and ends orders PENDING for 10 minutes, looking every 30 s, when nothing is set', () => {
+    expect(loadConfig(OrderEnv, base)).toMatchObject({ CURRENCY: 'USD', PENDING_TIMEOUT_MS: 600_000, PENDING_SWEEP_INTERVAL_MS: 30_000 });
   });
 
   it('takes the limit and the interval from the environment', () => {
@@ -34,6 +34,7 @@ describe('OrderEnv', () => {
     ['PENDING_TIMEOUT_MS', '10'],
     ['PENDING_TIMEOUT_MS', 'soon'],
     ['PENDING_SWEEP_INTERVAL_MS', '0'],
+    ['CURRENCY', 'usd'],
   ])('names a malformed %s (%s)', (variable, value) => {
     expect(problemsOf({ ...base, [variable]: value })).toEqual([{ variable, problem: expect.stringMatching(/^must be/) }]);
   });

@@ -1,14 +1,20 @@
-import { envInteger } from '@orderflow/contracts';
+import { CURRENCY_CODE, CURRENCY_CODE_MESSAGE, envInteger } from '@orderflow/contracts';
 import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Min } from 'class-validator';
 
 /**
- * order-api's own variables: the limit after which a PENDING order is ended as REJECTED
- * (reason TIMEOUT), see ADR 0004. The libs' variables are declared by the libs.
+ * order-api's own variables: the currency orders are placed in, and the limit after which a
+ * PENDING order is ended as REJECTED (reason TIMEOUT), see ADR 0004. The libs' variables are
+ * declared by the libs.
  */
 export class OrderEnv {
+  /** ISO 4217 code of the one currency this deployment prices in. */
+  @IsOptional()
+  @Matches(CURRENCY_CODE, { message: CURRENCY_CODE_MESSAGE })
+  CURRENCY = 'USD';
+
   /** How long an order may stay PENDING before order-api ends it (default 10 minutes). */
   @IsOptional()
   @Transform(envInteger)

@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject, Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { Access } from './access';
@@ -8,24 +8,48 @@ import { AuthenticationMiddleware } from './authentication.middleware';
 import { RateLimitGuard, throttlerOptions } from './rate-limit.guard';
 import { TokenVerifier } from './token.verifier';
 
+const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new ConfigurableModuleBuilder<AuthOptions>({
+  optionsInjectionToken: AUTH_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .build();
+
 /**
  * Who may call what: bearer JWT authentication for every request, the rate limiter, then
  * the access guard — in that order, so even requests refused for their token are counted.
  */
 @Module({})
-export class AuthModule implements NestModule, OnApplicationBootstrap {
+export class AuthModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
 
-  constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthOptions) {}
+  constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthOptions) {
+    super();
+  }
 
-  static forRoot(options: AuthOptions): DynamicModule {
-    const exported = [{ provide: AUTH_OPTIONS, useValue: options }, TokenVerifier, Access];
+  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return AuthModule.withGuards(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return AuthModule.withGuards(super.forRootAsync(options));
+  }
+
+  /**
+   * Global, so every module's routes are guarded, the bootstrap can read the options, and the
+   * rate limiter's module, which Nest builds apart from this one, can inject them.
+   */
+  private static withGuards(definition: DynamicModule): DynamicModule {
     return {
-      module: AuthModule,
+      ...definition,
       global: true,
-      imports: [ThrottlerModule.forRoot(throttlerOptions(options.rateLimit))],
+      imports: [
+        ...(definition.imports ?? []),
+        ThrottlerModule.forRootAsync({ inject: [AUTH_OPTIONS], useFactory: (options: AuthOptions) => throttlerOptions(options.rateLimit) }),
+      ],
       providers: [
-        ...exported,
+        ...(definition.providers ?? []),
+        TokenVerifier,
+        Access,
         // Global guards run in the order they are registered: count first, then refuse.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AccessGuard },

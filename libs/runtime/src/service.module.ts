@@ -1,8 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { AuthModule } from '@orderflow/auth';
+import { AuthConfig, AuthModule, authOptionsOf } from '@orderflow/auth';
 import { TelemetryModule } from '@orderflow/observability';
-import { authOptionsOf } from './auth.config';
 import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
 import { configOf } from './config.loader';
 import { ServiceEnv } from './service-env.config';
@@ -34,7 +33,7 @@ export class ServiceModule {
       global: true,
       imports: [
         TelemetryModule.forRoot({ service: name, level: config.LOG_LEVEL, format: config.LOG_FORMAT, tty: process.stdout.isTTY }),
-        AuthModule.forRoot(authOptionsOf(config)),
+        AuthModule.forRootAsync({ inject: [AuthConfig], useFactory: authOptionsOf }),
         app,
       ],
       providers: [

@@ -1,7 +1,8 @@
 import { AuthConfig } from '@orderflow/auth';
+import { LogConfig } from '@orderflow/observability';
 import { IsOptional, Matches } from 'class-validator';
 import { ConfigError, loadConfig } from './config.loader';
-import { serviceConfig, ServiceEnv } from './service-env.config';
+import { RuntimeConfig, serviceConfig } from './runtime.config';
 
 const valid = {
   PORT: '3000',
@@ -25,10 +26,10 @@ function problemsOf(env: Record<string, string | undefined>) {
 
 describe('loadConfig', () => {
   it('returns typed values with defaults for the optional ones', () => {
-    const config = loadConfig(ServiceEnv, valid);
-    expect(config.PORT).toBe(3000);
-    expect(config.SHUTDOWN_TIMEOUT_MS).toBe(10_000);
-    expect(config.LOG_LEVEL).toBe('log');
+    const [runtime, log] = loadConfig([RuntimeConfig, LogConfig], valid);
+    expect(runtime.PORT).toBe(3000);
+    expect(runtime.SHUTDOWN_TIMEOUT_MS).toBe(10_000);
+    expect(log.LOG_LEVEL).toBe('log');
   });
 
   it.each(['PORT'])('names a missing %s', (variable) => {
@@ -87,10 +88,10 @@ describe('loadConfig', () => {
       @Matches(/^[a-z]+$/, { message: 'must be lowercase letters' })
       EXTRA_NAME = 'default';
     }
-    const [service, extra] = loadConfig([ServiceEnv, Extra], valid);
-    expect(service).toBeInstanceOf(ServiceEnv);
+    const [runtime, extra] = loadConfig([RuntimeConfig, Extra], valid);
+    expect(runtime).toBeInstanceOf(RuntimeConfig);
     expect(extra.EXTRA_NAME).toBe('default');
-    expect(() => loadConfig([ServiceEnv, Extra], { ...valid, PORT: undefined, EXTRA_NAME: 'X' })).toThrow(
+    expect(() => loadConfig([RuntimeConfig, Extra], { ...valid, PORT: undefined, EXTRA_NAME: 'X' })).toThrow(
       'invalid configuration: PORT is missing; EXTRA_NAME must be lowercase letters',
     );
   });

@@ -9,7 +9,7 @@ import { completeDocument, methodNotAllowed } from '@orderflow/rest';
 import helmet from 'helmet';
 import { AppLogger, requestLogScope } from '@orderflow/observability';
 import { ConfigError, configOf, loadConfig, type ConfigClass } from './config.loader';
-import { serviceConfig, ServiceEnv } from './service-env.config';
+import { RuntimeConfig, serviceConfig } from './runtime.config';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
 
 export interface ServiceDefinition {
@@ -35,7 +35,7 @@ export const BODY_LIMIT = '64kb';
  */
 export async function bootstrapService(definition: ServiceDefinition): Promise<INestApplication> {
   const configs = loadOrExit(definition);
-  const config = configOf(configs, ServiceEnv);
+  const config = configOf(configs, RuntimeConfig);
   const app = await NestFactory.create<NestExpressApplication>(
     ServiceModule.register(definition.module, definition.name, configs),
     // Lines logged while Nest starts wait for the structured logger, then go through it.
@@ -65,7 +65,7 @@ export async function bootstrapService(definition: ServiceDefinition): Promise<I
 }
 
 /** Security headers on every answer; cross-origin calls only from the configured origins. */
-function harden(app: NestExpressApplication, config: ServiceEnv): void {
+function harden(app: NestExpressApplication, config: RuntimeConfig): void {
   // TLS ends in front of the services (ingress, proxy), so the docs page must not ask the
   // browser to upgrade its requests to https on a plain-HTTP port.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

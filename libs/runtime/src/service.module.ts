@@ -1,10 +1,10 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthConfig, AuthModule, authOptionsOf } from '@orderflow/auth';
-import { TelemetryModule } from '@orderflow/observability';
+import { LogConfig, TelemetryModule } from '@orderflow/observability';
 import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
 import { configOf } from './config.loader';
-import { ServiceEnv } from './service-env.config';
+import { RuntimeConfig } from './runtime.config';
 
 /** Injection token for the running service's name, e.g. `order-api`. */
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
@@ -23,7 +23,7 @@ export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
 @Module({})
 export class ServiceModule {
   static register(app: Type<unknown>, name: string, configs: object[]): DynamicModule {
-    const config = configOf(configs, ServiceEnv);
+    const log = configOf(configs, LogConfig);
     const providers = [
       { provide: SERVICE_NAME, useValue: name },
       ...configs.map((instance) => ({ provide: instance.constructor, useValue: instance })),
@@ -31,14 +31,16 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       global: true,
+      // The validated configs are at hand here, so forRoot; the app's modules are declared
+      // before the environment is read, so they take theirs in forRootAsync.
       imports: [
-        TelemetryModule.forRoot({ service: name, level: config.LOG_LEVEL, format: config.LOG_FORMAT, tty: process.stdout.isTTY }),
-        AuthModule.forRootAsync({ inject: [AuthConfig], useFactory: authOptionsOf }),
+        TelemetryModule.forRoot({ service: name, level: log.LOG_LEVEL, format: log.LOG_FORMAT, tty: process.stdout.isTTY }),
+        AuthModule.forRoot(authOptionsOf(configOf(configs, AuthConfig))),
         app,
       ],
       providers: [
         ...providers,
-        { provide: APP_INTERCEPTOR, useValue: new RequestTimeoutInterceptor(config.HTTP_REQUEST_TIMEOUT_MS) },
+        { provide: APP_INTERCEPTOR, useValue: new RequestTimeoutInterceptor(configOf(configs, RuntimeConfig).HTTP_REQUEST_TIMEOUT_MS) },
       ],
       exports: providers.map((p) => p.provide),
     };

@@ -38,4 +38,12 @@ describe('OrderEnv', () => {
   ])('names a malformed %s (%s)', (variable, value) => {
     expect(problemsOf({ ...base, [variable]: value })).toEqual([{ variable, problem: expect.stringMatching(/^must be/) }]);
   });
+
+  it('names every bad variable of runtime, the libs and order-api at once', () => {
+    expect(() => loadConfig(serviceConfig(ORDER_API_CONFIG), { PENDING_TIMEOUT_MS: 'soon' })).toThrow(
+      'invalid configuration: PORT is missing; KAFKA_BROKERS is missing; MONGODB_URI is missing; ' +
+        'PENDING_TIMEOUT_MS must be a whole number of milliseconds, at least 1000; ' +
+        'AUTH_JWKS_URL is missing; AUTH_ISSUER is missing; AUTH_AUDIENCE is missing',
+    );
+  });
 });

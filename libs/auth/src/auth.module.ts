@@ -8,15 +8,16 @@ import { AuthenticationMiddleware } from './authentication.middleware';
 import { RateLimitGuard, throttlerOptions } from './rate-limit.guard';
 import { TokenVerifier } from './token.verifier';
 
-const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new ConfigurableModuleBuilder<AuthOptions>({
-  optionsInjectionToken: AUTH_OPTIONS,
-})
+const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<AuthOptions>({ optionsInjectionToken: AUTH_OPTIONS })
   .setClassMethodName('forRoot')
+  // The transform completes the module for forRoot and forRootAsync alike.
+  .setExtras({}, (definition) => withGuards(definition))
   .build();
 
 /**
  * Who may call what: bearer JWT authentication for every request, the rate limiter, then
  * the access guard — in that order, so even requests refused for their token are counted.
+ * `forRoot` / `forRootAsync` with the typed `AuthOptions`.
  */
 @Module({})
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap {
@@ -24,38 +25,6 @@ export class AuthModule extends ConfigurableModuleClass implements NestModule, O
 
   constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthOptions) {
     super();
-  }
-
-  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
-    return AuthModule.withGuards(super.forRoot(options));
-  }
-
-  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return AuthModule.withGuards(super.forRootAsync(options));
-  }
-
-  /**
-   * Global, so every module's routes are guarded, the bootstrap can read the options, and the
-   * rate limiter's module, which Nest builds apart from this one, can inject them.
-   */
-  private static withGuards(definition: DynamicModule): DynamicModule {
-    return {
-      ...definition,
-      global: true,
-      imports: [
-        ...(definition.imports ?? []),
-        ThrottlerModule.forRootAsync({ inject: [AUTH_OPTIONS], useFactory: (options: AuthOptions) => throttlerOptions(options.rateLimit) }),
-      ],
-      providers: [
-        ...(definition.providers ?? []),
-        TokenVerifier,
-        Access,
-        // Global guards run in the order they are registered: count first, then refuse.
-        { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: APP_GUARD, useClass: AccessGuard },
-      ],
-      exports: [AUTH_OPTIONS, TokenVerifier, Access],
-    };
   }
 
   configure(consumer: MiddlewareConsumer): void {
@@ -77,4 +46,28 @@ export class AuthModule extends ConfigurableModuleClass implements NestModule, O
       this.logger.warn(line);
     }
   }
+}
+
+/**
+ * Global, so every module's routes are guarded, the bootstrap can read the options, and the
+ * rate limiter's module, which Nest builds apart from this one, can inject them.
+ */
+function withGuards(definition: DynamicModule): DynamicModule {
+  return {
+    ...definition,
+    global: true,
+    imports: [
+      ...(definition.imports ?? []),
+      ThrottlerModule.forRootAsync({ inject: [AUTH_OPTIONS], useFactory: (options: AuthOptions) => throttlerOptions(options.rateLimit) }),
+    ],
+    providers: [
+      ...(definition.providers ?? []),
+      TokenVerifier,
+      Access,
+      // Global guards run in the order they are registered: count first, then refuse.
+      { provide: APP_GUARD, useClass: RateLimitGuard },
+      { provide: APP_GUARD, useClass: AccessGuard },
+    ],
+    exports: [AUTH_OPTIONS, TokenVerifier, Access],
+  };
 }

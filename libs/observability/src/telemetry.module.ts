@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Global, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerOptions, type LoggerSettings } from './logging/logger.options';
 import { stopTracing } from './tracing/tracing.sdk';
@@ -11,25 +11,20 @@ class TracingShutdown implements OnApplicationShutdown {
   }
 }
 
-const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<LoggerSettings>({ moduleName: 'Telemetry' }).setClassMethodName('forRoot').build();
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<LoggerSettings>({ moduleName: 'Telemetry' })
+  .setClassMethodName('forRoot')
+  // The transform completes the module for forRoot and forRootAsync alike.
+  .setExtras({}, (definition) => withLogger(definition))
+  .build();
 
 /**
  * Structured logs (pino through nestjs-pino) with the correlation fields of the work under
- * way, and the end of tracing when the app closes. Tracing itself starts before Nest
- * (`@orderflow/observability/tracing`).
+ * way, and the end of tracing when the app closes: `forRoot` / `forRootAsync`. Tracing itself
+ * starts before Nest (`@orderflow/observability/tracing`).
  */
 @Global()
 @Module({})
-export class TelemetryModule extends ConfigurableModuleClass {
-  static override forRoot(settings: typeof OPTIONS_TYPE): DynamicModule {
-    return withLogger(super.forRoot(settings));
-  }
-
-  static override forRootAsync(settings: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withLogger(super.forRootAsync(settings));
-  }
-}
+export class TelemetryModule extends ConfigurableModuleClass {}
 
 /**
  * Adds the logger, made from the module's settings. nestjs-pino makes it in a global module

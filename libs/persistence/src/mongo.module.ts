@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Global, Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MongoConfig } from './mongo.config';
 import { MongoReadiness } from './mongo.readiness';
@@ -10,25 +10,20 @@ export interface MongoModuleOptions {
   config: MongoConfig;
 }
 
-const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<MongoModuleOptions>({ moduleName: 'Mongo' }).setClassMethodName('forRoot').build();
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<MongoModuleOptions>({ moduleName: 'Mongo' })
+  .setClassMethodName('forRoot')
+  // The transform completes the module for forRoot and forRootAsync alike.
+  .setExtras({}, (definition) => withConnection(definition))
+  .build();
 
 /**
- * The service's MongoDB connection. Start-up waits for the server (retrying with a log line
- * each time) so a service never takes traffic without its database; once connected, the
- * driver rides out outages by itself and readiness reports them.
+ * The service's MongoDB connection: `forRoot` / `forRootAsync`. Start-up waits for the server
+ * (retrying with a log line each time) so a service never takes traffic without its database;
+ * once connected, the driver rides out outages by itself and readiness reports them.
  */
 @Global()
 @Module({})
-export class MongoModule extends ConfigurableModuleClass {
-  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
-    return withConnection(super.forRoot(options));
-  }
-
-  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withConnection(super.forRootAsync(options));
-  }
-}
+export class MongoModule extends ConfigurableModuleClass {}
 
 /**
  * Adds the connection, made from the module's options. Mongoose makes it in a global module

@@ -29,7 +29,9 @@ case $? in
   *) status=1; step "dependency advisories" "FAILED"; printf 'Failed tasks:\n- npm-audit\n\n' >> "$log" ;;
 esac
 echo "• Lint, unit and integration tests, build"
-npx nx run-many -t lint test build --parallel=2 --output-style=static 2>&1 | tee -a "$log"
+# Two jest targets: test (unit, nothing running) and integration (the infrastructure above);
+# each project's jest prints its own "Tests:" line, all added up at the end.
+npx nx run-many -t lint test integration build --parallel=2 --output-style=static 2>&1 | tee -a "$log"
 if [ "${PIPESTATUS[0]}" -eq 0 ]; then step "lint, unit, integration, build" "passed"; else status=1; step "lint, unit, integration, build" "FAILED"; fi
 # Killing the shared database would break the tests running against it, so the durability
 # check runs its own private instance; only for the local default, which the project owns.

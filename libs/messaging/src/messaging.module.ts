@@ -7,12 +7,11 @@ import {
   Module,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumerGroups, Topics } from '@orderflow/contracts';
 import { MetricsModule } from '@orderflow/observability';
+import { OutboxStore } from '@orderflow/persistence';
 import { EVENT_TRANSPORT } from '@orderflow/runtime';
 import { Kafka } from 'kafkajs';
-import type { Connection } from 'mongoose';
 import { Registry } from 'prom-client';
 import { registerOutboxMetrics } from './outbox/outbox.metrics';
 import { ConsumerLagMetrics } from './consumer/consumer-lag.metrics';
@@ -36,8 +35,6 @@ export interface MessagingModuleOptions {
   service: string;
   /** The validated KAFKA_*, CONSUMER_RETRY_* and OUTBOX_* variables. */
   config: MessagingConfig;
-  /** Collections whose documents carry an `outbox` array for the relay to publish. */
-  outboxCollections: string[];
 }
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
@@ -130,13 +127,9 @@ export class MessagingModule extends ConfigurableModuleClass {
         { provide: EVENT_TRANSPORT, useExisting: EventConsumerServer },
         {
           provide: OutboxRelay,
-          inject: [EventProducer, getConnectionToken(), OPTIONS, Registry],
-          useFactory: (producer: EventProducer, connection: Connection, opts: MessagingModuleOptions, registry: Registry) => {
-            const relay = new OutboxRelay(
-              producer,
-              opts.outboxCollections.map((name) => connection.collection(name)) as never,
-              { sweepIntervalMs: opts.config.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 },
-            );
+          inject: [EventProducer, OutboxStore, OPTIONS, Registry],
+          useFactory: (producer: EventProducer, store: OutboxStore, opts: MessagingModuleOptions, registry: Registry) => {
+            const relay = new OutboxRelay(producer, store, { sweepIntervalMs: opts.config.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 });
             registerOutboxMetrics(registry, relay);
             return relay;
           },

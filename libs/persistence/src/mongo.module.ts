@@ -1,7 +1,9 @@
 import { ConfigurableModuleBuilder, Global, Module, type DynamicModule } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import { MongoConfig } from './mongo.config';
 import { MongoReadiness } from './mongo.readiness';
+import { OutboxStore } from './outbox/outbox.store';
 
 export interface MongoModuleOptions {
   /** The database this service owns (SPEC: no service reads another's). */
@@ -46,7 +48,11 @@ function withConnection(module: DynamicModule): DynamicModule {
         }),
       }),
     ],
-    providers: [...(module.providers ?? []), MongoReadiness],
-    exports: [MODULE_OPTIONS_TOKEN, MongoReadiness],
+    providers: [
+      ...(module.providers ?? []),
+      MongoReadiness,
+      { provide: OutboxStore, inject: [getConnectionToken()], useFactory: (connection: Connection) => new OutboxStore(connection) },
+    ],
+    exports: [MODULE_OPTIONS_TOKEN, MongoReadiness, OutboxStore],
   };
 }

@@ -5,7 +5,8 @@ import {
   InventoryReleasedSchema,
   InventoryReservedSchema,
 } from '@orderflow/contracts';
-import { outboxMessage, type OutboxMessage } from '@orderflow/messaging';
+import { outboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Line, PricedLine, Rejection } from './domain/reservation.rules';
 
 const producer = 'inventory-service';

@@ -1,6 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { NotificationKind as Kind, NotificationSentSchema, NotificationStatus as Status } from '@orderflow/contracts';
-import { outboxMessage, type OutboxMessage } from '@orderflow/messaging';
+import { outboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Notification, NotificationKind } from './domain/notification';
 
 const KINDS: Record<NotificationKind, Kind> = {

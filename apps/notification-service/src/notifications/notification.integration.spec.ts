@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { decodeEvent, NotificationSentSchema, NotificationStatus, type NotificationSent } from '@orderflow/contracts';
-import type { OutboxRelay } from '@orderflow/messaging';
 import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
+import { OutboxStore } from '@orderflow/persistence';
 import mongoose, { mongo, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -26,6 +26,7 @@ describe('notifications (integration)', () => {
   let connection: Connection;
   let model: Model<NotificationDocument>;
   let repository: NotificationRepository;
+  /** Writes that announced outbox events to the relay, as `<collection>/<id>`. */
   const kicks: string[] = [];
   const dispatchers: NotificationDispatcher[] = [];
   const servers: Server[] = [];
@@ -39,8 +40,8 @@ describe('notifications (integration)', () => {
   // Each test gets a database of its own, so what one leaves pending is not another's work.
   beforeEach(() => {
     model = connection.useDb(uniqueName('it-notifications')).model<NotificationDocument>(NOTIFICATION_MODEL, NotificationSchema);
-    const relay = { kick: (collection: string, id: string) => kicks.push(`${collection}/${id}`) } as unknown as OutboxRelay;
-    repository = new NotificationRepository(model, relay);
+    new OutboxStore(model.db).listen((collection, id) => kicks.push(`${collection}/${id}`));
+    repository = new NotificationRepository(model);
   });
 
   afterEach(async () => {

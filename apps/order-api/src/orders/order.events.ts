@@ -8,7 +8,8 @@ import {
   OrderRejectedSchema,
   type OrderStatus,
 } from '@orderflow/contracts';
-import { outboxMessage, type OutboxMessage } from '@orderflow/messaging';
+import { outboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Order } from './domain/order';
 
 const producer = 'order-api';

@@ -1,6 +1,7 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { PointsAwardedSchema, PointsReversedSchema } from '@orderflow/contracts';
-import { outboxMessage, type OutboxMessage } from '@orderflow/messaging';
+import { outboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 
 const producer = 'points-service';
 

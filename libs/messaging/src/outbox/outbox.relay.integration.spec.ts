@@ -5,10 +5,8 @@ import mongoose, { Connection, Model, Schema } from 'mongoose';
 import { EventProducer } from '../event.producer';
 import { KafkaFixture, type ReadMessage } from '../testing/kafka.fixture';
 import { outboxOrderEvent as orderEvent } from '../testing/order-events.fixture';
-import { OutboxMessageSchema, type OutboxMessage } from './outbox.message';
+import { outboxPlugin, OutboxStore, type OutboxMessage } from '@orderflow/persistence';
 import { OutboxRelay } from './outbox.relay';
-
-type OutboxCollection = ConstructorParameters<typeof OutboxRelay>[1][number];
 
 interface OrderDoc {
   _id: string;
@@ -16,14 +14,14 @@ interface OrderDoc {
   outbox: OutboxMessage[];
 }
 
-/** Long enough that only a start-up sweep, `kick()` or `stop()` can publish within a test. */
+/** Long enough that only a start-up sweep, an announced write or `stop()` can publish within a test. */
 const SWEEP_MS = 60_000;
 
 /**
  * The transactional outbox against real MongoDB and Kafka: whatever a writer stored in an
  * aggregate's `outbox` reaches Kafka byte for byte, in write order, at least once with
- * stable event ids — whether the writer kicked the relay, crashed before it could, or the
- * relay died halfway.
+ * stable event ids — whether the write announced its events to the relay, its process crashed
+ * before the relay published them, or the relay died halfway.
  */
 describe('OutboxRelay (integration)', () => {
   const env = infraEnv();
@@ -31,7 +29,7 @@ describe('OutboxRelay (integration)', () => {
   const topic = uniqueName('it.outbox');
   let connection: Connection;
   let orders: Model<OrderDoc>;
-  let collection: OutboxCollection;
+  let store: OutboxStore;
   let producer: EventProducer;
   let published: ReadMessage[];
   const relays: OutboxRelay[] = [];
@@ -41,12 +39,8 @@ describe('OutboxRelay (integration)', () => {
     await kafka.createTopic(topic, 3);
     published = await kafka.read(topic, uniqueName('it.outbox.reader'));
     connection = await mongoose.createConnection(env.MONGODB_URI, { dbName: uniqueName('it-outbox') }).asPromise();
-    orders = connection.model<OrderDoc>(
-      'Order',
-      new Schema<OrderDoc>({ _id: String, status: String, outbox: { type: [OutboxMessageSchema], default: [] } }),
-      'orders',
-    );
-    collection = connection.collection('orders') as unknown as OutboxCollection;
+    orders = connection.model<OrderDoc>('Order', new Schema<OrderDoc>({ _id: String, status: String }).plugin(outboxPlugin), 'orders');
+    store = new OutboxStore(connection);
     producer = new EventProducer(kafka.kafka);
   });
 
@@ -62,8 +56,8 @@ describe('OutboxRelay (integration)', () => {
   });
 
   /** A relay over the test collection, as a freshly (re)started service would run it. */
-  function startRelay(over: OutboxCollection = collection, via: EventProducer = producer): OutboxRelay {
-    const relay = new OutboxRelay(via, [over], { sweepIntervalMs: SWEEP_MS, batchSize: 100 });
+  function startRelay(over: OutboxStore = store, via: EventProducer = producer): OutboxRelay {
+    const relay = new OutboxRelay(via, over, { sweepIntervalMs: SWEEP_MS, batchSize: 100 });
     relays.push(relay);
     relay.start();
     return relay;
@@ -82,7 +76,7 @@ describe('OutboxRelay (integration)', () => {
     const second = randomUUID();
     const firstEvents = lifecycle(topic, first);
     const secondEvents = lifecycle(topic, second).slice(0, 2);
-    // The writer dies right after its write: no kick ever comes.
+    // Written while no relay listens: the writer's process died right after its write.
     await orders.create({ _id: first, status: 'CANCELLED', outbox: firstEvents });
     await orders.create({ _id: second, status: 'CONFIRMED', outbox: secondEvents });
 
@@ -106,15 +100,11 @@ describe('OutboxRelay (integration)', () => {
   it('publishes events one order got in ten separate updates in the order they were written', async () => {
     const orderId = randomUUID();
     const events = Array.from({ length: 10 }, (_, i) => orderEvent(topic, orderId, i));
-    const relay = startRelay();
+    startRelay();
 
-    // Each update kicks the relay while it may still be publishing the previous ones.
+    // Each update reaches the relay while it may still be publishing the previous ones.
     await orders.create({ _id: orderId, status: 'PENDING', outbox: [events[0]] });
-    relay.kick('orders', orderId, [events[0]]);
-    for (const event of events.slice(1)) {
-      await orders.updateOne({ _id: orderId }, { $push: { outbox: event } });
-      relay.kick('orders', orderId, [event]);
-    }
+    for (const event of events.slice(1)) await orders.updateOne({ _id: orderId }, { $push: { outbox: event } });
 
     await eventually(() => expect(new Set(idsOf(publishedFor(orderId))).size).toBe(10));
     // At-least-once allows a repeat; what consumers rely on is that the first sighting of
@@ -124,21 +114,33 @@ describe('OutboxRelay (integration)', () => {
     await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
   });
 
-  it('keeps write order across two replicas: the later writer hands over the whole outbox, and the earlier one\'s late publish is a repeat', async () => {
+  it('keeps write order across two replicas: the later writer\'s relay publishes the whole outbox, and the earlier one\'s late publish is a repeat', async () => {
     const orderId = randomUUID();
     const [first, second] = [orderEvent(topic, orderId, 0), orderEvent(topic, orderId, 1)];
-    // Replica A stored the first event and has not published it yet; replica B stores the
-    // second and, reading the outbox back, kicks both, oldest first.
+    // Replica A stores the first event, and its relay is held up before it can publish.
+    const held = new HeldProducer(kafka.kafka);
+    const replicaA = startRelay(store, held);
     await orders.create({ _id: orderId, status: 'CONFIRMED', outbox: [first] });
-    const stored = await orders.findOneAndUpdate({ _id: orderId }, { $push: { outbox: second } }, { returnDocument: 'after' }).lean();
-    const replicaB = startRelay();
-    replicaB.kick('orders', orderId, stored?.outbox ?? []);
-    await eventually(() => expect(new Set(idsOf(publishedFor(orderId))).size).toBe(2));
-    const replicaA = startRelay();
-    replicaA.kick('orders', orderId, [first]);
-
-    await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
-    expect(firstSightings(idsOf(publishedFor(orderId)))).toEqual([first.eventId, second.eventId]);
+    await eventually(() => expect(held.waiting).toBe(1));
+    // Replica B, with its own connection, stores the second event and reads the outbox back:
+    // its relay publishes both, oldest first.
+    const other = await mongoose.createConnection(env.MONGODB_URI, { dbName: connection.name }).asPromise();
+    try {
+      const replicaB = startRelay(new OutboxStore(other));
+      const ordersB = other.model<OrderDoc>('Order', orders.schema, 'orders');
+      await ordersB.findOneAndUpdate({ _id: orderId }, { $push: { outbox: second } }, { projection: { outbox: 1 }, returnDocument: 'after' }).lean();
+      await eventually(() => expect(new Set(idsOf(publishedFor(orderId))).size).toBe(2));
+      // A's relay goes on: its publish of the first event is a repeat, after both.
+      held.release();
+      await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
+      await eventually(() => expect(idsOf(publishedFor(orderId))).toHaveLength(3));
+      expect(firstSightings(idsOf(publishedFor(orderId)))).toEqual([first.eventId, second.eventId]);
+      await replicaB.stop();
+    } finally {
+      await replicaA.stop();
+      await held.disconnect();
+      await other.close();
+    }
   });
 
   it('publishes the same events again, with the same ids, when a relay died between publishing and removing them', async () => {
@@ -146,7 +148,7 @@ describe('OutboxRelay (integration)', () => {
     const events = lifecycle(topic, orderId).slice(0, 2);
     await orders.create({ _id: orderId, status: 'CONFIRMED', outbox: events });
 
-    const dying = new OutboxRelay(producer, [diesBeforeRemoving(collection)], { sweepIntervalMs: SWEEP_MS, batchSize: 100 });
+    const dying = new OutboxRelay(producer, diesBeforeRemoving(store), { sweepIntervalMs: SWEEP_MS, batchSize: 100 });
     await expect(dying.drain()).rejects.toThrow('died before removing');
     await eventually(() => expect(idsOf(publishedFor(orderId))).toEqual(events.map((e) => e.eventId)));
     expect((await pendingOf(orderId)).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
@@ -160,35 +162,36 @@ describe('OutboxRelay (integration)', () => {
     await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
   });
 
-  it('publishes a kicked order at once, long before the next sweep, and leaves unkicked ones to the sweep', async () => {
+  it('publishes an announced write at once, long before the next sweep, and leaves unannounced ones to the sweep', async () => {
     // Once the start-up sweep has published this, the next sweep is a minute away.
     const before = randomUUID();
     await orders.create({ _id: before, status: 'PENDING', outbox: [orderEvent(topic, before, 0)] });
-    const relay = startRelay();
+    startRelay();
     await eventually(async () => {
       expect(publishedFor(before)).toHaveLength(1);
       expect(await pendingOf(before)).toEqual([]);
     });
 
-    const kicked = randomUUID();
-    const unkicked = randomUUID();
-    await orders.create({ _id: unkicked, status: 'PENDING', outbox: [orderEvent(topic, unkicked, 0)] });
-    const kickedEvent = orderEvent(topic, kicked, 0);
-    await orders.create({ _id: kicked, status: 'PENDING', outbox: [kickedEvent] });
-    const kickedAt = Date.now();
-    relay.kick('orders', kicked, [kickedEvent]);
+    const announced = randomUUID();
+    const unannounced = randomUUID();
+    // `updateMany` is not announced (see the outbox plugin): only a sweep finds it.
+    await orders.create({ _id: unannounced, status: 'PENDING' });
+    await orders.updateMany({ _id: unannounced }, { $push: { outbox: orderEvent(topic, unannounced, 0) } });
+    const announcedEvent = orderEvent(topic, announced, 0);
+    const writtenAt = Date.now();
+    await orders.create({ _id: announced, status: 'PENDING', outbox: [announcedEvent] });
 
-    await eventually(() => expect(publishedFor(kicked)).toHaveLength(1), { timeoutMs: 5_000, intervalMs: 20 });
-    expect(Date.now() - kickedAt).toBeLessThan(5_000);
-    expect(publishedFor(unkicked)).toHaveLength(0);
-    expect(await pendingOf(unkicked)).toHaveLength(1);
-    // Published from what the writer handed over, and cleared from the document.
-    expect(publishedFor(kicked).map(asWritten)).toEqual([asStored(kickedEvent)]);
-    await eventually(async () => expect(await pendingOf(kicked)).toEqual([]));
+    await eventually(() => expect(publishedFor(announced)).toHaveLength(1), { timeoutMs: 5_000, intervalMs: 20 });
+    expect(Date.now() - writtenAt).toBeLessThan(5_000);
+    expect(publishedFor(unannounced)).toHaveLength(0);
+    expect(await pendingOf(unannounced)).toHaveLength(1);
+    // Published from what the write announced, and cleared from the document.
+    expect(publishedFor(announced).map(asWritten)).toEqual([asStored(announcedEvent)]);
+    await eventually(async () => expect(await pendingOf(announced)).toEqual([]));
 
-    // A kick without a document asks for a sweep now.
-    relay.kick();
-    await eventually(() => expect(publishedFor(unkicked)).toHaveLength(1), { timeoutMs: 5_000 });
+    // A relay that starts (another replica, or this one restarted) sweeps it up.
+    startRelay();
+    await eventually(() => expect(publishedFor(unannounced)).toHaveLength(1), { timeoutMs: 5_000 });
   });
 
   it('keeps the outbox intact while Kafka is unreachable, and a working relay publishes it later', async () => {
@@ -202,12 +205,11 @@ describe('OutboxRelay (integration)', () => {
       retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
     });
     const attempts = new CountingProducer(unreachable);
-    const cutOff = startRelay(collection, attempts);
+    const cutOff = startRelay(store, attempts);
 
     await orders.create({ _id: orderId, status: 'PENDING', outbox: events });
-    cutOff.kick('orders', orderId, events);
 
-    // The kicked order stays due: the relay keeps trying, and removes nothing meanwhile.
+    // The written order stays due: the relay keeps trying, and removes nothing meanwhile.
     await eventually(() => expect(attempts.failures).toBeGreaterThanOrEqual(3), { timeoutMs: 20_000 });
     expect((await pendingOf(orderId)).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
     await relays.splice(relays.indexOf(cutOff), 1)[0].stop();
@@ -235,14 +237,27 @@ class CountingProducer extends EventProducer {
   }
 }
 
+/** The real producer, holding every publish until released: a relay that is slow to publish. */
+class HeldProducer extends EventProducer {
+  waiting = 0;
+  release: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+
+  override async sendBatch(...args: Parameters<EventProducer['sendBatch']>): Promise<void> {
+    this.waiting += 1;
+    await this.gate;
+    await super.sendBatch(...args);
+  }
+}
+
 /**
- * The collection as seen by a process that dies right after publishing: reads work, but
- * its removal of what it published never happens.
+ * The outbox as seen by a process that dies right after publishing: reads work, but its
+ * removal of what it published never happens.
  */
-function diesBeforeRemoving(collection: OutboxCollection): OutboxCollection {
-  return new Proxy(collection, {
+function diesBeforeRemoving(store: OutboxStore): OutboxStore {
+  return new Proxy(store, {
     get(target, property) {
-      if (property === 'updateOne' || property === 'bulkWrite') {
+      if (property === 'remove') {
         return async () => {
           throw new Error('the relay died before removing what it published');
         };

@@ -1,14 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { EnvelopeHeader } from '@orderflow/contracts';
-import { mongo } from 'mongoose';
+import type { OutboxMessage, OutboxStore, PendingEvents } from '@orderflow/persistence';
 import { publishSpans } from '../tracing/message.spans';
 import type { EventProducer } from '../event.producer';
-import { WITH_PENDING_EVENTS, type OutboxMessage } from './outbox.message';
-
-interface WithOutbox extends mongo.Document {
-  _id: string;
-  outbox: OutboxMessage[];
-}
 
 export interface OutboxRelayOptions {
   /** How often to scan for events a crashed writer (or another replica) left behind. */
@@ -17,63 +10,47 @@ export interface OutboxRelayOptions {
   batchSize: number;
 }
 
-type Collection = mongo.Collection<WithOutbox>;
-
-/** Events written to one document and not yet published, in write order. */
-type Pending = Map<string, OutboxMessage[]>;
-
 /**
- * Publishes what aggregates left in their `outbox` arrays, then removes exactly what it
- * published. At-least-once: a crash between publishing and removing publishes those events
- * again (same event ids), and consumers deduplicate. Events of one aggregate are published
- * in the order they were written; the idempotent producer keeps that order per partition.
+ * Publishes what aggregates left in their outboxes, then removes exactly what it published.
+ * At-least-once: a crash between publishing and removing publishes those events again (same
+ * event ids), and consumers deduplicate. Events of one aggregate are published in the order
+ * they were written; the idempotent producer keeps that order per partition.
  *
- * Writers call `kick(collection, id, events)` after a write with the events they just
- * stored, and the relay publishes them from memory — no read back — together with whatever
- * else was kicked meanwhile, in one produce request, then clears the published entries of
- * all those documents in one bulk write. A periodic sweep, and one at start-up, scans for
- * anything else pending — what a crashed process wrote but never published — so a crash at
- * any point loses nothing.
+ * The store tells the relay of each write that stored events, with the events, and the
+ * relay publishes them from memory — no read back — together with whatever else was written
+ * meanwhile, in one produce request, then clears the published entries of all those
+ * documents in one bulk write. A periodic sweep, and one at start-up, scans for anything
+ * else pending — what a crashed process wrote but never published — so a crash at any
+ * point loses nothing.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly collections: Map<string, Collection>;
-  /** Kicked events not yet published, per collection, per document, in kick order. */
-  private readonly due = new Map<string, Pending>();
+  /** Written events not yet published, per collection, per document, in write order. */
+  private readonly due = new Map<string, PendingEvents>();
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
   private lastSweep = 0;
+  private stopListening?: () => void;
 
   constructor(
     private readonly producer: EventProducer,
-    collections: Collection[],
+    private readonly store: OutboxStore,
     private readonly options: OutboxRelayOptions,
-  ) {
-    this.collections = new Map(collections.map((collection) => [collection.collectionName, collection]));
-    for (const name of this.collections.keys()) this.due.set(name, new Map());
-  }
+  ) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopListening = this.store.listen((collection, id, events) => this.written(collection, id, events));
     this.loop = this.run();
   }
 
-  /**
-   * Publish these events now: a writer just stored them in this document's outbox. Without
-   * arguments, scan everything soon instead (costlier: a full collection scan).
-   */
-  kick(collection?: string, id?: string, events?: readonly OutboxMessage[]): void {
-    if (collection === undefined || id === undefined || events === undefined) {
-      this.lastSweep = 0;
-      this.wake?.();
-      return;
-    }
-    const pending = this.due.get(collection);
-    if (!pending) throw new Error(`the outbox relay does not watch ${collection}`);
-    if (events.length === 0) return;
-    // A writer may hand over older events of the document again (see OrderRepository.update).
+  /** A writer just stored these events in this document's outbox: publish them now. */
+  private written(collection: string, id: string, events: readonly OutboxMessage[]): void {
+    const pending = this.due.get(collection) ?? new Map<string, OutboxMessage[]>();
+    this.due.set(collection, pending);
+    // A write may announce older events of the document again (the whole stored outbox).
     const known = new Set((pending.get(id) ?? []).map((event) => event.eventId));
     pending.set(id, [...(pending.get(id) ?? []), ...events.filter((event) => !known.has(event.eventId))]);
     this.wake?.();
@@ -83,6 +60,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopListening?.();
     this.wake?.();
     await this.loop;
     await this.drainDue()
@@ -90,51 +68,39 @@ export class OutboxRelay {
       .catch((error: Error) => this.logger.warn(`final drain failed: ${error.message}`));
   }
 
-  /**
-   * Events still waiting and when the oldest of them happened (its envelope's `ce_time`),
-   * for the backlog metrics: one scan of the documents that have any.
-   */
-  async backlog(): Promise<{ events: number; oldest?: Date }> {
-    let events = 0;
-    let oldest: number | undefined;
-    for (const collection of this.collections.values()) {
-      const docs = await collection.find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } }).toArray();
-      for (const doc of docs) {
-        events += doc.outbox.length;
-        const at = Date.parse(doc.outbox[0]?.headers?.[EnvelopeHeader.time] ?? '');
-        if (!Number.isNaN(at) && (oldest === undefined || at < oldest)) oldest = at;
-      }
-    }
-    return oldest === undefined ? { events } : { events, oldest: new Date(oldest) };
+  /** Events still waiting and when the oldest of them happened, for the backlog metrics. */
+  backlog(): Promise<{ events: number; oldest?: Date }> {
+    return this.store.backlog();
   }
 
   /** Scans every collection and publishes everything pending; resolves with how many events went out. */
   async drain(): Promise<number> {
     let published = 0;
-    for (const [name, collection] of this.collections) {
+    for (const name of this.store.collections()) {
       for (;;) {
-        const docs = await collection
-          .find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } })
-          .limit(this.options.batchSize)
-          .toArray();
-        if (docs.length === 0) break;
-        const pending: Pending = new Map(docs.map((doc) => [doc._id, doc.outbox]));
+        const pending = await this.store.pending(name, this.options.batchSize);
+        if (pending.size === 0) break;
         published += await this.publish(new Map([[name, pending]]));
-        // What the sweep published need not go out again from memory.
-        const due = this.due.get(name) as Pending;
-        for (const [id, events] of pending) {
-          const sent = new Set(events.map((event) => event.eventId));
-          const left = (due.get(id) ?? []).filter((event) => !sent.has(event.eventId));
-          if (left.length > 0) due.set(id, left);
-          else due.delete(id);
-        }
-        if (docs.length < this.options.batchSize) break;
+        this.forget(name, pending);
+        if (pending.size < this.options.batchSize) break;
       }
     }
     return published;
   }
 
-  /** Publishes what writers kicked, a batch at a time; on failure it stays due, ahead of newer kicks. */
+  /** What a sweep published need not go out again from memory. */
+  private forget(collection: string, published: PendingEvents): void {
+    const due = this.due.get(collection);
+    if (!due) return;
+    for (const [id, events] of published) {
+      const sent = new Set(events.map((event) => event.eventId));
+      const left = (due.get(id) ?? []).filter((event) => !sent.has(event.eventId));
+      if (left.length > 0) due.set(id, left);
+      else due.delete(id);
+    }
+  }
+
+  /** Publishes what writers stored, a batch at a time; on failure it stays due, ahead of newer writes. */
   private async drainDue(): Promise<void> {
     while (this.hasDue()) {
       const batch = this.takeDue();
@@ -142,7 +108,8 @@ export class OutboxRelay {
         await this.publish(batch);
       } catch (error) {
         for (const [name, taken] of batch) {
-          const due = this.due.get(name) as Pending;
+          const due = this.due.get(name) ?? new Map<string, OutboxMessage[]>();
+          this.due.set(name, due);
           const newer = new Map(due);
           due.clear();
           for (const [id, events] of taken) due.set(id, [...events, ...(newer.get(id) ?? [])]);
@@ -157,12 +124,12 @@ export class OutboxRelay {
     return [...this.due.values()].some((pending) => pending.size > 0);
   }
 
-  /** Up to `batchSize` documents' kicked events, taken out of `due`. */
-  private takeDue(): Map<string, Pending> {
-    const batch = new Map<string, Pending>();
+  /** Up to `batchSize` documents' written events, taken out of `due`. */
+  private takeDue(): Map<string, PendingEvents> {
+    const batch = new Map<string, PendingEvents>();
     let room = this.options.batchSize;
     for (const [name, due] of this.due) {
-      const taken: Pending = new Map();
+      const taken: PendingEvents = new Map();
       for (const [id, events] of due) {
         if (room === 0) break;
         taken.set(id, events);
@@ -175,7 +142,7 @@ export class OutboxRelay {
   }
 
   /** One produce request for every event in `batch`, then their removal; resolves with how many went out. */
-  private async publish(batch: Map<string, Pending>): Promise<number> {
+  private async publish(batch: Map<string, PendingEvents>): Promise<number> {
     const byTopic = new Map<string, OutboxMessage[]>();
     let count = 0;
     for (const pending of batch.values()) {
@@ -194,7 +161,7 @@ export class OutboxRelay {
       return {
         spans,
         topic,
-        messages: messages.map((m, i) => ({ key: m.key, value: toBuffer(m.value), headers: spans.headers[i] })),
+        messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: spans.headers[i] })),
       };
     });
     try {
@@ -204,36 +171,8 @@ export class OutboxRelay {
       throw error;
     }
     for (const { spans } of topicMessages) spans.end();
-    for (const [name, pending] of batch) await this.remove(this.collections.get(name) as Collection, pending);
+    for (const [name, pending] of batch) await this.store.remove(name, pending);
     return count;
-  }
-
-  /**
-   * Removes the published entries, and only them: a writer may have appended more since.
-   * The common case is one bulk write that empties each array still ending with what was
-   * published; where that did not match every document, the published entries are popped
-   * from the front one by one, each only if it is still the one that was published.
-   */
-  private async remove(collection: Collection, pending: Pending): Promise<void> {
-    const cleared = await collection.bulkWrite(
-      [...pending].map(([id, events]) => ({
-        updateOne: {
-          filter: {
-            _id: id,
-            [`outbox.${events.length - 1}.eventId`]: events[events.length - 1].eventId,
-            [`outbox.${events.length}`]: { $exists: false },
-          },
-          update: { $set: { outbox: [] } },
-        },
-      })),
-      { ordered: false },
-    );
-    if (cleared.modifiedCount === pending.size) return;
-    for (const [id, events] of pending) {
-      for (const event of events) {
-        await collection.updateOne({ _id: id, 'outbox.0.eventId': event.eventId }, { $pop: { outbox: -1 } });
-      }
-    }
   }
 
   private async run(): Promise<void> {
@@ -267,7 +206,3 @@ export class OutboxRelay {
     }
   }
 }
-
-/** The driver returns stored bytes as BSON Binary; mongoose hands them over as Buffer. */
-const toBuffer = (value: Buffer | mongo.Binary): Buffer =>
-  value instanceof mongo.Binary ? Buffer.from(value.buffer) : Buffer.from(value);

@@ -10,7 +10,8 @@ import {
   type EncodeMeta,
   type EventMessage,
 } from '@orderflow/contracts';
-import { outboxMessage, type OutboxMessage } from '../outbox/outbox.message';
+import type { OutboxMessage } from '@orderflow/persistence';
+import { outboxMessage } from '../outbox/outbox.message';
 
 /** Event types as handlers register them. */
 export const OrderEventType = {

@@ -10,7 +10,7 @@ import {
 import { EnvelopeHeader } from '@orderflow/contracts';
 import { LogContext, OrderflowAttributes, tracer, tracingStarted, validTraceparent } from '@orderflow/observability';
 import type { KafkaMessage } from 'kafkajs';
-import type { OutboxMessage } from '../outbox/outbox.message';
+import type { OutboxMessage } from '@orderflow/persistence';
 import { consumedHeadersGetter, producedHeadersSetter } from './kafka-headers.carrier';
 
 /** Semantic-convention attribute names (messaging, stable since semconv 1.26). */

@@ -9,7 +9,7 @@ import { ConsumerMetrics } from '../consumer/consumer.metrics';
 import { EventConsumerServer } from '../consumer/event-consumer.server';
 import { PermanentEventError } from '../consumer/permanent.error';
 import { EventProducer } from '../event.producer';
-import { OutboxMessageSchema, type OutboxMessage } from '../outbox/outbox.message';
+import { outboxPlugin, OutboxStore, type OutboxMessage } from '@orderflow/persistence';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { KafkaFixture, type ReadMessage } from '../testing/kafka.fixture';
 import { encodedOrderEvent, OrderEventType, outboxOrderEvent } from '../testing/order-events.fixture';
@@ -70,7 +70,7 @@ describe('Kafka spans (integration)', () => {
   it('publishes an event in the trace it was written in, with the send span in its headers', async () => {
     const topic = await kafka.createTopic(uniqueName('it.tracing.relay'), 1);
     const published: ReadMessage[] = await kafka.read(topic, uniqueName('it.tracing.reader'));
-    const orders = connection.model('Order', new Schema({ _id: String, outbox: [OutboxMessageSchema] }), uniqueName('orders'));
+    const orders = connection.model('Order', new Schema<{ _id: string; outbox: OutboxMessage[] }>({ _id: String }).plugin(outboxPlugin), uniqueName('orders'));
     const orderId = randomUUID();
     // Written while handling a request: its span is the context the event belongs to.
     const writer = trace.getTracer('test').startSpan('POST /orders');
@@ -79,7 +79,7 @@ describe('Kafka spans (integration)', () => {
     const written = event.headers['traceparent'];
     expect(written).toBe(`00-${writer.spanContext().traceId}-${writer.spanContext().spanId}-01`);
     await orders.create({ _id: orderId, outbox: [event] });
-    const relay = new OutboxRelay(producer, [connection.collection(orders.collection.name)] as never, { sweepIntervalMs: 60_000, batchSize: 100 });
+    const relay = new OutboxRelay(producer, new OutboxStore(connection), { sweepIntervalMs: 60_000, batchSize: 100 });
     relay.start();
     try {
       await eventually(() => expect(published.filter((m) => m.key === orderId)).toHaveLength(1));

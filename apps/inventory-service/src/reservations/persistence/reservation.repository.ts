@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model } from 'mongoose';
 import type { Line } from '../domain/reservation.rules';
 import { canMove, type ReservationStatus } from '../domain/reservation.transitions';
@@ -13,7 +13,6 @@ export type Reservation = Omit<ReservationDocument, 'outbox'>;
 export class ReservationRepository {
   constructor(
     @InjectModel(RESERVATION_MODEL) private readonly reservations: Model<ReservationDocument>,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async find(orderId: string): Promise<Reservation | null> {
@@ -89,7 +88,6 @@ export class ReservationRepository {
       );
       if (result.modifiedCount !== 1) return false;
     }
-    this.relay.kick('reservations', orderId, [event]);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
 import { Schema } from 'mongoose';
 import type { PricedLine, Rejection } from '../domain/reservation.rules';
 import { RESERVATION_STATUSES, type ReservationStatus } from '../domain/reservation.transitions';
@@ -31,8 +31,7 @@ export const ReservationSchema = new Schema<ReservationDocument>(
     rejection: { type: new Schema({ reason: String, skus: [String] }, { _id: false }), default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
-    outbox: { type: [OutboxMessageSchema], default: [] },
   },
   { collection: 'reservations', versionKey: false, minimize: false },
 );
-indexOutbox(ReservationSchema);
+ReservationSchema.plugin(outboxPlugin);

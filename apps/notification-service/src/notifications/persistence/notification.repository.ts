@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { NOTIFICATION_KINDS, notificationKey, type Notification } from '../domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
@@ -24,7 +24,6 @@ const WITHOUT_OUTBOX = { outbox: 0 } as const;
 export class NotificationRepository {
   constructor(
     @InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /**
@@ -87,7 +86,6 @@ export class NotificationRepository {
     at: Date,
     event: OutboxMessage,
   ): Promise<boolean> {
-    const key = notificationKey(claimed.orderId, claimed.kind);
     const result = await this.notifications.updateOne(this.current(claimed), {
       $set: {
         status: outcome.status,
@@ -97,7 +95,6 @@ export class NotificationRepository {
       },
       $push: { outbox: event },
     });
-    if (result.modifiedCount === 1) this.relay.kick(this.notifications.collection.collectionName, key, [event]);
     return result.modifiedCount === 1;
   }
 

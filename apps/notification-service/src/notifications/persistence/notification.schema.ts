@@ -1,4 +1,4 @@
-import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
 import { Schema } from 'mongoose';
 import type { Notification } from '../domain/notification';
 
@@ -34,7 +34,6 @@ export const NotificationSchema = new Schema<NotificationDocument>(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     finishedAt: { type: Date, default: null },
-    outbox: { type: [OutboxMessageSchema], default: [] },
   },
   { collection: 'notifications', versionKey: false, minimize: false },
 );
@@ -44,4 +43,4 @@ export const NotificationSchema = new Schema<NotificationDocument>(
 // the collection grows.
 NotificationSchema.index({ status: 1, nextAttemptAt: 1 });
 NotificationSchema.index({ customerId: 1, createdAt: -1 });
-indexOutbox(NotificationSchema);
+NotificationSchema.plugin(outboxPlugin);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { OrderStatus } from '@orderflow/contracts';
-import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import type { Order, TimelineEvent } from '../domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
@@ -34,7 +34,6 @@ export interface OrderChange {
 export class OrderRepository {
   constructor(
     @InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /** Stores a new order with its first event; `false` if an order with this id exists. */
@@ -55,7 +54,6 @@ export class OrderRepository {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    this.relay.kick('orders', id, [event]);
     return true;
   }
 
@@ -79,16 +77,15 @@ export class OrderRepository {
     const update = { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) };
     if (!change.event) return (await this.orders.updateOne(filter, update)).modifiedCount === 1;
     // Another replica (the one that handled the previous event, or took the previous request)
-    // may not have published that event yet: hand the relay the whole outbox, oldest first,
-    // so this order's events reach Kafka in the order they were written. An event both
-    // replicas publish goes out twice with one event id, and consumers deduplicate it.
+    // may not have published that event yet: reading the whole outbox back makes the relay
+    // publish it oldest first, so this order's events reach Kafka in the order they were
+    // written. An event both replicas publish goes out twice with one event id, and
+    // consumers deduplicate it.
     const stored = await this.orders
       .findOneAndUpdate(filter, update, { projection: { outbox: 1 }, returnDocument: 'after' })
       .lean<Pick<OrderDocument, 'outbox'>>()
       .exec();
-    if (!stored) return false;
-    this.relay.kick('orders', id, stored.outbox.length > 0 ? stored.outbox : [change.event]);
-    return true;
+    return stored !== null;
   }
 
   /**

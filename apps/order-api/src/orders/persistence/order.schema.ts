@@ -1,4 +1,4 @@
-import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
 import { Schema } from 'mongoose';
 import type { Order } from '../domain/order';
 
@@ -51,7 +51,6 @@ export const OrderSchema = new Schema<OrderDocument>(
       type: [new Schema({ eventId: String, type: String, reason: String, at: Date }, { _id: false })],
       default: [],
     },
-    outbox: { type: [OutboxMessageSchema], default: [] },
     timeline: { type: Schema.Types.Mixed, default: {} },
   },
   { collection: 'orders', versionKey: false, minimize: false },
@@ -62,4 +61,4 @@ export const OrderSchema = new Schema<OrderDocument>(
 OrderSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ status: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ createdAt: -1, _id: -1 });
-indexOutbox(OrderSchema);
+OrderSchema.plugin(outboxPlugin);

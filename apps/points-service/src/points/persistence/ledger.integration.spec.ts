@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { decodeEvent, isEvent, PointsAwardedSchema, PointsReversedSchema, type DecodedEvent } from '@orderflow/contracts';
-import type { OutboxRelay } from '@orderflow/messaging';
 import { infraEnv, uniqueName } from '@orderflow/testing';
+import { OutboxStore } from '@orderflow/persistence';
 import mongoose, { mongo, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { AwardPointsHandler } from '../commands/award-points/award-points.handler';
@@ -31,7 +31,8 @@ describe('points ledger (integration)', () => {
     connection = await mongoose.createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-points') }).asPromise();
     ledgers = connection.model<LedgerDocument>(LEDGER_MODEL, LedgerSchema);
     await ledgers.createIndexes();
-    repository = new LedgerRepository(ledgers, { kick } as unknown as OutboxRelay);
+    new OutboxStore(connection).listen(kick);
+    repository = new LedgerRepository(ledgers);
     const metrics = new PointsMetrics(new Registry());
     award = new AwardPointsHandler(repository, metrics);
     reverse = new ReversePointsHandler(repository, metrics);
@@ -86,6 +87,23 @@ describe('points ledger (integration)', () => {
     expect(ledger.balance).toBe(12);
     expect(ledger.entries).toHaveLength(1);
     expect(ledger.events).toHaveLength(1);
+  });
+
+  it('answers a balance that is the sum of the entries it shows, even read while awards land', async () => {
+    const customer = uniqueName('c');
+    await confirmed(customer, randomUUID(), 100n);
+    let awarding = true;
+    const awards = Promise.all(Array.from({ length: 40 }, (_, i) => confirmed(customer, randomUUID(), BigInt(100 * (i + 1))))).finally(
+      () => (awarding = false),
+    );
+    const answers: { balance: number; shown: number }[] = [];
+    while (awarding) {
+      const answer = await repository.find(customer);
+      if (answer) answers.push({ balance: answer.balance, shown: balanceOf(answer.entries) });
+    }
+    await awards;
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.balance !== a.shown)).toEqual([]);
   });
 
   it('keeps the balance the sum of the entries with 30 orders of one customer awarded concurrently', async () => {

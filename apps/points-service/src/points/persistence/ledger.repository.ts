@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { OutboxRelay, type OutboxMessage } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { Ledger, LedgerEntry, OrderMarkers } from '../domain/ledger';
-import { LEDGER_COLLECTION, LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
+import { LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
 import { isDuplicateKey } from '@orderflow/persistence';
 
 /** Entries a customer's points answer shows at most: the newest ones. */
@@ -20,28 +20,30 @@ export const ENTRIES_SHOWN = 100;
 export class LedgerRepository {
   constructor(
     @InjectModel(LEDGER_MODEL) private readonly ledgers: Model<LedgerDocument>,
-    private readonly relay: OutboxRelay,
   ) {}
 
   /**
    * The customer's balance (the sum over all their orders, through the `customerId` index)
-   * and their newest entries, oldest first; `null` if they have none.
+   * and their newest entries, oldest first; `null` if they have none. One aggregation reads
+   * each document once for both, so the balance is always the sum of what the entries say,
+   * even while awards land (two queries would each see a different moment).
    */
   async find(customerId: string): Promise<Ledger | null> {
-    const [totals] = await this.ledgers
-      .aggregate<{ balance: number; orders: number }>([
+    const [result] = await this.ledgers
+      .aggregate<{ totals: { balance: number }[]; newest: Pick<LedgerDocument, 'entries'>[] }>([
         { $match: { customerId } },
-        { $group: { _id: null, balance: { $sum: '$net' }, orders: { $sum: 1 } } },
+        { $project: { net: 1, entries: 1, updatedAt: 1 } },
+        {
+          $facet: {
+            totals: [{ $group: { _id: null, balance: { $sum: '$net' } } }],
+            newest: [{ $sort: { updatedAt: -1 } }, { $limit: ENTRIES_SHOWN }, { $project: { entries: 1 } }],
+          },
+        },
       ])
       .exec();
+    const totals = result?.totals[0];
     if (!totals) return null;
-    const docs = await this.ledgers
-      .find({ customerId }, { entries: 1 })
-      .sort({ customerId: 1, updatedAt: -1 })
-      .limit(ENTRIES_SHOWN)
-      .lean<Pick<LedgerDocument, 'entries'>[]>()
-      .exec();
-    const entries = docs
+    const entries = result.newest
       .flatMap((doc) => doc.entries ?? [])
       .map((e) => ({ orderId: e.orderId, points: e.points, type: e.type, at: new Date(e.at) }))
       .sort((a, b) => a.at.getTime() - b.at.getTime())
@@ -123,7 +125,6 @@ export class LedgerRepository {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    if (options.event) this.relay.kick(LEDGER_COLLECTION, orderId, [options.event]);
     return true;
   }
 }

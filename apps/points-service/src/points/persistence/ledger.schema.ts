@@ -1,9 +1,8 @@
-import { indexOutbox, OutboxMessageSchema, type OutboxMessage } from '@orderflow/messaging';
+import { outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
 import { Schema } from 'mongoose';
 import type { EntryType } from '../domain/ledger';
 
 export const LEDGER_MODEL = 'OrderPoints';
-export const LEDGER_COLLECTION = 'order_points';
 
 /**
  * One document per order (`_id` = order id) holding everything points-service does for that
@@ -49,11 +48,10 @@ export const LedgerSchema = new Schema<LedgerDocument>(
     entries: { type: [EntrySchema], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
-    outbox: { type: [OutboxMessageSchema], default: [] },
   },
-  { collection: LEDGER_COLLECTION, versionKey: false, minimize: false },
+  { collection: 'order_points', versionKey: false, minimize: false },
 );
 
 // A customer's balance and newest entries (GET /customers/{id}/points).
 LedgerSchema.index({ customerId: 1, updatedAt: -1 });
-indexOutbox(LedgerSchema);
+LedgerSchema.plugin(outboxPlugin);

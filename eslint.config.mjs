@@ -8,8 +8,8 @@ import nx from '@nx/eslint-plugin';
  *             access, logs/metrics/traces, config and bootstrap)
  *   infra     messaging, persistence: adapters to Kafka and MongoDB, built on the platform
  * auth and rest sit in platform, not infra, because runtime bootstraps every service with them
- * and observability guards its endpoints with auth's decorators; messaging and persistence
- * read their settings from runtime's ServiceEnv.
+ * and observability guards its endpoints with auth's decorators. Each lib declares the
+ * variables it reads in its own config class; none reads another's.
  */
 const LAYERS = [
   { sourceTag: 'layer:core', onlyDependOnLibsWithTags: ['layer:core'] },

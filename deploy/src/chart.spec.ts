@@ -38,7 +38,7 @@ const podOf = (deployment: K8sObject) => spec<{ template: { spec: PodSpec } }>(d
 
 describe('the Helm chart deploy/helm/orderflow', () => {
   it('expects the variables the services require', () => {
-    // Read from libs/runtime's ServiceEnv; this pins what the policy below enforces.
+    // Read from the config classes of runtime and the libs; this pins what the policy below enforces.
     expect(requiredEnv()).toEqual(['AUTH_AUDIENCE', 'AUTH_ISSUER', 'AUTH_JWKS_URL', 'KAFKA_BROKERS', 'MONGODB_URI', 'PORT']);
   });
 

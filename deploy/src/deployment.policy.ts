@@ -1,4 +1,4 @@
-import { ServiceEnv } from '@orderflow/runtime';
+import { RuntimeConfig } from '@orderflow/runtime';
 import type { K8sObject } from './helm.cli';
 import { envProblems, partitionCap, requiredEnv, ServiceName, SERVICES } from './service.catalog';
 
@@ -181,7 +181,7 @@ function deploymentRules(
     if (env.values['PORT'] !== undefined && Number(env.values['PORT']) !== service.port) {
       problems.push(`${name} sets PORT ${env.values['PORT']}, not the container port ${service.port}`);
     }
-    const shutdownMs = Number(env.values['SHUTDOWN_TIMEOUT_MS'] ?? new ServiceEnv().SHUTDOWN_TIMEOUT_MS);
+    const shutdownMs = Number(env.values['SHUTDOWN_TIMEOUT_MS'] ?? new RuntimeConfig().SHUTDOWN_TIMEOUT_MS);
     const needed = preStopSeconds(container) + shutdownMs / 1000;
     const grace = pod.terminationGracePeriodSeconds ?? 30;
     if (grace <= needed) {

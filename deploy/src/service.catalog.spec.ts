@@ -19,7 +19,7 @@ describe('the service catalog the deployment is checked against', () => {
 
   it.each(SERVICES.map((s) => [s.name, s.database]))('has the database %s opens (%s)', (name, database) => {
     const module = readFileSync(join(ROOT, 'apps', name, 'src/app.module.ts'), 'utf8');
-    expect(module).toContain(`MongoModule.forRoot({ database: '${database}' })`);
+    expect(module).toMatch(new RegExp(`MongoModule\\.forRootAsync\\(.*\\bdatabase: '${database}'`));
   });
 
   it("agrees with the chart's default ports and autoscaling caps", () => {

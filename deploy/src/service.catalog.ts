@@ -1,5 +1,7 @@
 import { ConsumerGroups, Topics } from '@orderflow/contracts';
-import { ConfigError, loadConfig, ServiceEnv } from '@orderflow/runtime';
+import { MessagingConfig } from '@orderflow/messaging';
+import { MongoConfig } from '@orderflow/persistence';
+import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
 
 export type ServiceName = keyof typeof ConsumerGroups;
 
@@ -32,14 +34,17 @@ export function partitionCap(service: ServiceName): number {
   return Math.min(...ConsumerGroups[service].topics.map((key) => Topics[key].partitions));
 }
 
+/** What every service validates at start: runtime's config classes and those of the libs every app configures. */
+const SERVICE_CONFIG = serviceConfig([MessagingConfig, MongoConfig]);
+
 /**
- * The variables a service refuses to start without, asked of the services' own config class:
+ * The variables a service refuses to start without, asked of the services' own config classes:
  * validating an empty environment names exactly the required ones (PORT, KAFKA_BROKERS,
- * MONGODB_URI today), so the deployment checks follow libs/runtime without a copied list.
+ * MONGODB_URI, AUTH_* today), so the deployment checks follow the libs without a copied list.
  */
 export function requiredEnv(): string[] {
   try {
-    loadConfig(ServiceEnv, {});
+    loadConfig(SERVICE_CONFIG, {});
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((p) => p.variable).sort();
     throw error;
@@ -50,7 +55,7 @@ export function requiredEnv(): string[] {
 /** Problems the services' own validation finds in these values, as `NAME problem` lines. */
 export function envProblems(env: Record<string, string>): string[] {
   try {
-    loadConfig(ServiceEnv, env);
+    loadConfig(SERVICE_CONFIG, env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((p) => `${p.variable} ${p.problem}`);
     throw error;

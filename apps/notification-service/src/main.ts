@@ -1,12 +1,12 @@
 import './tracing';
 import { bootstrapService } from '@orderflow/runtime';
 import { AppModule } from './app.module';
-import { NotificationEnv } from './config/notification-env.config';
+import { NOTIFICATION_SERVICE_CONFIG } from './config/notification-env.config';
 
 bootstrapService({
   name: 'notification-service',
   title: 'Orderflow notification service',
-  config: NotificationEnv,
+  config: NOTIFICATION_SERVICE_CONFIG,
   module: AppModule,
 }).catch((error: Error) => {
   process.stderr.write(`notification-service: failed to start: ${error.message}\n`);

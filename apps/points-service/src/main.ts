@@ -1,11 +1,13 @@
 import './tracing';
-import { bootstrapService, ServiceEnv } from '@orderflow/runtime';
+import { MessagingConfig } from '@orderflow/messaging';
+import { MongoConfig } from '@orderflow/persistence';
+import { bootstrapService } from '@orderflow/runtime';
 import { AppModule } from './app.module';
 
 bootstrapService({
   name: 'points-service',
   title: 'Orderflow points service',
-  config: ServiceEnv,
+  config: [MessagingConfig, MongoConfig],
   module: AppModule,
 }).catch((error: Error) => {
   process.stderr.write(`points-service: failed to start: ${error.message}\n`);

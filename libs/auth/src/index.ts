@@ -1,3 +1,4 @@
+export { AuthConfig, authOptionsOf } from './auth.config';
 export { AuthModule } from './auth.module';
 export { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 export { Access } from './access';

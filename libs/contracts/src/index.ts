@@ -20,3 +20,5 @@ export {
   type StockRejectionReason,
 } from './formats/rejection-reason.format';
 export { nameBasedUuid } from './formats/name-based-uuid.format';
+export { CURRENCY_CODE, CURRENCY_CODE_MESSAGE } from './formats/currency.format';
+export { envInteger, wholeNumberOf } from './formats/env-number.format';

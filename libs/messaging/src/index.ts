@@ -1,4 +1,5 @@
-export { MessagingModule } from './messaging.module';
+export { MessagingConfig } from './messaging.config';
+export { MessagingModule, type MessagingModuleOptions } from './messaging.module';
 export { KafkaReadiness } from './kafka.readiness';
 export { outboxMessage } from './outbox/outbox.message';
 export { ANY_EVENT } from './consumer/event-consumer.server';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { withoutSecrets } from '@orderflow/observability';
-import { ServiceEnv } from '@orderflow/runtime';
 import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import type { MessagingConfig } from './messaging.config';
 
 const toNestLevel = (level: logLevel): 'error' | 'warn' | 'log' | 'debug' =>
   level === logLevel.ERROR || level === logLevel.NOTHING
@@ -24,7 +24,7 @@ const logCreator = () => {
   };
 };
 
-function sasl(env: ServiceEnv): SASLOptions | undefined {
+function sasl(env: MessagingConfig): SASLOptions | undefined {
   if (!env.KAFKA_SASL_MECHANISM) return undefined;
   return {
     mechanism: env.KAFKA_SASL_MECHANISM,
@@ -37,7 +37,7 @@ function sasl(env: ServiceEnv): SASLOptions | undefined {
 export const RETRY_WAITS = { initialRetryTime: 250, maxRetryTime: 2_000 };
 
 /** A kafkajs client for this service, honouring the TLS and SASL settings of a managed Kafka. */
-export function createKafkaClient(clientId: string, env: ServiceEnv): Kafka {
+export function createKafkaClient(clientId: string, env: MessagingConfig): Kafka {
   const config: KafkaConfig = {
     clientId,
     brokers: env.kafkaBrokers,

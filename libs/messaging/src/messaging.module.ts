@@ -1,5 +1,6 @@
 import {
   BeforeApplicationShutdown,
+  ConfigurableModuleBuilder,
   DynamicModule,
   Global,
   Injectable,
@@ -7,8 +8,9 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ConsumerGroups, Topics } from '@orderflow/contracts';
-import { EVENT_TRANSPORT, SERVICE_NAME, ServiceEnv } from '@orderflow/runtime';
+import { MetricsModule } from '@orderflow/observability';
 import { OutboxStore } from '@orderflow/persistence';
+import { EVENT_TRANSPORT } from '@orderflow/runtime';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { registerOutboxMetrics } from './outbox/outbox.metrics';
@@ -18,6 +20,7 @@ import { EventConsumerServer } from './consumer/event-consumer.server';
 import { EventProducer } from './event.producer';
 import { createKafkaClient } from './kafka.client';
 import { KafkaReadiness } from './kafka.readiness';
+import { MessagingConfig } from './messaging.config';
 import { OutboxRelay } from './outbox/outbox.relay';
 
 /** The service's consumer group and the topics it reads, from the topic registry. */
@@ -26,6 +29,16 @@ function consumerGroupOf(name: string): { groupId: string; topics: string[] } {
   if (!group) throw new Error(`the topic registry has no consumer group for ${name}`);
   return { groupId: group.groupId, topics: group.topics.map((key) => Topics[key].name) };
 }
+
+export interface MessagingModuleOptions {
+  /** The service's name: the Kafka client id, and its consumer group in the topic registry. */
+  service: string;
+  /** The validated KAFKA_*, CONSUMER_RETRY_* and OUTBOX_* variables. */
+  config: MessagingConfig;
+}
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<MessagingModuleOptions>({ moduleName: 'Messaging' }).setClassMethodName('forRoot').build();
 
 /**
  * Starts the relay once the app is up, and stops things in the order that loses nothing:
@@ -57,19 +70,30 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 /**
  * Kafka for a service: the client, an idempotent producer, the transactional-outbox relay,
  * the consumer transport for its `@EventPattern` handlers (group and topics from the topic
- * registry, by service name), readiness and metrics.
+ * registry, by service name), readiness and metrics. Its metrics go to MetricsModule's registry.
  */
 @Global()
 @Module({})
-export class MessagingModule {
-  static forRoot(): DynamicModule {
+export class MessagingModule extends ConfigurableModuleClass {
+  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return MessagingModule.withProviders(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return MessagingModule.withProviders(super.forRootAsync(options));
+  }
+
+  /** The providers of the module, around the options provider ConfigurableModuleBuilder made. */
+  private static withProviders(definition: DynamicModule): DynamicModule {
     return {
-      module: MessagingModule,
+      ...definition,
+      imports: [...(definition.imports ?? []), MetricsModule],
       providers: [
+        ...(definition.providers ?? []),
         {
           provide: Kafka,
-          inject: [SERVICE_NAME, ServiceEnv],
-          useFactory: (name: string, env: ServiceEnv) => createKafkaClient(name, env),
+          inject: [OPTIONS],
+          useFactory: (opts: MessagingModuleOptions) => createKafkaClient(opts.service, opts.config),
         },
         { provide: EventProducer, inject: [Kafka], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
         {
@@ -79,9 +103,9 @@ export class MessagingModule {
         },
         {
           provide: EventConsumerServer,
-          inject: [Kafka, EventProducer, SERVICE_NAME, ServiceEnv, ConsumerMetrics],
-          useFactory: (kafka: Kafka, producer: EventProducer, name: string, env: ServiceEnv, metrics: ConsumerMetrics) => {
-            const group = consumerGroupOf(name);
+          inject: [Kafka, EventProducer, OPTIONS, ConsumerMetrics],
+          useFactory: (kafka: Kafka, producer: EventProducer, { service, config: env }: MessagingModuleOptions, metrics: ConsumerMetrics) => {
+            const group = consumerGroupOf(service);
             return new EventConsumerServer(kafka, producer, {
               groupId: group.groupId,
               topics: group.topics,
@@ -94,18 +118,18 @@ export class MessagingModule {
         },
         {
           provide: ConsumerLagMetrics,
-          inject: [Kafka, SERVICE_NAME, Registry],
-          useFactory: (kafka: Kafka, name: string, registry: Registry) => {
-            const group = consumerGroupOf(name);
+          inject: [Kafka, OPTIONS, Registry],
+          useFactory: (kafka: Kafka, opts: MessagingModuleOptions, registry: Registry) => {
+            const group = consumerGroupOf(opts.service);
             return new ConsumerLagMetrics(kafka, registry, group.groupId, group.topics);
           },
         },
         { provide: EVENT_TRANSPORT, useExisting: EventConsumerServer },
         {
           provide: OutboxRelay,
-          inject: [EventProducer, OutboxStore, ServiceEnv, Registry],
-          useFactory: (producer: EventProducer, store: OutboxStore, env: ServiceEnv, registry: Registry) => {
-            const relay = new OutboxRelay(producer, store, { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 });
+          inject: [EventProducer, OutboxStore, OPTIONS, Registry],
+          useFactory: (producer: EventProducer, store: OutboxStore, opts: MessagingModuleOptions, registry: Registry) => {
+            const relay = new OutboxRelay(producer, store, { sweepIntervalMs: opts.config.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 });
             registerOutboxMetrics(registry, relay);
             return relay;
           },

@@ -2,6 +2,7 @@ export { HealthModule } from './health.module';
 export { MetricsModule } from './metrics.module';
 export { type ReadinessProbe } from './readiness.probe';
 export { TelemetryModule } from './telemetry.module';
+export { LogConfig } from './logging/log.config';
 export { LogContext, type LogFields } from './logging/log.context';
 export { requestLogScope } from './logging/request-log.scope';
 export { withoutSecrets } from './logging/log.redaction';

@@ -1,4 +1,5 @@
-export { MongoModule } from './mongo.module';
+export { MongoConfig } from './mongo.config';
+export { MongoModule, type MongoModuleOptions } from './mongo.module';
 export { MongoReadiness } from './mongo.readiness';
 export { duplicatesOf, isDuplicateKey } from './duplicate-key';
 export { WriteBatcher } from './write.batcher';

@@ -1,8 +1,8 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Global, Module, type DynamicModule } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
-import { ServiceEnv } from '@orderflow/runtime';
-import { Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { guardDriverWrites } from './driver-write.guard';
+import { MongoConfig } from './mongo.config';
 import { MongoReadiness } from './mongo.readiness';
 import { MongoWatchdog } from './mongo.watchdog';
 import { OutboxStore } from './outbox/outbox.store';
@@ -10,44 +10,58 @@ import { OutboxStore } from './outbox/outbox.store';
 export interface MongoModuleOptions {
   /** The database this service owns (SPEC: no service reads another's). */
   database: string;
+  /** The validated MONGODB_* variables: the server, and an override of `database`. */
+  config: MongoConfig;
 }
 
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<MongoModuleOptions>({ moduleName: 'Mongo' })
+  .setClassMethodName('forRoot')
+  // The transform completes the module for forRoot and forRootAsync alike.
+  .setExtras({}, (definition) => withConnection(definition))
+  .build();
+
 /**
- * The service's MongoDB connection. Start-up waits for the server (retrying with a log line
- * each time) so a service never takes traffic without its database; once connected, the
- * driver rides out outages by itself (with driver-write.guard.ts) and readiness reports them;
- * should its client still get stuck, the watchdog ends the process.
+ * The service's MongoDB connection: `forRoot` / `forRootAsync`. Start-up waits for the server
+ * (retrying with a log line each time) so a service never takes traffic without its database;
+ * once connected, the driver rides out outages by itself (with driver-write.guard.ts) and
+ * readiness reports them; should its client still get stuck, the watchdog ends the process.
  */
 @Global()
 @Module({})
-export class MongoModule {
-  static forRoot(options: MongoModuleOptions): DynamicModule {
-    guardDriverWrites();
-    return {
-      module: MongoModule,
-      imports: [
-        MongooseModule.forRootAsync({
-          inject: [ServiceEnv],
-          useFactory: (env: ServiceEnv) => ({
-            uri: env.MONGODB_URI,
-            dbName: env.MONGODB_DATABASE ?? options.database,
-            serverSelectionTimeoutMS: 5_000,
-            retryAttempts: 60,
-            retryDelay: 1_000,
-            verboseRetryLog: true,
-          }),
+export class MongoModule extends ConfigurableModuleClass {}
+
+/**
+ * Adds the connection, made from the module's options. Mongoose makes it in a global module
+ * of its own, which can inject the options because this module is global and exports them.
+ */
+function withConnection(module: DynamicModule): DynamicModule {
+  guardDriverWrites();
+  return {
+    ...module,
+    imports: [
+      ...(module.imports ?? []),
+      MongooseModule.forRootAsync({
+        inject: [MODULE_OPTIONS_TOKEN],
+        useFactory: ({ config, database }: MongoModuleOptions) => ({
+          uri: config.MONGODB_URI,
+          dbName: config.MONGODB_DATABASE ?? database,
+          serverSelectionTimeoutMS: 5_000,
+          retryAttempts: 60,
+          retryDelay: 1_000,
+          verboseRetryLog: true,
         }),
-      ],
-      providers: [
-        MongoReadiness,
-        {
-          provide: MongoWatchdog,
-          inject: [getConnectionToken(), ServiceEnv],
-          useFactory: (connection: Connection, env: ServiceEnv) => new MongoWatchdog(connection, env.MONGODB_URI),
-        },
-        { provide: OutboxStore, inject: [getConnectionToken()], useFactory: (connection: Connection) => new OutboxStore(connection) },
-      ],
-      exports: [MongoReadiness, OutboxStore],
-    };
-  }
+      }),
+    ],
+    providers: [
+      ...(module.providers ?? []),
+      MongoReadiness,
+      {
+        provide: MongoWatchdog,
+        inject: [getConnectionToken(), MODULE_OPTIONS_TOKEN],
+        useFactory: (connection: Connection, { config }: MongoModuleOptions) => new MongoWatchdog(connection, config.MONGODB_URI),
+      },
+      { provide: OutboxStore, inject: [getConnectionToken()], useFactory: (connection: Connection) => new OutboxStore(connection) },
+    ],
+    exports: [MODULE_OPTIONS_TOKEN, MongoReadiness, OutboxStore],
+  };
 }

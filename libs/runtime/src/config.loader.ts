@@ -26,14 +26,28 @@ const describe = (error: ValidationError): ConfigProblem => ({
       : Object.values(error.constraints ?? {})[0] ?? 'is invalid',
 });
 
-/** Validates `env` against a config class and returns a typed instance, or throws ConfigError. */
-export function loadConfig<T extends object>(
-  schema: new () => T,
-  env: Record<string, string | undefined> = process.env,
-): T {
-  // Only the variables the schema declares are read; the rest of the environment is ignored.
-  const config = plainToInstance(schema, env, { exposeDefaultValues: true });
-  const errors = validateSync(config, { skipMissingProperties: false });
-  if (errors.length > 0) throw new ConfigError(errors.map(describe));
+type Env = Record<string, string | undefined>;
+export type ConfigClass<T extends object = object> = new () => T;
+type Instances<T extends readonly ConfigClass[]> = { -readonly [K in keyof T]: InstanceType<T[K]> };
+
+/**
+ * Validates `env` against one config class, or several (each lib declares the variables it
+ * reads), and returns typed instances in the same order, or throws one ConfigError naming
+ * every bad variable of every class: a mis-deployed service is fixed in one round.
+ */
+export function loadConfig<T extends object>(schema: ConfigClass<T>, env?: Env): T;
+export function loadConfig<const T extends readonly ConfigClass[]>(schemas: T, env?: Env): Instances<T>;
+export function loadConfig(schemas: ConfigClass | readonly ConfigClass[], env: Env = process.env): object {
+  // Only the variables a class declares are read; the rest of the environment is ignored.
+  const configs = [schemas].flat().map((schema) => plainToInstance(schema, env, { exposeDefaultValues: true }));
+  const problems = configs.flatMap((config) => validateSync(config, { skipMissingProperties: false }).map(describe));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Array.isArray(schemas) ? configs : configs[0];
+}
+
+/** The instance of `schema` among validated configs; one the service did not validate is a programming error. */
+export function configOf<T extends object>(configs: object[], schema: ConfigClass<T>): T {
+  const config = configs.find((c): c is T => c instanceof schema);
+  if (!config) throw new Error(`${schema.name} is not among the validated configuration`);
   return config;
 }

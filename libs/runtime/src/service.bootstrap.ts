@@ -8,16 +8,20 @@ import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderf
 import { completeDocument, methodNotAllowed } from '@orderflow/rest';
 import helmet from 'helmet';
 import { AppLogger, requestLogScope } from '@orderflow/observability';
-import { ConfigError, loadConfig } from './config.loader';
-import { ServiceEnv } from './service-env.config';
+import { ConfigError, configOf, loadConfig, type ConfigClass } from './config.loader';
+import { RuntimeConfig, serviceConfig } from './runtime.config';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
 
-export interface ServiceDefinition<C extends ServiceEnv> {
+export interface ServiceDefinition {
   /** The service's name: log prefix, Kafka client id, metrics label. */
   name: string;
   /** Title of the OpenAPI document served at /docs. */
   title: string;
-  config: new () => C;
+  /**
+   * The config classes of the libs the app's module configures, and the app's own; runtime
+   * adds those of what it sets up itself (see `serviceConfig`).
+   */
+  config: readonly ConfigClass[];
   module: Type<unknown>;
 }
 
@@ -29,12 +33,11 @@ export const BODY_LIMIT = '64kb';
  * naming the variable, before anything connects), then boots Nest, serves the OpenAPI
  * docs and listens.
  */
-export async function bootstrapService<C extends ServiceEnv>(
-  definition: ServiceDefinition<C>,
-): Promise<INestApplication> {
-  const config = loadOrExit(definition);
+export async function bootstrapService(definition: ServiceDefinition): Promise<INestApplication> {
+  const configs = loadOrExit(definition);
+  const config = configOf(configs, RuntimeConfig);
   const app = await NestFactory.create<NestExpressApplication>(
-    ServiceModule.register(definition.module, definition.name, config),
+    ServiceModule.register(definition.module, definition.name, configs),
     // Lines logged while Nest starts wait for the structured logger, then go through it.
     { bufferLogs: true, bodyParser: false },
   );
@@ -62,7 +65,7 @@ export async function bootstrapService<C extends ServiceEnv>(
 }
 
 /** Security headers on every answer; cross-origin calls only from the configured origins. */
-function harden(app: NestExpressApplication, config: ServiceEnv): void {
+function harden(app: NestExpressApplication, config: RuntimeConfig): void {
   // TLS ends in front of the services (ingress, proxy), so the docs page must not ask the
   // browser to upgrade its requests to https on a plain-HTTP port.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -110,9 +113,9 @@ function eventTransport(app: INestApplication): CustomTransportStrategy | undefi
   }
 }
 
-function loadOrExit<C extends ServiceEnv>(definition: ServiceDefinition<C>): C {
+function loadOrExit(definition: ServiceDefinition): object[] {
   try {
-    return loadConfig(definition.config);
+    return loadConfig(serviceConfig(definition.config));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${definition.name}: ${error.message}\n`);

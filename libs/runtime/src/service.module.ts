@@ -1,10 +1,10 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { AuthModule } from '@orderflow/auth';
-import { TelemetryModule } from '@orderflow/observability';
-import { authOptionsOf } from './auth.config';
+import { AuthConfig, AuthModule, authOptionsOf } from '@orderflow/auth';
+import { LogConfig, TelemetryModule } from '@orderflow/observability';
 import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
-import { ServiceEnv } from './service-env.config';
+import { configOf } from './config.loader';
+import { RuntimeConfig } from './runtime.config';
 
 /** Injection token for the running service's name, e.g. `order-api`. */
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
@@ -16,30 +16,31 @@ export const SERVICE_NAME = Symbol('SERVICE_NAME');
 export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
 
 /**
- * Root of every service: makes the validated configuration injectable everywhere, both as
- * the shared `ServiceEnv` and as the app's own config class, puts every route behind
+ * Root of every service: makes each validated config class injectable everywhere (the libs'
+ * modules take theirs in `forRootAsync`, the app's code its own), puts every route behind
  * authentication, rate limits and a time limit, then loads the app's module.
  */
 @Module({})
 export class ServiceModule {
-  static register(app: Type<unknown>, name: string, config: ServiceEnv): DynamicModule {
-    const ownConfig = config.constructor as Type<ServiceEnv>;
+  static register(app: Type<unknown>, name: string, configs: object[]): DynamicModule {
+    const log = configOf(configs, LogConfig);
     const providers = [
       { provide: SERVICE_NAME, useValue: name },
-      { provide: ServiceEnv, useValue: config },
-      ...(ownConfig === ServiceEnv ? [] : [{ provide: ownConfig, useValue: config }]),
+      ...configs.map((instance) => ({ provide: instance.constructor, useValue: instance })),
     ];
     return {
       module: ServiceModule,
       global: true,
+      // The validated configs are at hand here, so forRoot; the app's modules are declared
+      // before the environment is read, so they take theirs in forRootAsync.
       imports: [
-        TelemetryModule.forRoot({ service: name, level: config.LOG_LEVEL, format: config.LOG_FORMAT, tty: process.stdout.isTTY }),
-        AuthModule.forRoot(authOptionsOf(config)),
+        TelemetryModule.forRoot({ service: name, level: log.LOG_LEVEL, format: log.LOG_FORMAT, tty: process.stdout.isTTY }),
+        AuthModule.forRoot(authOptionsOf(configOf(configs, AuthConfig))),
         app,
       ],
       providers: [
         ...providers,
-        { provide: APP_INTERCEPTOR, useValue: new RequestTimeoutInterceptor(config.HTTP_REQUEST_TIMEOUT_MS) },
+        { provide: APP_INTERCEPTOR, useValue: new RequestTimeoutInterceptor(configOf(configs, RuntimeConfig).HTTP_REQUEST_TIMEOUT_MS) },
       ],
       exports: providers.map((p) => p.provide),
     };

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '@orderflow/runtime';
-import { NotificationEnv } from './notification-env.config';
+import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
+import { NOTIFICATION_SERVICE_CONFIG, NotificationEnv } from './notification-env.config';
 
 const base = {
   PORT: '3003',
@@ -12,7 +12,7 @@ const base = {
 
 function problemsOf(env: Record<string, string | undefined>) {
   try {
-    loadConfig(NotificationEnv, env);
+    loadConfig(serviceConfig(NOTIFICATION_SERVICE_CONFIG), env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -25,7 +25,6 @@ describe('NotificationEnv', () => {
     const env = loadConfig(NotificationEnv, base);
     expect(env.NOTIFICATION_WEBHOOK_URL).toBeUndefined();
     expect(env).toMatchObject({
-      PORT: 3003,
       NOTIFICATION_WEBHOOK_TIMEOUT_MS: 5_000,
       NOTIFICATION_MAX_ATTEMPTS: 5,
       NOTIFICATION_RETRY_INITIAL_MS: 1_000,

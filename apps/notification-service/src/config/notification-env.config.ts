@@ -1,17 +1,16 @@
-import { ServiceEnv } from '@orderflow/runtime';
+import { envInteger } from '@orderflow/contracts';
+import { MessagingConfig } from '@orderflow/messaging';
+import { MongoConfig } from '@orderflow/persistence';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
-
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 
 const MILLISECONDS = { message: 'must be a whole number of milliseconds' };
 
 /**
- * The notification service's environment: the shared variables plus how notifications are
- * delivered. Without `NOTIFICATION_WEBHOOK_URL` messages are recorded and logged only.
+ * The notification service's own variables: how notifications are delivered. Without
+ * `NOTIFICATION_WEBHOOK_URL` messages are recorded and logged only.
  */
-export class NotificationEnv extends ServiceEnv {
+export class NotificationEnv {
   /** Where each notification is POSTed as JSON; unset (or empty) for the logging sender. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))
@@ -23,14 +22,14 @@ export class NotificationEnv extends ServiceEnv {
 
   /** How long one webhook attempt may take before it counts as failed. */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt(MILLISECONDS)
   @Min(1, MILLISECONDS)
   NOTIFICATION_WEBHOOK_TIMEOUT_MS = 5_000;
 
   /** Attempts per notification, the first included, before it ends as FAILED. */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt({ message: 'must be a whole number from 1 to 100' })
   @Min(1, { message: 'must be a whole number from 1 to 100' })
   @Max(100, { message: 'must be a whole number from 1 to 100' })
@@ -38,14 +37,14 @@ export class NotificationEnv extends ServiceEnv {
 
   /** Wait after a notification's first failed attempt; doubles with each further failure. */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt(MILLISECONDS)
   @Min(1, MILLISECONDS)
   NOTIFICATION_RETRY_INITIAL_MS = 1_000;
 
   /** Longest wait between two attempts of one notification. */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt(MILLISECONDS)
   @Min(1, MILLISECONDS)
   NOTIFICATION_RETRY_MAX_MS = 60_000;
@@ -56,16 +55,19 @@ export class NotificationEnv extends ServiceEnv {
    * failed attempt, it sends without a scan.
    */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt({ message: 'must be a whole number of milliseconds, at least 10' })
   @Min(10, { message: 'must be a whole number of milliseconds, at least 10' })
   NOTIFICATION_POLL_INTERVAL_MS = 10_000;
 
   /** Notifications sent side by side, so one slow channel call does not hold up the rest. */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(envInteger)
   @IsInt({ message: 'must be a whole number from 1 to 100' })
   @Min(1, { message: 'must be a whole number from 1 to 100' })
   @Max(100, { message: 'must be a whole number from 1 to 100' })
   NOTIFICATION_SEND_CONCURRENCY = 10;
 }
+
+/** Everything notification-service reads from its environment besides what runtime reads itself. */
+export const NOTIFICATION_SERVICE_CONFIG = [MessagingConfig, MongoConfig, NotificationEnv] as const;

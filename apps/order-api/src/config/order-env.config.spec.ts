@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '@orderflow/runtime';
-import { OrderEnv } from './order-env.config';
+import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
+import { ORDER_API_CONFIG, OrderEnv } from './order-env.config';
 
 const base = {
   PORT: '3000',
@@ -12,7 +12,7 @@ const base = {
 
 function problemsOf(env: Record<string, string | undefined>) {
   try {
-    loadConfig(OrderEnv, env);
+    loadConfig(serviceConfig(ORDER_API_CONFIG), env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -21,8 +21,8 @@ function problemsOf(env: Record<string, string | undefined>) {
 }
 
 describe('OrderEnv', () => {
-  it('ends orders PENDING for 10 minutes, looking every 30 s, when nothing is set', () => {
-    expect(loadConfig(OrderEnv, base)).toMatchObject({ PENDING_TIMEOUT_MS: 600_000, PENDING_SWEEP_INTERVAL_MS: 30_000 });
+  it('prices in USD and ends orders PENDING for 10 minutes, looking every 30 s, when nothing is set', () => {
+    expect(loadConfig(OrderEnv, base)).toMatchObject({ CURRENCY: 'USD', PENDING_TIMEOUT_MS: 600_000, PENDING_SWEEP_INTERVAL_MS: 30_000 });
   });
 
   it('takes the limit and the interval from the environment', () => {
@@ -34,7 +34,16 @@ describe('OrderEnv', () => {
     ['PENDING_TIMEOUT_MS', '10'],
     ['PENDING_TIMEOUT_MS', 'soon'],
     ['PENDING_SWEEP_INTERVAL_MS', '0'],
+    ['CURRENCY', 'usd'],
   ])('names a malformed %s (%s)', (variable, value) => {
     expect(problemsOf({ ...base, [variable]: value })).toEqual([{ variable, problem: expect.stringMatching(/^must be/) }]);
+  });
+
+  it('names every bad variable of runtime, the libs and order-api at once', () => {
+    expect(() => loadConfig(serviceConfig(ORDER_API_CONFIG), { PENDING_TIMEOUT_MS: 'soon' })).toThrow(
+      'invalid configuration: PORT is missing; KAFKA_BROKERS is missing; MONGODB_URI is missing; ' +
+        'PENDING_TIMEOUT_MS must be a whole number of milliseconds, at least 1000; ' +
+        'AUTH_JWKS_URL is missing; AUTH_ISSUER is missing; AUTH_AUDIENCE is missing',
+    );
   });
 });

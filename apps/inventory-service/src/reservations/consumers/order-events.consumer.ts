@@ -11,7 +11,7 @@ import {
   type OrderRejected,
 } from '@orderflow/contracts';
 import { requireOrderId } from '@orderflow/messaging';
-import { ServiceEnv } from '@orderflow/runtime';
+import { InventoryEnv } from '../../config/inventory-env.config';
 import { ReleaseStockHandler } from '../commands/release-stock/release-stock.handler';
 import { ReserveStockHandler } from '../commands/reserve-stock/reserve-stock.handler';
 
@@ -25,7 +25,7 @@ export class OrderEventsConsumer {
   constructor(
     private readonly reserve: ReserveStockHandler,
     private readonly release: ReleaseStockHandler,
-    private readonly env: ServiceEnv,
+    private readonly env: InventoryEnv,
   ) {}
 
   @EventPattern(OrderCreatedSchema.typeName)

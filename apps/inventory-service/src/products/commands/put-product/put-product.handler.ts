@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ServiceEnv } from '@orderflow/runtime';
 import { ProductRepository } from '../../persistence/product.repository';
+import { InventoryEnv } from '../../../config/inventory-env.config';
 
 export interface PutProductCommand {
   name: string;
@@ -14,7 +14,7 @@ export interface PutProductCommand {
 export class PutProductHandler {
   constructor(
     private readonly products: ProductRepository,
-    private readonly env: ServiceEnv,
+    private readonly env: InventoryEnv,
   ) {}
 
   /** `true` if the product was created, `false` if an existing one was replaced. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Access, type Principal } from '@orderflow/auth';
-import { ServiceEnv } from '@orderflow/runtime';
 import { randomUUID } from 'node:crypto';
 import { asPlaced, newOrder, OrderError, type Order } from '../../domain/order';
 import { orderEvent } from '../../order.events';
@@ -8,6 +7,7 @@ import { OrderMetrics } from '../../order.metrics';
 import { OrderRepository } from '../../persistence/order.repository';
 import { markOrder } from '@orderflow/observability';
 import { orderIdForKey, requestFingerprint } from './idempotency-key';
+import { OrderEnv } from '../../../config/order-env.config';
 
 /** What placing an order needs: the validated body of `POST /orders`. */
 export interface PlaceOrderCommand {
@@ -30,7 +30,7 @@ export interface PlacedOrder {
 export class PlaceOrderHandler {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly env: ServiceEnv,
+    private readonly env: OrderEnv,
     private readonly metrics: OrderMetrics,
     private readonly access: Access,
   ) {}

@@ -1,0 +1,113 @@
+import { envInteger, wholeNumberOf } from '@orderflow/contracts';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import type { AuthOptions } from './auth.options';
+
+/** Needed unless authentication is explicitly disabled. */
+const unlessAuthDisabled = ValidateIf((env: AuthConfig) => env.AUTH_DISABLED !== 'true');
+
+/** A scope name as OAuth 2.0 allows it (RFC 6749 §3.3): visible ASCII but `"` and `\\`. */
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
+const SCOPE_MESSAGE = { message: 'must be one OAuth scope name (visible ASCII, no spaces, quotes or backslashes)' };
+
+/** The variables AuthModule reads: the token issuer, scope names, who sees /metrics and /docs, rate limits. */
+export class AuthConfig {
+  /**
+   * Authentication can only be switched off by saying so; the service then logs it loudly.
+   * Everything below it describes the token issuer the service trusts.
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  AUTH_DISABLED: 'true' | 'false' = 'false';
+
+  /** The issuer's JSON Web Key Set, e.g. https://issuer.example.com/.well-known/jwks.json. */
+  @unlessAuthDisabled
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http:// or https:// URL' })
+  AUTH_JWKS_URL!: string;
+
+  /** The `iss` every token must carry. */
+  @unlessAuthDisabled
+  @IsString()
+  @MinLength(1)
+  AUTH_ISSUER!: string;
+
+  /** The `aud` every token must include. */
+  @unlessAuthDisabled
+  @IsString()
+  @MinLength(1)
+  AUTH_AUDIENCE!: string;
+
+  /** The claim naming the customer the caller acts as. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:/-]{1,128}$/, { message: 'must be a claim name' })
+  AUTH_CUSTOMER_CLAIM = 'sub';
+
+  /** Leeway for token times between the issuer's clock and ours. */
+  @IsOptional()
+  @Transform(envInteger)
+  @IsInt({ message: 'must be a whole number of seconds from 0 to 300' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 0 to 300' })
+  AUTH_CLOCK_SKEW_SECONDS = 30;
+
+  @IsOptional()
+  @Matches(SCOPE, SCOPE_MESSAGE)
+  AUTH_SCOPE_STAFF_READ = 'orderflow:staff:read';
+
+  @IsOptional()
+  @Matches(SCOPE, SCOPE_MESSAGE)
+  AUTH_SCOPE_STAFF_CANCEL = 'orderflow:staff:cancel';
+
+  @IsOptional()
+  @Matches(SCOPE, SCOPE_MESSAGE)
+  AUTH_SCOPE_INVENTORY_ADMIN = 'orderflow:inventory:admin';
+
+  /** `/metrics`: `open` to anyone (scrapers inside the cluster) or `token` (any valid token). */
+  @IsOptional()
+  @IsIn(['open', 'token'], { message: 'must be open or token' })
+  METRICS_ACCESS: 'open' | 'token' = 'open';
+
+  /** `/docs`: `open`, `token` (any valid token) or `off` (not served). */
+  @IsOptional()
+  @IsIn(['open', 'token', 'off'], { message: 'must be open, token or off' })
+  DOCS_ACCESS: 'open' | 'token' | 'off' = 'open';
+
+  /** Rate limits, per replica: requests per window of one caller, or of one IP without a valid token. */
+  @IsOptional()
+  @Transform(envInteger)
+  @IsInt(wholeNumberOf('milliseconds', 1000))
+  @Min(1000, wholeNumberOf('milliseconds', 1000))
+  RATE_LIMIT_WINDOW_MS = 60_000;
+
+  @IsOptional()
+  @Transform(envInteger)
+  @IsInt(wholeNumberOf('requests', 1))
+  @Min(1, wholeNumberOf('requests', 1))
+  RATE_LIMIT_PER_CALLER = 600;
+
+  @IsOptional()
+  @Transform(envInteger)
+  @IsInt(wholeNumberOf('requests', 1))
+  @Min(1, wholeNumberOf('requests', 1))
+  RATE_LIMIT_PER_IP = 120;
+}
+
+/** AuthModule's options from the validated variables. */
+export function authOptionsOf(env: AuthConfig): AuthOptions {
+  return {
+    disabled: env.AUTH_DISABLED === 'true',
+    jwksUrl: env.AUTH_JWKS_URL,
+    issuer: env.AUTH_ISSUER,
+    audience: env.AUTH_AUDIENCE,
+    customerClaim: env.AUTH_CUSTOMER_CLAIM,
+    clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+    scopes: {
+      staffRead: env.AUTH_SCOPE_STAFF_READ,
+      staffCancel: env.AUTH_SCOPE_STAFF_CANCEL,
+      inventoryAdmin: env.AUTH_SCOPE_INVENTORY_ADMIN,
+    },
+    metrics: env.METRICS_ACCESS,
+    docs: env.DOCS_ACCESS,
+    rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, perCaller: env.RATE_LIMIT_PER_CALLER, perIp: env.RATE_LIMIT_PER_IP },
+  };
+}

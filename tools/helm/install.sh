@@ -21,6 +21,12 @@ HELM="$BIN_DIR/helm"
 
 say() { printf '• %s\n' "$*" >&2; }
 
+# deploy's unit and integration specs may both ask at once: one builds, the other waits for
+# it here and then finds the binary ready.
+mkdir -p "$BIN_DIR"
+exec 9>"$BIN_DIR/.install.lock"
+flock 9
+
 if [[ -x "$HELM" ]] && [[ "$("$HELM" version --template '{{.Version}}' 2>/dev/null)" == "$HELM_VERSION" ]]; then
   echo "$HELM"
   exit 0

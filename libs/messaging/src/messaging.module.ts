@@ -130,7 +130,7 @@ export class MessagingModule extends ConfigurableModuleClass {
           inject: [EventProducer, OutboxStore, OPTIONS, Registry],
           useFactory: (producer: EventProducer, store: OutboxStore, opts: MessagingModuleOptions, registry: Registry) => {
             const relay = new OutboxRelay(producer, store, { sweepIntervalMs: opts.config.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 });
-            registerOutboxMetrics(registry, relay);
+            registerOutboxMetrics(registry, store);
             return relay;
           },
         },

@@ -68,11 +68,6 @@ export class OutboxRelay {
       .catch((error: Error) => this.logger.warn(`final drain failed: ${error.message}`));
   }
 
-  /** Events still waiting and when the oldest of them happened, for the backlog metrics. */
-  backlog(): Promise<{ events: number; oldest?: Date }> {
-    return this.store.backlog();
-  }
-
   /** Scans every collection and publishes everything pending; resolves with how many events went out. */
   async drain(): Promise<number> {
     let published = 0;

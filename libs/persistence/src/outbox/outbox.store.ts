@@ -28,7 +28,7 @@ export class OutboxStore {
 
   /** Up to `limit` documents of `collection` with events to publish. */
   async pending(collection: string, limit: number): Promise<PendingEvents> {
-    const docs = await this.collection(collection).find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } }).limit(limit).toArray();
+    const docs = await waiting(this.collection(collection)).limit(limit).toArray();
     return new Map(docs.map((doc) => [doc._id, doc.outbox.map((entry) => ({ ...entry, value: toBuffer(entry.value) }))]));
   }
 
@@ -69,7 +69,7 @@ export class OutboxStore {
     let events = 0;
     let oldest: number | undefined;
     for (const collection of this.byName().values()) {
-      const docs = await collection.find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } }).toArray();
+      const docs = await waiting(collection).toArray();
       for (const doc of docs) {
         events += doc.outbox.length;
         const at = Date.parse(doc.outbox[0]?.headers?.[EnvelopeHeader.time] ?? '');
@@ -94,3 +94,6 @@ export class OutboxStore {
     );
   }
 }
+
+/** The documents of `collection` with events to publish, outbox only (served by the sparse index). */
+const waiting = (collection: OutboxCollection) => collection.find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } });

@@ -60,6 +60,9 @@ final class Journal {
   private long appended;
   private long durable;
   private IOException failure;
+  /** For serverStatus: records appended, and the write()s (group commits) that carried them. */
+  private long records;
+  private long flushes;
 
   private FileChannel out;
   private int segment;
@@ -137,6 +140,7 @@ final class Journal {
       if (pending.remaining() < 8 + bodyLength) pending = grow(pending, 8 + bodyLength);
       pending.putInt(bodyLength).putInt((int) crc.getValue()).put(body.array(), 0, bodyLength);
       appended += 8 + bodyLength;
+      records++;
       lock.notifyAll();
     }
   }
@@ -160,6 +164,14 @@ final class Journal {
           throw new IllegalStateException("interrupted while waiting for the journal", e);
         }
       }
+    }
+  }
+
+  /** What serverStatus reports of the journal. */
+  Document status() {
+    synchronized (lock) {
+      return new Document("records", records).append("commits", flushes).append("bytesAppended", appended)
+          .append("journalBytes", journalBytes);
     }
   }
 
@@ -260,6 +272,7 @@ final class Journal {
       }
       synchronized (lock) {
         durable = Math.max(durable, target);
+        flushes++;
         lock.notifyAll();
       }
       afterFlush.run();

@@ -90,6 +90,14 @@ public final class OrderflowMongoServer {
       return reply[0];
     }
 
+    /** The library's status, plus the journal's counters: the bench's census reads its commits. */
+    @Override
+    public Document getServerStatus() {
+      Document status = super.getServerStatus();
+      status.put("journal", store.journal().status());
+      return status;
+    }
+
     private static Document firstMatch(Document query) {
       if (query.get("pipeline") instanceof List<?> pipeline && !pipeline.isEmpty()
           && pipeline.get(0) instanceof Document stage && stage.size() == 1 && stage.get("$match") instanceof Document match) {

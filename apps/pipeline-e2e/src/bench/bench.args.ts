@@ -20,6 +20,8 @@ export interface BenchOptions {
   deadline: number;
   seed: number;
   out: string;
+  /** Where to write CPU profiles of the services (.cpuprofile) and recordings of the broker and database (.jfr); none when unset. */
+  profile?: string;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -52,7 +54,7 @@ const QUICK: Partial<BenchOptions> = {
 export const USAGE =
   'usage: npm run bench -- [--quick] [--bursts 500x32,2000x64] [--rates 10,25,50] [--duration 15] ' +
   '[--flat 20000] [--flat-clients 32] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
-  '[--deadline 1800] [--seed 42] [--out dist/bench]';
+  '[--deadline 1800] [--seed 42] [--out dist/bench] [--profile DIR]';
 
 /** A flag the user got wrong: printed as one line with the usage, never as a stack trace. */
 export class UsageError extends Error {}
@@ -129,6 +131,12 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
         const out = value();
         if (!out) throw new UsageError('--out needs a directory');
         options.out = out;
+        break;
+      }
+      case '--profile': {
+        const dir = value();
+        if (!dir) throw new UsageError('--profile needs a directory');
+        options.profile = dir;
         break;
       }
       default:

@@ -18,6 +18,8 @@ import { kafkajsLimit, platformaticLimit } from './kafka.limit';
 import { mongoLimit } from './mongo.limit';
 import { FLAT, planMix, STANDARD } from './order.mix';
 import { clockTicks } from './process.cpu';
+import { startJvmRecording } from './jvm.recording';
+import { mkdirSync } from 'node:fs';
 
 const RED = (text: string) => (process.stdout.isTTY ? `\x1b[31m${text}\x1b[0m` : text);
 const GREEN = (text: string) => (process.stdout.isTTY ? `\x1b[32m${text}\x1b[0m` : text);
@@ -96,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = new Date().toISOString();
   const specs = plannedRuns(options, run);
   progress.log(`• Starting the four services with fresh databases (run ${run})`);
-  const services = await BenchServices.start(infra, run);
+  const profileDir = options.profile && resolve(options.profile);
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const services = await BenchServices.start(infra, run, 'bench', profileDir);
   let stopping = false;
   const interrupt = () => {
     if (stopping) return;
@@ -111,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
       ...Object.fromEntries(services.processes.map((p) => [p.name, p.pid])),
       ...pidsOfInfra,
     };
-    const ctx = { pids, ticksPerSecond: clockTicks(), deadlineSeconds: options.deadline, progress };
+    const ctx = { pids, mongoUri: infra.MONGODB_URI, ticksPerSecond: clockTicks(), deadlineSeconds: options.deadline, progress };
 
     // A few orders first, unreported: the first ones pay for JIT compilation and connection set-up.
     const warmUp = planMix({ ...STANDARD, scarceSkus: 0, cancelShare: 0, tag: `b${run}-warm`, orders: 30, seed: options.seed });
@@ -122,6 +126,9 @@ async function main(argv: string[]): Promise<number> {
       limits = await measureLimits(options, specs, progress);
       progress.log('• Limits measured');
     }
+    const recordings = profileDir
+      ? Object.entries(pidsOfInfra).flatMap(([name, pid]) => startJvmRecording(pid, profileDir, name) ?? [])
+      : [];
     const runs: RunResult[] = [];
     for (const spec of specs) {
       const result = await measureRun(spec, ctx);
@@ -130,6 +137,12 @@ async function main(argv: string[]): Promise<number> {
       const line = `• ${result.name}: ${result.accepted} orders, ${result.finalPerSecond.toFixed(1)} final/s, p95 ${result.latencyMs.p95} ms`;
       progress.log(broken.length === 0 && result.allFinal ? `${line} — ${GREEN('invariants hold')}` : RED(`${line} — BROKEN: ${broken.map((c) => `${c.name} (${c.violations[0]}${c.violations.length > 1 ? ` and ${c.violations.length - 1} more` : ''})`).join('; ') || 'orders not final by the deadline'}`));
     }
+
+    for (const recording of recordings) {
+      const file = recording.stop();
+      if (file) progress.log(`• Recording written: ${file}`);
+    }
+    if (profileDir) progress.log(`• The services write their CPU profiles to ${profileDir} as they stop`);
 
     const result: BenchResult = {
       startedAt,

@@ -8,6 +8,7 @@ import { latencySvg } from './latency.plot';
 import type { Percentiles } from './latency.stats';
 import type { MongoLimit } from './mongo.limit';
 import type { CpuCost } from './process.cpu';
+import type { Census } from './cost.census';
 
 export interface RunResult {
   name: string;
@@ -28,6 +29,8 @@ export interface RunResult {
   kafkaMessages: number;
   kafkaMessagesPerSecond: number;
   cpu: CpuCost[];
+  /** What each order cost in database commands, document writes, Kafka messages and requests. */
+  census?: Census;
   /** CPU ms per order of the bench client itself (load, polling, checks), not in the total. */
   clientCpuMsPerOrder: number;
   /**
@@ -129,8 +132,37 @@ export function quartersTable(result: BenchResult): string | undefined {
   return formatTable(['flat run, per quarter', 'Q1', 'Q2', 'Q3', 'Q4', 'Q4 / Q1'], rows);
 }
 
+/** Per order, per service: database commands (the top kinds), document writes, Kafka traffic; and the database's commits. */
+export function censusTable(result: BenchResult): string | undefined {
+  const runs = result.runs.filter((r) => r.census);
+  if (runs.length === 0) return undefined;
+  const rows: string[][] = [];
+  for (const run of runs) {
+    const census = run.census as Census;
+    for (const s of census.services) {
+      const commands = Object.entries(s.commands).sort(([, a], [, b]) => b - a);
+      const sum = commands.reduce((acc, [, count]) => acc + count, 0);
+      rows.push([
+        `${run.name}: ${s.service}`,
+        n(sum, 1),
+        commands.slice(0, 4).map(([name, count]) => `${name} ${n(count, 1)}`).join(', '),
+        n(s.documentsWritten, 1),
+        n(s.produced, 1),
+        `${n(s.consumed, 1)} (${n(s.ignored, 1)})`,
+        n(s.produceRequests, 2),
+        n(s.fetchRequests, 2),
+      ]);
+    }
+    if (census.database) rows.push([`${run.name}: database journal`, '', `${n(census.database.records, 1)} records in ${n(census.database.commits, 2)} commits`, '', '', '', '', '']);
+  }
+  return formatTable(
+    ['census, per order', 'db commands', 'most issued', 'docs written', 'produced', 'consumed (ignored)', 'produce req', 'fetch req'],
+    rows,
+  );
+}
+
 export function renderReport(result: BenchResult): string {
-  return [limitsTable(result.limits), runsTable(result), cpuTable(result), quartersTable(result)].filter(Boolean).join('\n\n');
+  return [limitsTable(result.limits), runsTable(result), cpuTable(result), censusTable(result), quartersTable(result)].filter(Boolean).join('\n\n');
 }
 
 /** Writes bench-<timestamp>.json and latency-<timestamp>.svg, and copies them as latest.json / latency.svg. */

@@ -8,6 +8,7 @@ import { LoadGenerator } from './load.generator';
 import type { Mix } from './order.mix';
 import { inPool, messagesOnTopics, readState, waitAllFinal, waitCaughtUp } from './pipeline.state';
 import { cpuCosts, sampleProcess, ticksBetween, type CpuPoint, type ProcessSample } from './process.cpu';
+import { censusBetween, censusPoint } from './cost.census';
 
 export interface RunSpec {
   name: string;
@@ -20,6 +21,8 @@ export interface RunSpec {
 export interface RunContext {
   /** The processes whose CPU and memory count: services, broker, database. */
   pids: Record<string, number>;
+  /** Where the services' database is, for the census of its journal. */
+  mongoUri: string;
   ticksPerSecond: number;
   deadlineSeconds: number;
   progress: ProgressLine;
@@ -57,6 +60,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const customerIds = [...new Set(mix.orders.map((o) => o.customerId))];
   const authorization = new Map(await inPool(customerIds, 8, async (c) => [c, `Bearer ${await customerToken(c)}`] as const));
 
+  const censusBefore = await censusPoint(ctx.mongoUri);
   const before = sampleAll(ctx.pids);
   const timeline = cpuTimeline(ctx.pids);
   const clientBefore = process.cpuUsage();
@@ -79,6 +83,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const after = sampleAll(ctx.pids);
   timeline.stop();
   const client = process.cpuUsage(clientBefore);
+  const census = censusBetween(censusBefore, await censusPoint(ctx.mongoUri), load.accepted.length);
 
   say('reading the end state and checking the invariants');
   let state = await readState(mix.products, customers, load.accepted.length);
@@ -122,6 +127,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     kafkaMessages: messages,
     kafkaMessagesPerSecond: messages / seconds(lastFinal - firstPending),
     cpu: cpuCosts(before, after, load.accepted.length, ctx.ticksPerSecond),
+    census,
     clientCpuMsPerOrder: (client.user + client.system) / 1000 / Math.max(1, load.accepted.length),
     ...(spec.kind === 'flat' && {
       quarters: quarters(spans).map((q) => ({

@@ -20,14 +20,23 @@ export class BenchServices {
     private readonly label: string,
   ) {}
 
-  /** `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`. */
-  static async start(infra: InfraEnv, run: string, label = 'bench'): Promise<BenchServices> {
+  /**
+   * `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`. With
+   * `profileDir`, each service writes a V8 CPU profile there when it exits.
+   */
+  static async start(infra: InfraEnv, run: string, label = 'bench', profileDir?: string): Promise<BenchServices> {
     const processes: ServiceProcess[] = [];
     const issuer = await startTokenIssuer();
     process.env['TOKEN_ISSUER_URL'] = issuer.url;
     const services = new BenchServices(infra, run, processes, issuer, label);
     for (const s of SERVICES) {
-      const env = { ...infra, ...securityEnv(issuer.url), PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-${label}-${run}` };
+      const env = {
+        ...infra,
+        ...securityEnv(issuer.url),
+        PORT: String(await freePort()),
+        MONGODB_DATABASE: `${s.database}-${label}-${run}`,
+        ...(profileDir && { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${s.name}.cpuprofile` }),
+      };
       processes.push(startService(s.name, env));
     }
     try {

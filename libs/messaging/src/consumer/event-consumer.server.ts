@@ -8,6 +8,7 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import { deadLetterRecord } from './dead-letter';
 import { permanentCode } from './permanent.error';
 import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
+import type { KafkaTrafficMetrics } from '../kafka.metrics';
 import { handleInKeyLanes } from './key-lanes';
 import { LogContext, OrderflowAttributes, type LogFields } from '@orderflow/observability';
 import { consumeInScope, failed } from '../tracing/message.spans';
@@ -90,6 +91,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     private readonly producer: EventProducer,
     private readonly options: EventConsumerOptions,
     private readonly metrics: ConsumerMetrics,
+    private readonly traffic?: KafkaTrafficMetrics,
   ) {
     super();
   }
@@ -190,6 +192,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   private track(consumer: Consumer): void {
     this.state = 'starting';
+    this.traffic?.watch(consumer);
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = consumer.events;
     consumer.on(GROUP_JOIN, () => {
       // After a rebalance another member may have handled what was ahead: start afresh.

@@ -16,6 +16,7 @@ import { BenchServices, infraPids, listensOn } from './bench.services';
 import { intakeLimits } from './intake.limit';
 import { kafkajsLimit, platformaticLimit } from './kafka.limit';
 import { mongoLimit } from './mongo.limit';
+import { measureStored, type StoredResult } from './stored.run';
 import { FLAT, planMix, STANDARD } from './order.mix';
 import { clockTicks } from './process.cpu';
 import { startJvmRecording } from './jvm.recording';
@@ -138,6 +139,14 @@ async function main(argv: string[]): Promise<number> {
       progress.log(broken.length === 0 && result.allFinal ? `${line} — ${GREEN('invariants hold')}` : RED(`${line} — BROKEN: ${broken.map((c) => `${c.name} (${c.violations[0]}${c.violations.length > 1 ? ` and ${c.violations.length - 1} more` : ''})`).join('; ') || 'orders not final by the deadline'}`));
     }
 
+    let stored: StoredResult | undefined;
+    if (options.stored.length > 0) {
+      const name = `stored ${options.stored.join(' → ')} orders`;
+      const mix = planMix({ ...FLAT, tag: `b${run}-stored`, orders: options.stored[options.stored.length - 1], seed: options.seed + 99 });
+      stored = await measureStored(name, mix, options.stored, ctx);
+      progress.log(`• ${name}: measured at ${stored.points.map((p) => p.storedOrders).join(', ')} stored orders`);
+    }
+
     for (const recording of recordings) {
       const file = recording.stop();
       if (file) progress.log(`• Recording written: ${file}`);
@@ -150,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
       options,
       limits,
       runs,
+      ...(stored && { stored }),
     };
     process.stdout.write(`\n${renderReport(result)}\n\n`);
     const files = writeReport(options.out, result);

@@ -9,6 +9,7 @@ import type { Percentiles } from './latency.stats';
 import type { MongoLimit } from './mongo.limit';
 import type { CpuCost } from './process.cpu';
 import type { Census } from './cost.census';
+import type { StoredResult } from './stored.run';
 
 export interface RunResult {
   name: string;
@@ -54,6 +55,7 @@ export interface BenchResult {
   options: BenchOptions;
   limits: Limits;
   runs: RunResult[];
+  stored?: StoredResult;
 }
 
 /** A plain-text table with right-aligned columns except the first; rows may be shorter than the header. */
@@ -161,8 +163,29 @@ export function censusTable(result: BenchResult): string | undefined {
   );
 }
 
+/** The flat-reads run: each measure at each amount of stored orders, and the last over the first. */
+export function storedTable(result: BenchResult): string | undefined {
+  const stored = result.stored;
+  if (!stored || stored.points.length === 0) return undefined;
+  const points = stored.points;
+  const row = (label: string, values: number[], digits = 1) => [label, ...values.map((v) => n(v, digits)), n(values[values.length - 1] / values[0], 2)];
+  const rows: string[][] = [];
+  for (const { route } of points[0].reads) {
+    const of = (p: (typeof points)[number]) => p.reads.find((r) => r.route === route)?.latencyMs;
+    rows.push(row(`${route}: p50 ms`, points.map((p) => of(p)?.p50 ?? NaN)));
+    rows.push(row(`${route}: p99 ms`, points.map((p) => of(p)?.p99 ?? NaN)));
+  }
+  for (const name of Object.keys(points[0].idleCores)) rows.push(row(`idle: ${name}, % of a core`, points.map((p) => (p.idleCores[name] ?? NaN) * 100)));
+  rows.push(row('one order at a time: p50 ms', points.map((p) => p.single.p50), 0));
+  rows.push(row('one order at a time: p99 ms', points.map((p) => p.single.p99), 0));
+  rows.push(row('one order at a time: max ms', points.map((p) => p.single.max), 0));
+  return formatTable([`${stored.name}`, ...points.map((p) => `${p.storedOrders} stored`), 'last / first'], rows);
+}
+
 export function renderReport(result: BenchResult): string {
-  return [limitsTable(result.limits), runsTable(result), cpuTable(result), censusTable(result), quartersTable(result)].filter(Boolean).join('\n\n');
+  return [limitsTable(result.limits), runsTable(result), cpuTable(result), censusTable(result), quartersTable(result), storedTable(result)]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** Writes bench-<timestamp>.json and latency-<timestamp>.svg, and copies them as latest.json / latency.svg. */

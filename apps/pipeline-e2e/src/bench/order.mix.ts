@@ -42,8 +42,7 @@ export const STANDARD: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
 /**
  * The flat-cost run: every order on a few hot products, all in stock, no cancellations. Many
  * customers with a few orders each, so that the end-state check reads each customer's
- * notifications in one page instead of asking per order (a scan per call on the local
- * database, which made the check of a 20,000-order run take longer than the run).
+ * notifications in one page instead of asking per order.
  */
 export const FLAT: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
   skus: 5,

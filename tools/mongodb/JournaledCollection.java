@@ -49,7 +49,6 @@ final class JournaledCollection extends AbstractSynchronizedMongoCollection<Inte
       while (slots.size() <= position) slots.add(null);
       slots.set(position, Journal.decode(entry.getValue()));
       track(position, entry.getValue().length);
-      dataSize += entry.getValue().length;
     }
     for (int position = 0; position < slots.size(); position++) {
       if (slots.get(position) == null) free.add(position);
@@ -159,7 +158,6 @@ final class JournaledCollection extends AbstractSynchronizedMongoCollection<Inte
         index.remove(stored);
       }
     }
-    dataSize -= sizes[position];
     removeDocument(position);
   }
 
@@ -208,6 +206,15 @@ final class JournaledCollection extends AbstractSynchronizedMongoCollection<Inte
     return count() == 0;
   }
 
+  /**
+   * The library would encode a document twice per update only to count its size; the
+   * journal already knows each document's encoded size ({@link #track}).
+   */
+  @Override
+  protected boolean tracksDataSize() {
+    return false;
+  }
+
   @Override
   protected void updateDataSize(int sizeDelta) {
     dataSize += sizeDelta;
@@ -225,7 +232,6 @@ final class JournaledCollection extends AbstractSynchronizedMongoCollection<Inte
     for (int position = 0; position < slots.size(); position++) track(position, 0);
     slots.clear();
     free.clear();
-    dataSize = 0;
     dropped = true;
     store.forget(this);
   }
@@ -265,6 +271,7 @@ final class JournaledCollection extends AbstractSynchronizedMongoCollection<Inte
   private void track(int position, int size) {
     if (position >= sizes.length) sizes = Arrays.copyOf(sizes, Math.max(sizes.length * 2, position + 1));
     store.addLiveBytes(size - sizes[position]);
+    dataSize += size - sizes[position];
     sizes[position] = size;
   }
 }

@@ -117,11 +117,23 @@ final class SecondaryIndex extends Index<Integer> {
 
   @Override
   public void updateInPlace(Document oldDocument, Document newDocument, Integer position, MongoCollection<Integer> collection) {
+    // Most updates leave the indexed fields alone: compare them before computing any key.
+    if (sameIndexedValues(oldDocument, newDocument)) return;
     Set<KeyValue> before = keysOf(oldDocument);
     Set<KeyValue> after = keysOf(newDocument);
     if (before.equals(after)) return;
     removeAt(oldDocument, position);
     add(newDocument, position, collection);
+  }
+
+  private boolean sameIndexedValues(Document oldDocument, Document newDocument) {
+    for (IndexKey key : getKeys()) {
+      String field = key.getKey();
+      int dot = field.indexOf('.');
+      String top = dot < 0 ? field : field.substring(0, dot);
+      if (!Objects.equals(oldDocument.get(top), newDocument.get(top))) return false;
+    }
+    return true;
   }
 
   @Override

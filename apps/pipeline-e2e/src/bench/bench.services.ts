@@ -35,9 +35,9 @@ export class BenchServices {
         ...securityEnv(issuer.url),
         PORT: String(await freePort()),
         MONGODB_DATABASE: `${s.database}-${label}-${run}`,
-        ...(profileDir && { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${s.name}.cpuprofile` }),
       };
-      processes.push(startService(s.name, env));
+      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${s.name}.cpuprofile`] : [];
+      processes.push(startService(s.name, env, undefined, profiling));
     }
     try {
       await Promise.all(processes.map((p) => waitUntilReady(p, 120_000)));

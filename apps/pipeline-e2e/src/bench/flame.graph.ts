@@ -138,3 +138,38 @@ export function topFrames(folded: Folded, count = 15): { name: string; share: nu
   }
   return [...self].sort(([, a], [, b]) => b - a).slice(0, count).map(([name, samples]) => ({ name, share: samples / Math.max(1, all) }));
 }
+
+/** The package a frame's code belongs to: a node_modules package, the service's own bundle, or Node itself. */
+const packageOf = (frame: string): string | undefined => {
+  const at = frame.indexOf(' ');
+  if (at < 0) return undefined; // native or V8 (no script): charged to the caller
+  const url = frame.slice(at + 1);
+  if (url.startsWith('node:')) return undefined;
+  if (url.startsWith('apps/') || url.startsWith('dist/') || url.startsWith('libs/')) return 'service code';
+  const parts = url.split('/');
+  return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+};
+
+/**
+ * Samples by the package whose code was running: each sample is charged to the nearest frame
+ * of a package (Node's own and native frames go to the package that called them), so the
+ * cost of a library shows whole, whatever it calls into.
+ */
+export function byPackage(folded: Folded): { name: string; share: number }[] {
+  const totals = new Map<string, number>();
+  let all = 0;
+  for (const [stack, samples] of folded) {
+    const frames = stack.split(';');
+    let owner = '(garbage collector, V8, Node without a caller)';
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const name = packageOf(frames[i]);
+      if (name) {
+        owner = name;
+        break;
+      }
+    }
+    totals.set(owner, (totals.get(owner) ?? 0) + samples);
+    all += samples;
+  }
+  return [...totals].sort(([, a], [, b]) => b - a).map(([name, samples]) => ({ name, share: samples / Math.max(1, all) }));
+}

@@ -8,7 +8,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { flameGraphSvg, foldFile, topFrames } from './flame.graph';
+import { byPackage, flameGraphSvg, foldFile, topFrames } from './flame.graph';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -26,5 +26,10 @@ for (const file of files) {
   const svg = join(dir, `${name}.svg`);
   writeFileSync(svg, flameGraphSvg(folded, name));
   process.stdout.write(`\n${name} → ${svg}\n`);
+  process.stdout.write('  by self time:\n');
   for (const frame of topFrames(folded)) process.stdout.write(`  ${(frame.share * 100).toFixed(1).padStart(5)} %  ${frame.name}\n`);
+  if (file.endsWith('.cpuprofile')) {
+    process.stdout.write('  by package:\n');
+    for (const owner of byPackage(folded).slice(0, 15)) process.stdout.write(`  ${(owner.share * 100).toFixed(1).padStart(5)} %  ${owner.name}\n`);
+  }
 }

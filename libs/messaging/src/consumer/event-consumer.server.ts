@@ -5,7 +5,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventProducer } from '../event.producer';
 import { lastValueFrom } from 'rxjs';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { deadLetterRecord } from './dead-letter';
+import { deadLetterRecord, isTooLarge, withoutValue } from './dead-letter';
 import { permanentCode } from './permanent.error';
 import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
 import type { KafkaTrafficMetrics } from '../kafka.metrics';
@@ -316,9 +316,16 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           span.addEvent('dead-lettered', { [OrderflowAttributes.deadLetterCode]: code, 'messaging.destination.name': deadLetterTopic(topic) });
         }
         const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
-        await this.producer.send(record).catch((sendError: Error) => {
-          throw Object.assign(sendError, { step: 'dead-lettering' });
-        });
+        await this.producer
+          .send(record)
+          .catch((sendError: unknown) => {
+            if (!isTooLarge(sendError)) throw sendError;
+            this.logger.warn(`dead letter of ${topic}[${partition}]@${message.offset} is over the broker's size limit: parked without its ${message.value?.length ?? 0}-byte value`);
+            return this.producer.send(withoutValue(record));
+          })
+          .catch((sendError: Error) => {
+            throw Object.assign(sendError, { step: 'dead-lettering' });
+          });
         this.metrics.deadLettered(topic, group, code);
       }
       this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);

@@ -141,10 +141,9 @@ export function topFrames(folded: Folded, count = 15): { name: string; share: nu
 
 /** The package a frame's code belongs to: a node_modules package, the service's own bundle, or Node itself. */
 const packageOf = (frame: string): string | undefined => {
-  const at = frame.indexOf(' ');
-  if (at < 0) return undefined; // native or V8 (no script): charged to the caller
-  const url = frame.slice(at + 1);
-  if (url.startsWith('node:')) return undefined;
+  const url = frame.slice(frame.lastIndexOf(' ') + 1);
+  // Native and V8 frames have no script, Node's own are node:…: charged to their caller.
+  if (!url.includes('/') || url.startsWith('node:')) return undefined;
   if (url.startsWith('apps/') || url.startsWith('dist/') || url.startsWith('libs/')) return 'service code';
   const parts = url.split('/');
   return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];

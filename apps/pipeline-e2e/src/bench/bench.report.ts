@@ -183,7 +183,16 @@ export function storedTable(result: BenchResult): string | undefined {
 }
 
 export function renderReport(result: BenchResult): string {
-  return [limitsTable(result.limits), runsTable(result), cpuTable(result), censusTable(result), quartersTable(result), storedTable(result)]
+  const measuredLimits = result.limits.kafka.length > 0 || result.limits.database !== undefined || result.limits.intake.length > 0;
+  const runs = result.runs.length > 0;
+  return [
+    measuredLimits && limitsTable(result.limits),
+    runs && runsTable(result),
+    runs && cpuTable(result),
+    censusTable(result),
+    quartersTable(result),
+    storedTable(result),
+  ]
     .filter(Boolean)
     .join('\n\n');
 }

@@ -8,6 +8,8 @@ export interface BenchOptions {
   duration: number;
   /** Orders in the long flat-cost run (only that run, plus the limits); 0 = no flat run. */
   flat: number;
+  /** Orders of the flash-sale run (all for one SKU with a stock of 5,000); 0 = no such run. */
+  flash: number;
   /** The flat-reads run: store orders up to each of these counts and measure reads, idle CPU and single orders at each; empty = no such run. */
   stored: number[];
   /** Concurrent clients of the flat run. */
@@ -34,6 +36,7 @@ export const DEFAULTS: BenchOptions = {
   rates: [10, 25, 50, 100, 150],
   duration: 15,
   flat: 0,
+  flash: 0,
   stored: [],
   flatClients: 32,
   kafkaMessages: 100_000,
@@ -56,7 +59,7 @@ const QUICK: Partial<BenchOptions> = {
 
 export const USAGE =
   'usage: npm run bench -- [--quick] [--bursts 500x32,2000x64] [--rates 10,25,50] [--duration 15] ' +
-  '[--flat 20000] [--flat-clients 32] [--stored 1000,100000] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
+  '[--flat 20000] [--flat-clients 32] [--flash [20000]] [--stored 1000,100000] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
   '[--deadline 1800] [--seed 42] [--out dist/bench] [--profile DIR]';
 
 /** A flag the user got wrong: printed as one line with the usage, never as a stack trace. */
@@ -115,6 +118,12 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--flat':
         options.flat = positiveInt(name, value());
         break;
+      case '--flash': {
+        // The count is optional: `--flash` alone is the 20,000 orders of the flash sale.
+        const next = inline ?? argv[i + 1];
+        options.flash = next !== undefined && /^\d+$/.test(next) ? positiveInt(name, inline ?? argv[++i]) : 20_000;
+        break;
+      }
       case '--stored':
         options.stored = list(name, value()).map((count) => positiveInt(name, count));
         if (options.stored.some((count, i) => i > 0 && count <= options.stored[i - 1])) throw new UsageError('--stored takes growing counts, like 1000,100000');
@@ -150,7 +159,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
         throw new UsageError(`unknown flag ${flag}`);
     }
   }
-  if ((options.flat > 0 || options.stored.length > 0) && !loadGiven) {
+  if ((options.flat > 0 || options.flash > 0 || options.stored.length > 0) && !loadGiven) {
     options.bursts = [];
     options.rates = [];
   }

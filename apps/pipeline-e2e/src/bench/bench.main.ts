@@ -17,7 +17,7 @@ import { intakeLimits } from './intake.limit';
 import { kafkajsLimit, platformaticLimit } from './kafka.limit';
 import { mongoLimit } from './mongo.limit';
 import { measureStored, type StoredResult } from './stored.run';
-import { FLAT, planMix, STANDARD } from './order.mix';
+import { FLASH, FLAT, planMix, STANDARD } from './order.mix';
 import { clockTicks } from './process.cpu';
 import { startJvmRecording } from './jvm.recording';
 import { mkdirSync } from 'node:fs';
@@ -37,6 +37,16 @@ function plannedRuns(options: BenchOptions, run: string): RunSpec[] {
     const orders = Math.max(1, Math.round(rate * options.duration));
     specs.push({ name: `open ${rate}/s for ${options.duration} s`, kind: 'open', rate, mix: planMix({ ...STANDARD, tag: tag(i), orders, seed: options.seed + i }) });
   });
+  if (options.flash > 0) {
+    const i = specs.length;
+    specs.push({
+      name: `flash ${options.flash} orders / 64 clients, 1 SKU of ${FLASH.stock}`,
+      kind: 'closed',
+      clients: 64,
+      soldOut: true,
+      mix: planMix({ ...FLASH, tag: tag(i), orders: options.flash, seed: options.seed + i }),
+    });
+  }
   if (options.flat > 0) {
     const i = specs.length;
     specs.push({

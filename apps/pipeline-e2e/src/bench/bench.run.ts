@@ -16,6 +16,8 @@ export interface RunSpec {
   mix: Mix;
   clients?: number;
   rate?: number;
+  /** The flash sale: every unit of every product must end reserved, none more. */
+  soldOut?: boolean;
 }
 
 export interface RunContext {
@@ -44,6 +46,15 @@ function cpuTimeline(pids: Record<string, number>): { points: CpuPoint[]; stop: 
 const TRAILING = new Set(['points exact', 'notifications exact']);
 /** Give up on them once this long passes without a violation fewer. */
 const STALL_MS = 60_000;
+
+/** Adds the flash sale's check: each product's whole stock reserved, exactly. */
+function withSoldOut(report: InvariantReport, state: Awaited<ReturnType<typeof readState>>): InvariantReport {
+  const violations = state.products.flatMap((p) =>
+    p.reserved === p.stock && p.available === 0 ? [] : [`${p.sku}: ${p.reserved} of ${p.stock} reserved, ${p.available} left`],
+  );
+  const checks = [...report.checks, { name: 'sold out exactly', violations }];
+  return { ...report, checks, ok: report.ok && violations.length === 0 };
+}
 
 const violationCount = (report: InvariantReport) => report.checks.reduce((sum, c) => sum + c.violations.length, 0);
 const onlyTrailing = (report: InvariantReport) => report.checks.every((c) => c.violations.length === 0 || TRAILING.has(c.name));
@@ -99,6 +110,8 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     invariants = checkInvariants(state);
     if (violationCount(invariants) < fewest) [fewest, improvedAt] = [violationCount(invariants), Date.now()];
   }
+
+  if (spec.soldOut) invariants = withSoldOut(invariants, state);
 
   // Counted after the trailing points and notifications, which publish too.
   const messages = (await messagesOnTopics()) - messagesBefore;

@@ -17,7 +17,8 @@ const exited = (child: ChildProcess): Promise<void> =>
 export class PrivateMongo {
   private constructor(
     private readonly port: number,
-    private readonly dataDir: string,
+    /** Where this instance keeps its journal (a throw-away directory). */
+    readonly dataDir: string,
     private server: ChildProcess,
   ) {}
 

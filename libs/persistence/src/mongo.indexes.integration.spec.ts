@@ -1,4 +1,6 @@
 import { infraEnv, uniqueName } from '@orderflow/testing';
+import { appendFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { mongo } from 'mongoose';
 import { PrivateMongo } from '../../../tools/infra/mongodb.private';
 
@@ -138,6 +140,25 @@ const local = process.env['MONGODB_URI'] === undefined || /127\.0\.0\.1|localhos
       // Writes go on after the restart, into the same slots and indexes.
       await restored.insertOne({ _id: 'o-4' as never, customerId: 'c-1', createdAt: new Date(4_000), n: 5 });
       expect((await restored.find({ customerId: 'c-1' }).sort({ createdAt: 1 }).limit(2).toArray()).map((d) => d._id)).toEqual(['o-1', 'o-4']);
+    } finally {
+      await after.close(true);
+    }
+  }, 120_000);
+
+  it('starts again after a record torn mid-write, with every whole record', async () => {
+    const client = await MongoClient.connect(database.uri);
+    const counters = client.db('torn').collection('counters');
+    for (let i = 0; i < 50; i++) await counters.updateOne({ _id: 'k' as never }, { $inc: { n: 1 } }, { upsert: true });
+    await client.close(true);
+    await database.kill();
+    // What a process killed inside write() leaves: the start of a record and no more.
+    const segments = readdirSync(database.dataDir).filter((f) => f.startsWith('journal-')).sort();
+    appendFileSync(join(database.dataDir, segments[segments.length - 1]), Buffer.from([0, 0, 1, 0, 0x12, 0x34]));
+    await database.restart();
+
+    const after = await MongoClient.connect(database.uri);
+    try {
+      expect((await after.db('torn').collection('counters').findOne({ _id: 'k' as never }))?.['n']).toBe(50);
     } finally {
       await after.close(true);
     }

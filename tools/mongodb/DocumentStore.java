@@ -21,8 +21,17 @@ import java.util.concurrent.locks.Lock;
 final class DocumentStore {
   /** The journal is compacted once it is this many times the live documents' size… */
   private static final long COMPACT_RATIO = 3;
-  /** …and at least this big. */
-  private static final long COMPACT_MIN_BYTES = 64L << 20;
+  /** …and at least this big (JOURNAL_COMPACT_MIN_BYTES, for tests that need a compaction soon). */
+  private static final long COMPACT_MIN_BYTES = minBytes(System.getenv("JOURNAL_COMPACT_MIN_BYTES"));
+
+  private static long minBytes(String setting) {
+    if (setting == null || setting.isBlank()) return 64L << 20;
+    try {
+      return Long.parseLong(setting.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("JOURNAL_COMPACT_MIN_BYTES must be a number of bytes, got " + setting);
+    }
+  }
 
   /** The {@code $match} that opens the aggregation running on this thread, by namespace. */
   private static final ThreadLocal<Map.Entry<String, Document>> AGGREGATION_MATCH = new ThreadLocal<>();

@@ -5,12 +5,14 @@ import { testDeadline } from './test-deadline';
 /** What is left of a test's time after a wait, for the request sent again and what the test does with it. */
 const AFTER_WAIT_MS = 5_000;
 
-/** Seconds or an HTTP date (RFC 9110 §10.2.3), as ms from now; a bare 429 gets one second. */
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now; one second when it says nothing usable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number {
-  if (header === null || header.trim() === '') return 1_000;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1_000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 1_000 : Math.max(0, at - now);
+  const value = header?.trim() ?? '';
+  if (/^\d+$/.test(value)) return Number(value) * 1_000;
+  if (IMF_FIXDATE.test(value)) return Math.max(0, Date.parse(value) - now);
+  return 1_000;
 }
 
 /**

@@ -52,24 +52,23 @@ export function runSummary(records: RunRecord[] = read()): string[] {
   } else {
     const byTarget = new Map<string, number>();
     for (const r of throttled) byTarget.set(r.target, (byTarget.get(r.target) ?? 0) + 1);
-    const longest = Math.max(...throttled.map((r) => r.waitMs));
-    lines.push(
-      `rate limits: ${plural(throttled.length, 'answer')} 429 (${[...byTarget].map(([t, n]) => `${t} ${n}`).join(', ')}), ` +
-        `each sent again after its Retry-After; the longest wait ${Math.round(longest / 1000)} s`,
-    );
+    const longest = Math.round(Math.max(...throttled.map((r) => r.waitMs)) / 1000);
+    const where = [...byTarget].map(([target, n]) => `${target} ${n}`).join(', ');
+    lines.push(`rate limits: ${plural(throttled.length, 'answer')} 429 (${where}), each sent again after its Retry-After; the longest wait ${longest} s`);
   }
   const skipped = records.filter((r): r is SkippedRecord => r.kind === 'skipped');
   if (skipped.length > 0) {
-    lines.push(`not run (${plural(skipped.length, 'test')}):`);
+    lines.push(`not run: ${plural(skipped.length, 'test')}`);
     const groups = new Map<string, SkippedRecord[]>();
     for (const r of skipped) {
-      const key = `${r.file} › ${r.path[0]}\n${r.why}`;
+      const block = r.path.length > 1 ? `${r.file} › ${r.path[0]}` : r.file;
+      const key = `${block}\n${r.why}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
     for (const [key, tests] of groups) {
       const [block, why] = key.split('\n');
-      lines.push(`  ${block} (${plural(tests.length, 'test')}): ${why}`);
-      for (const test of tests) lines.push(`    - ${test.path.slice(1).join(' › ')}`);
+      lines.push(`  ${block} (${plural(tests.length, 'test')}), because ${why}:`);
+      for (const test of tests) lines.push(`    - ${test.path.slice(test.path.length > 1 ? 1 : 0).join(' › ')}`);
     }
   }
   return lines;

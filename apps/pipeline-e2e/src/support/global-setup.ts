@@ -22,6 +22,7 @@ declare global {
  * for, so only on a test deployment). Otherwise it starts the local token issuer first.
  */
 export default async function globalSetup(): Promise<void> {
+  // Where the tests leave what the summary at the end reports (run.report.ts).
   process.env['E2E_REPORT_DIR'] = mkdtempSync(join(tmpdir(), 'orderflow-e2e-report-'));
   if (SERVICES.every((s) => process.env[s.urlVariable])) {
     process.stdout.write('\npipeline-e2e: testing the services at the given URLs\n');

@@ -14,8 +14,8 @@ function pathOf(test: Circus.TestEntry): string[] {
 
 /**
  * Node's environment, plus what the suite needs to know about the test that runs: when it
- * times out (so a wait the services ask for never outlasts it), and which tests were
- * skipped, with the reason their describe block gave (for the run's summary).
+ * times out (so a wait the services ask for never outlasts it), and which tests a
+ * `withOwnServices` block skipped, with its reason (for the run's summary).
  */
 export default class PipelineEnvironment extends TestEnvironment {
   private readonly file: string;
@@ -31,8 +31,9 @@ export default class PipelineEnvironment extends TestEnvironment {
     if (event.name === 'hook_start') global[DEADLINE_KEY] = Date.now() + (event.hook.timeout ?? state.testTimeout);
     if (event.name === 'test_skip') {
       const path = pathOf(event.test);
-      const reasons = (global[SKIP_REASONS_KEY] ?? {}) as Record<string, string>;
-      record({ kind: 'skipped', file: this.file, path, why: reasons[path[0]] ?? 'skipped in the spec, no reason given' });
+      const why = ((global[SKIP_REASONS_KEY] ?? {}) as Record<string, string>)[path[0]];
+      // Tests left out by a name pattern or an `only` are skipped too; jest counts those.
+      if (why !== undefined) record({ kind: 'skipped', file: this.file, path, why });
     }
   }
 }

@@ -11,7 +11,7 @@ const callerOf = (request: TrackedRequest): string | null => request.principal?.
  * `@nestjs/throttler` with one budget per caller across all routes: an authenticated
  * caller is counted by customer id, anything else by IP address (so a flood of bad tokens
  * is limited too). Health probes are never limited. Counters live in this process: with N
- * replicas a caller gets up to N times the limit (see the README).
+ * replicas a caller gets up to N times the limit (see docs/security.md).
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {

@@ -7,3 +7,5 @@ export { PageQuery } from './page.query';
 export { ApiProblems } from './api-problems.decorator';
 export { completeDocument } from './openapi.completion';
 export { methodNotAllowed } from './method-not-allowed';
+export { bodyShape } from './body-shape.middleware';
+export { MAX_BODY_DEPTH } from './body-shape.check';

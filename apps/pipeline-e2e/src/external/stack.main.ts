@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   const run = randomUUID().slice(0, 8);
   const limits = Object.entries(options.limits).map(([name, value]) => `${name}=${value}`).join(', ') || 'the default rate limits';
   process.stdout.write(`• Starting the four services with ${limits} and databases of their own (run ${run})\n`);
-  const stack = await BenchServices.start(infra, run, 'stack', options.limits);
+  const stack = await BenchServices.start(infra, run, 'stack', undefined, options.limits);
   const dir = mkdtempSync(join(tmpdir(), 'orderflow-stack-'));
   let status: number;
   try {

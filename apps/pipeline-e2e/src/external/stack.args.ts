@@ -7,9 +7,10 @@ export interface StackOptions {
 
 export const STACK_USAGE = `Usage: npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/external/stack.main.ts [flags] [-- <suite flags>]
 
-Starts the four built services as npm start runs them (a token issuer of their own, the
-services' default rate limits unless given) with databases of their own, runs
-nx e2e pipeline-e2e --configuration=external against them, and stops them again.
+Builds the four services and starts them as npm start runs them (a token issuer of their
+own, the services' default rate limits unless given) with databases of their own, runs
+nx e2e pipeline-e2e --configuration=external against them, and stops them again. Needs the
+infrastructure up (npm run infra -- up).
 
   --rate-limit-per-caller <n>   RATE_LIMIT_PER_CALLER of the services (default: theirs, 600)
   --rate-limit-per-ip <n>       RATE_LIMIT_PER_IP of the services (default: theirs, 120)

@@ -4,7 +4,7 @@
  * issuer of their own and the services' default rate limits, unless flags say otherwise —
  * with databases of their own, writes their addresses to an env file, runs
  * `nx e2e pipeline-e2e --configuration=external --envFile=<that file>` and stops them again.
- * Needs the infrastructure up and the services built (tools/test.sh sees to both).
+ * Needs the infrastructure up (tools/test.sh sees to it); builds the services first.
  */
 import { infraEnv } from '@orderflow/testing';
 import { spawn } from 'node:child_process';
@@ -17,6 +17,21 @@ import { SERVICES } from '../support/services';
 import { parseStackArgs, STACK_USAGE, StackUsageError } from './stack.args';
 
 const ROOT = resolve(__dirname, '../../../..');
+
+/**
+ * Builds the four services (a cache hit when nothing changed): the stack runs what is in
+ * dist/, and the suite's own build would come only after the stack had started stale code.
+ */
+function buildServices(): Promise<void> {
+  const child = spawn('npx', ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--parallel=2', '--output-style=static'], { cwd: ROOT });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return new Promise<void>((done, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`building the services failed:\n${output}`))));
+  });
+}
 
 /** Runs the suite in external mode against the addresses in `envFile`; resolves its exit code. */
 function suite(envFile: string, args: string[]): Promise<number> {
@@ -47,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const infra = infraEnv();
+  process.stdout.write('• Building the services\n');
+  await buildServices();
   const run = randomUUID().slice(0, 8);
   const limits = Object.entries(options.limits).map(([name, value]) => `${name}=${value}`).join(', ') || 'the default rate limits';
   process.stdout.write(`• Starting the four services with ${limits} and databases of their own (run ${run})\n`);

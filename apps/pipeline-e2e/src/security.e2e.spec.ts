@@ -2,7 +2,8 @@ import { freePort, infraEnv, issueToken, SCOPES, startService, uniqueName, waitU
 import { call, customerToken, getProduct, orderReaches, placeOrder, putProduct, staffToken, tokens } from './support/api';
 import { scrape, type Sample } from './support/metrics';
 import { notificationsSent } from './support/notifications';
-import { localServices, serviceUrl, SERVICES, type ServiceName } from './support/services';
+import { fetchWithinRateLimits } from './support/rate-limit.retry';
+import { serviceUrl, SERVICES, withOwnServices, type ServiceName } from './support/services';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const as = async (customerId: string) => bearer(await customerToken(customerId));
@@ -54,7 +55,7 @@ describe('authentication', () => {
   it.each(SERVICES.map((s) => s.name))('%s keeps /health/*, /metrics and /docs open by default', async (service) => {
     const url = serviceUrl(service);
     for (const path of ['/health/live', '/health/ready', '/metrics', '/docs', '/docs-json']) {
-      expect({ path, status: (await fetch(`${url}${path}`)).status }).toEqual({ path, status: 200 });
+      expect({ path, status: (await fetchWithinRateLimits(`${url}${path}`)).status }).toEqual({ path, status: 200 });
     }
   });
 
@@ -325,7 +326,7 @@ describe('hostile request bodies', () => {
   });
 });
 
-(localServices() ? describe : describe.skip)('turning authentication off', () => {
+withOwnServices('it starts an order-api without the token issuer settings, then with AUTH_DISABLED=true')('turning authentication off', () => {
   it('takes AUTH_DISABLED=true, nothing less, and the service says so loudly at start', async () => {
     const env = { ...infraEnv(), PORT: String(await freePort()), MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}` };
     // Without the issuer's settings and without the explicit switch, the service refuses to start.

@@ -2,7 +2,7 @@ import { freePort, startService, startTokenIssuer, waitUntilReady, type InfraEnv
 import mongoose from 'mongoose';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { securityEnv } from '../support/security-env';
+import { FAR_ABOVE_LOAD, securityEnv } from '../support/security-env';
 import { SERVICES } from '../support/services';
 
 /**
@@ -21,10 +21,11 @@ export class BenchServices {
   ) {}
 
   /**
-   * `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`. With
-   * `profileDir`, each service writes a V8 CPU profile there when it exits.
+   * `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`, `stack`. With
+   * `profileDir`, each service writes a V8 CPU profile there when it exits. `limits` are the
+   * rate-limit variables (`{}`: the services' defaults, as deployed).
    */
-  static async start(infra: InfraEnv, run: string, label = 'bench', profileDir?: string): Promise<BenchServices> {
+  static async start(infra: InfraEnv, run: string, label = 'bench', profileDir?: string, limits = FAR_ABOVE_LOAD): Promise<BenchServices> {
     const processes: ServiceProcess[] = [];
     const issuer = await startTokenIssuer();
     process.env['TOKEN_ISSUER_URL'] = issuer.url;
@@ -32,7 +33,7 @@ export class BenchServices {
     for (const s of SERVICES) {
       const env = {
         ...infra,
-        ...securityEnv(issuer.url),
+        ...securityEnv(issuer.url, limits),
         PORT: String(await freePort()),
         MONGODB_DATABASE: `${s.database}-${label}-${run}`,
       };

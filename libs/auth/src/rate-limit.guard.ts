@@ -2,6 +2,7 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { RateLimitOptions } from './auth.options';
 import type { AuthenticatedRequest } from './caller.decorator';
+import { PUBLIC_ROUTE } from './public.decorator';
 
 type TrackedRequest = AuthenticatedRequest & { ip?: string; path?: string };
 
@@ -10,7 +11,7 @@ const callerOf = (request: TrackedRequest): string | null => request.principal?.
 /**
  * `@nestjs/throttler` with one budget per caller across all routes: an authenticated
  * caller is counted by customer id, anything else by IP address (so a flood of bad tokens
- * is limited too). Health probes are never limited. Counters live in this process: with N
+ * is limited too). Health probes (`@Public('always')`) are never limited. Counters live in this process: with N
  * replicas a caller gets up to N times the limit (see the README).
  */
 @Injectable()
@@ -20,8 +21,12 @@ export class RateLimitGuard extends ThrottlerGuard {
     return super.canActivate(context);
   }
 
+  /**
+   * By the route's mark, not its path, so no spelling of a path changes the answer. A
+   * probe refused with 429 would take a healthy replica out of service.
+   */
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return (context.switchToHttp().getRequest<TrackedRequest>().path ?? '').startsWith('/health/');
+    return this.reflector.getAllAndOverride<string | undefined>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === 'always';
   }
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {

@@ -7,3 +7,4 @@ export { PageQuery } from './page.query';
 export { ApiProblems } from './api-problems.decorator';
 export { completeDocument } from './openapi.completion';
 export { methodNotAllowed } from './method-not-allowed';
+export { canonicalPath } from './canonical.path';

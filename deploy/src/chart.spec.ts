@@ -108,6 +108,15 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       const ingresses = objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.name);
       expect(ingresses).toEqual(options.values ? ['orderflow-order-api'] : []);
     });
+
+    it('routes only the public API through the ingress: /health/* and /metrics stay in the cluster', () => {
+      const ingress = named(objects, 'Ingress', 'orderflow-order-api');
+      if (!options.values) return expect(ingress).toBeUndefined();
+      const rules = spec<{ rules: { http: { paths: { path: string; pathType: string }[] } }[] }>(ingress).rules;
+      expect(rules.flatMap((rule) => rule.http.paths.map(({ path, pathType }) => ({ path, pathType })))).toEqual([
+        { path: '/orders', pathType: 'Prefix' },
+      ]);
+    });
   });
 
   describe('refuses values that break a rule', () => {
@@ -131,6 +140,12 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       });
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain('services.points-service.replicas is 7');
+    });
+
+    it.each(['/', '/metrics', '/Health', '/health/ready'])('fails to render an ingress path %s, which reaches an internal endpoint', (path) => {
+      const result = template({ values: [paths.productionValues], set: [`ingress.paths={${path}}`] });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(`ingress.paths: ${path} would expose`);
     });
 
     it('fails to render a broker list the services would refuse', () => {
@@ -184,6 +199,15 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       });
       expect(policyViolations(broken)).toEqual([
         'Deployment orderflow-order-api: terminationGracePeriodSeconds 20 is not above preStop + SHUTDOWN_TIMEOUT_MS (30 s)',
+      ]);
+    });
+
+    it('reports an ingress path that reaches /metrics or /health', () => {
+      const broken = mutate(objects, 'Ingress', 'orderflow-order-api', (ingress) => {
+        spec<{ rules: { http: { paths: { path: string }[] } }[] }>(ingress).rules[0].http.paths[0].path = '/';
+      });
+      expect(policyViolations(broken)).toEqual([
+        'Ingress orderflow-order-api: path / reaches /metrics, /health/live, /health/ready, which are for the cluster only',
       ]);
     });
 

@@ -23,7 +23,8 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   /**
    * By the route's mark, not its path, so no spelling of a path changes the answer. A
-   * probe refused with 429 would take a healthy replica out of service.
+   * probe refused with 429 would take a healthy replica out of service; what made unlimited
+   * readiness calls costly, a database and broker round trip each, `ReadinessCache` removes.
    */
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     return this.reflector.getAllAndOverride<string | undefined>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === 'always';

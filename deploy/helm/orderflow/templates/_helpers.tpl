@@ -172,6 +172,15 @@ Secret-sourced environment (never values). Args: dict root, secret (Secret name 
 {{- if and .Values.ingress.enabled (not (get .Values.services "order-api").enabled) -}}
 {{- fail "ingress.enabled needs services.order-api.enabled: the ingress routes to order-api" -}}
 {{- end -}}
+{{- /* A Prefix path reaches an endpoint when its segments start it; the services ignore case. */ -}}
+{{- range $path := .Values.ingress.paths -}}
+{{- $prefix := lower (trimSuffix "/" $path) -}}
+{{- range $internal := list "/metrics" "/health/live" "/health/ready" -}}
+{{- if or (eq $prefix $internal) (hasPrefix (printf "%s/" $prefix) $internal) -}}
+{{- fail (printf "ingress.paths: %s would expose %s outside the cluster; route only the public API, e.g. /orders" $path $internal) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $name, $svc := .Values.services -}}
 {{- if $svc.enabled -}}
 {{- $cap := include "orderflow.partitionCap" (dict "root" $ "name" $name) -}}

@@ -88,7 +88,7 @@ const options = (issuer: string, overrides: Partial<AuthOptions> = {}): AuthOpti
   scopes: DEFAULT_SCOPES,
   metrics: 'open',
   docs: 'open',
-  rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 1000 },
+  rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 1000, maxCallers: 1000 },
   ...overrides,
 });
 
@@ -206,7 +206,7 @@ describe('rate limits', () => {
 
   beforeAll(async () => {
     issuer = await startTokenIssuer();
-    ({ app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 3, perIp: 2 } }), new CapturingLogger()));
+    ({ app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 3, perIp: 2, maxCallers: 1000 } }), new CapturingLogger()));
   }, 60_000);
 
   afterAll(async () => {
@@ -245,6 +245,32 @@ describe('rate limits', () => {
       expect({ path, statuses: answers.map((r) => r.status) }).toEqual({ path, statuses: [200, 200, 200, 200, 200] });
     }
   });
+});
+
+describe('rate limits with a full table of callers', () => {
+  it('refuse a new caller with 429 and Retry-After while the known ones keep their counts, and let it in once a window ends', async () => {
+    const issuer = await startTokenIssuer();
+    // Room for two callers, in windows of one second.
+    const { app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 1_000, perCaller: 2, perIp: 1000, maxCallers: 2 } }), new CapturingLogger());
+    try {
+      const as = async (sub: string) => ({ authorization: `Bearer ${await issueToken(issuer.url, { sub })}` });
+      const [alice, bob, carol] = [await as('alice'), await as('bob'), await as('carol')];
+      const status = async (headers: Record<string, string>) => (await fetch(`${url}/me`, { headers })).status;
+      await eventually(async () => {
+        // A fresh window for everyone: alice and bob fill the table.
+        expect([await status(alice), await status(bob)]).toEqual([200, 200]);
+        const refused = await fetch(`${url}/me`, { headers: carol });
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toBe('1');
+        // Still counted: alice's second call passes, her third does not.
+        expect([await status(alice), await status(alice)]).toEqual([200, 429]);
+      }, { timeoutMs: 10_000, intervalMs: 1_100 });
+      await eventually(async () => expect(await status(carol)).toBe(200), { timeoutMs: 5_000, intervalMs: 200 });
+    } finally {
+      await app.close();
+      await issuer.stop();
+    }
+  }, 60_000);
 });
 
 describe('the token issuer unreachable', () => {

@@ -3,6 +3,7 @@ import { ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { RateLimitOptions } from './auth.options';
 import type { AuthenticatedRequest } from './caller.decorator';
 import { PUBLIC_ROUTE } from './public.decorator';
+import { RateLimitStorage } from './rate-limit.storage';
 
 type TrackedRequest = AuthenticatedRequest & { ip?: string; path?: string };
 
@@ -11,8 +12,9 @@ const callerOf = (request: TrackedRequest): string | null => request.principal?.
 /**
  * `@nestjs/throttler` with one budget per caller across all routes: an authenticated
  * caller is counted by customer id, anything else by IP address (so a flood of bad tokens
- * is limited too). Health probes (`@Public('always')`) are never limited. Counters live in this process: with N
- * replicas a caller gets up to N times the limit (see the README).
+ * is limited too). Health probes (`@Public('always')`) are never limited. Counters live in
+ * this process (`RateLimitStorage`, bounded): with N replicas a caller gets up to N times the
+ * limit (see the README).
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -43,6 +45,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 export function throttlerOptions(limits: RateLimitOptions): ThrottlerModuleOptions {
   return {
     errorMessage: 'Too many requests; retry after the number of seconds in Retry-After.',
+    storage: new RateLimitStorage(limits.maxCallers),
     throttlers: [
       {
         name: 'default',

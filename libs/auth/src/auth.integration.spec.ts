@@ -247,6 +247,25 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate limits for IPv6 callers', () => {
+  it('count one /64 network as one caller, as it is one subscriber\'s to hand out', async () => {
+    const issuer = await startTokenIssuer();
+    const { app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 2, maxCallers: 1000 } }), new CapturingLogger());
+    // Behind one proxy hop, as the chart runs order-api, so the address comes from X-Forwarded-For.
+    (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('trust proxy', 1);
+    try {
+      const from = async (address: string) => (await fetch(`${url}/me`, { headers: { 'x-forwarded-for': address } })).status;
+      // Three addresses of one /64: the third request is over the network's budget of two.
+      expect([await from('2001:db8:1:2::1'), await from('2001:db8:1:2::2'), await from('2001:db8:1:2:ffff::3')]).toEqual([401, 401, 429]);
+      // Another /64 has its own.
+      expect(await from('2001:db8:1:3::1')).toBe(401);
+    } finally {
+      await app.close();
+      await issuer.stop();
+    }
+  }, 60_000);
+});
+
 describe('rate limits with a full table of callers', () => {
   it('refuse a new caller with 429 and Retry-After while the known ones keep their counts, and let it in once a window ends', async () => {
     const issuer = await startTokenIssuer();

@@ -1,5 +1,5 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { normalizeIp, ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { RateLimitOptions } from './auth.options';
 import type { AuthenticatedRequest } from './caller.decorator';
 import { PUBLIC_ROUTE } from './public.decorator';
@@ -32,9 +32,14 @@ export class RateLimitGuard extends ThrottlerGuard {
     return this.reflector.getAllAndOverride<string | undefined>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === 'always';
   }
 
+  /**
+   * An IPv6 address counts as its /64 network (the library's default, which overriding this
+   * method would lose): a subscriber gets a whole /64, and counting each address apart would
+   * give whoever rotates through it a fresh budget per address and fill the counters' table.
+   */
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const caller = callerOf(request as TrackedRequest);
-    return caller !== null ? `caller:${caller}` : `ip:${(request as TrackedRequest).ip ?? 'unknown'}`;
+    return caller !== null ? `caller:${caller}` : `ip:${normalizeIp((request as TrackedRequest).ip ?? 'unknown', this.ipv6SubnetPrefix)}`;
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, throttler: string): string {

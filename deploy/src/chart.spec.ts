@@ -142,6 +142,17 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       expect(result.stderr).toContain('services.points-service.replicas is 7');
     });
 
+    it('gives each service the MongoDB user and Kafka principal of its own Secret, as the production values do', () => {
+      const rendered = render({ values: [paths.productionValues], set: ['services.points-service.existingSecret=orderflow-points'] });
+      const secretOf = (app: string, variable: string) =>
+        (podOf(named(rendered, 'Deployment', `orderflow-${app}`) as K8sObject).containers[0].env as { name: string; valueFrom?: { secretKeyRef: { name: string } } }[])
+          .find((e) => e.name === variable)?.valueFrom?.secretKeyRef.name;
+      for (const variable of ['MONGODB_URI', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']) {
+        expect({ variable, secret: secretOf('points-service', variable) }).toEqual({ variable, secret: 'orderflow-points' });
+        expect({ variable, secret: secretOf('order-api', variable) }).toEqual({ variable, secret: 'orderflow-order-api' });
+      }
+    });
+
     it.each(['/', '/metrics', '/Health', '/health/ready'])('fails to render an ingress path %s, which reaches an internal endpoint', (path) => {
       const result = template({ values: [paths.productionValues], set: [`ingress.paths={${path}}`] });
       expect(result.status).not.toBe(0);

@@ -142,24 +142,28 @@ Secret-sourced environment (never values). Args: dict root, secret (Secret name 
     secretKeyRef:
       name: {{ .secret }}
       key: {{ $v.secrets.mongodbUriKey }}
-{{- with include "orderflow.kafkaSaslEnv" .root }}
+{{- with include "orderflow.kafkaSaslEnv" (dict "root" .root "secret" .secret) }}
 {{ . }}
 {{- end }}
 {{- end -}}
 
-{{/* Kafka SASL credentials from the Secret, when SASL is on. */}}
+{{/*
+Kafka SASL credentials, when SASL is on, from the given Secret: a service's own
+(services.<app>.existingSecret) gives it a principal of its own, for ACLs per service.
+Args: dict root, secret.
+*/}}
 {{- define "orderflow.kafkaSaslEnv" -}}
-{{- $v := .Values -}}
+{{- $v := .root.Values -}}
 {{- if $v.kafka.sasl.mechanism -}}
 - name: KAFKA_SASL_USERNAME
   valueFrom:
     secretKeyRef:
-      name: {{ $v.secrets.existingSecret }}
+      name: {{ .secret }}
       key: {{ $v.secrets.kafkaSaslUsernameKey }}
 - name: KAFKA_SASL_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ $v.secrets.existingSecret }}
+      name: {{ .secret }}
       key: {{ $v.secrets.kafkaSaslPasswordKey }}
 {{- end -}}
 {{- end -}}

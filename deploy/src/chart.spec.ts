@@ -153,6 +153,39 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       }
     });
 
+    it('scales a consumer on its Kafka lag with KEDA instead of CPU, when asked, within the partitions', () => {
+      const rendered = render({ values: [paths.productionValues], set: ['services.points-service.autoscaling.kafkaLag.enabled=true'] });
+      expect(rendered.flatMap(schemaErrors)).toEqual([]);
+      expect(policyViolations(rendered)).toEqual([]);
+      expect(named(rendered, 'HorizontalPodAutoscaler', 'orderflow-points-service')).toBeUndefined();
+      expect(named(rendered, 'HorizontalPodAutoscaler', 'orderflow-order-api')).toBeDefined();
+      const scaled = spec<{
+        scaleTargetRef: { name: string };
+        minReplicaCount: number;
+        maxReplicaCount: number;
+        triggers: { type: string; metadata: Record<string, string>; authenticationRef?: { name: string } }[];
+      }>(named(rendered, 'ScaledObject', 'orderflow-points-service'));
+      expect(scaled.scaleTargetRef.name).toBe('orderflow-points-service');
+      expect(scaled.maxReplicaCount).toBeLessThanOrEqual(partitionCap('points-service') as number);
+      expect(scaled.triggers).toEqual([
+        {
+          type: 'kafka',
+          metadata: expect.objectContaining({ consumerGroup: 'orderflow.points-service', lagThreshold: '100', allowIdleConsumers: 'false' }),
+          authenticationRef: { name: 'orderflow-points-service-kafka' },
+        },
+      ]);
+      // With SASL on, KEDA reads the lag as the service's own principal.
+      expect(named(rendered, 'TriggerAuthentication', 'orderflow-points-service-kafka')).toBeDefined();
+    });
+
+    it('refuses a ScaledObject its CRD would refuse', () => {
+      const rendered = render({ values: [paths.productionValues], set: ['services.points-service.autoscaling.kafkaLag.enabled=true'] });
+      const broken = mutate(rendered, 'ScaledObject', 'orderflow-points-service', (object) => {
+        spec<{ maxReplicaCount: unknown }>(object).maxReplicaCount = 'six';
+      });
+      expect(broken.flatMap(schemaErrors)).toEqual([expect.stringContaining('ScaledObject orderflow-points-service')]);
+    });
+
     it.each(['/', '/metrics', '/Health', '/health/ready'])('fails to render an ingress path %s, which reaches an internal endpoint', (path) => {
       const result = template({ values: [paths.productionValues], set: [`ingress.paths={${path}}`] });
       expect(result.status).not.toBe(0);

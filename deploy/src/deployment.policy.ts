@@ -321,6 +321,12 @@ export function policyViolations(objects: K8sObject[]): string[] {
   for (const object of objects) {
     if (object.kind === 'Deployment') problems.push(...deploymentRules(object, objects, configMaps));
     if (object.kind === 'HorizontalPodAutoscaler') problems.push(...autoscalerRules(object, objects));
+    // A KEDA ScaledObject is an autoscaler too: the same bounds, in its own field names.
+    if (object.kind === 'ScaledObject') {
+      const s = spec<{ scaleTargetRef: { name: string }; minReplicaCount?: number; maxReplicaCount?: number }>(object);
+      const asHpa = { ...object, spec: { scaleTargetRef: { kind: 'Deployment', name: s.scaleTargetRef.name }, minReplicas: s.minReplicaCount, maxReplicas: s.maxReplicaCount ?? 100 } };
+      problems.push(...autoscalerRules(asHpa, objects));
+    }
     if (object.kind === 'Job') problems.push(...jobRules(object));
     // Credentials live in a Secret created outside the chart, never in values or templates.
     if (object.kind === 'Secret')

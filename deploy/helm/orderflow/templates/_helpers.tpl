@@ -54,6 +54,12 @@ Most replicas a service can keep busy: the fewest partitions among the topics it
 group reads (each replica needs a partition of each). Empty when it consumes nothing.
 Args: dict root, name.
 */}}
+{{/* The consumer group of an app, from the registry. Args: dict root, name. */}}
+{{- define "orderflow.consumerGroup" -}}
+{{- $registry := include "orderflow.registry" .root | fromYaml -}}
+{{- (get (get $registry "consumers") .name).groupId -}}
+{{- end -}}
+
 {{- define "orderflow.partitionCap" -}}
 {{- $registry := include "orderflow.registry" .root | fromYaml -}}
 {{- $consumer := get (get $registry "consumers") .name -}}

@@ -75,8 +75,9 @@ export default [
     },
   },
   {
-    // The domain is plain TypeScript (house style, rule 2): rules and state transitions with
-    // unit tests, no framework, no database, no broker.
+    // The domain does not import infrastructure: rules and state transitions are plain
+    // TypeScript with unit tests, no framework, no database, no broker (the `domain/` row of
+    // the import table in docs/architecture.md).
     // Globs are relative to the config that loads this one: the first two for a lint from the
     // workspace root, the third for each project's own eslint.config.mjs (what `nx lint` runs).
     files: ['apps/*/src/**/domain/**/*.ts', 'libs/**/domain/**/*.ts', 'src/**/domain/**/*.ts'],

@@ -52,6 +52,18 @@ fi
 echo "• End-to-end suite"
 npx nx e2e pipeline-e2e --skip-nx-cache --output-style=static 2>&1 | tee -a "$log"
 if [ "${PIPESTATUS[0]}" -eq 0 ]; then step "end-to-end suite" "passed"; else status=1; step "end-to-end suite" "FAILED"; fi
+# The suite as a client of a running stack (--configuration=external), against services
+# started with their default rate limits: a short selection keeps it a client any
+# deployment can bear (docs/testing.md).
+echo "• End-to-end suite against a stack with the default rate limits, short selection"
+npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/external/stack.main.ts \
+  -- --testPathPatterns='(orders|points|notifications)\.e2e' 2>&1 | tee -a "$log"
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  step "end-to-end, external (short)" "passed"
+else
+  status=1; step "end-to-end, external (short)" "FAILED"
+  printf 'Failed tasks:\n- pipeline-e2e-external\n\n' >> "$log"
+fi
 # Restarting the broker and the database would break everything else using them, so the
 # fault-injection selection runs on a private instance of both; only the local default can.
 if [ "$(cat .infra/mode 2>/dev/null)" = local ]; then

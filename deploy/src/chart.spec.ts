@@ -1,4 +1,4 @@
-import { allTopics } from '@orderflow/contracts';
+import { allTopics, PARTITIONS } from '@orderflow/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -85,8 +85,10 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       }
       const rendered = (script?.['data'] as Record<string, string>)['create-topics.sh'];
       expect(rendered).toBe(readFileSync(join(paths.chart, 'files/create-topics.sh'), 'utf8'));
-      for (const topic of allTopics())
-        expect(rendered).toContain(`ensure_topic ${topic.name} ${topic.partitions}\n`);
+      for (const topic of allTopics()) {
+        const partitions = topic.partitions === PARTITIONS ? `"\${TOPIC_PARTITIONS:-${topic.partitions}}"` : `${topic.partitions}`;
+        expect(rendered).toContain(`ensure_topic ${topic.name} ${partitions}\n`);
+      }
     });
 
     it('lets the ingress controller reach order-api only, and scrapers (if any) every service', () => {
@@ -132,6 +134,20 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       expect(result.stderr).toContain(
         `services.order-api.autoscaling.maxReplicas is 50, above ${partitionCap('order-api')}`,
       );
+    });
+
+    it('takes the partition count from topics.partitions: the topics Job creates that many, and replicas may use them', () => {
+      const objects = render({ set: ['topics.partitions=24', 'services.order-api.autoscaling.maxReplicas=20'] });
+      const job = named(objects, 'Job', 'orderflow-topics');
+      const env = spec<{ template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }>(job).template.spec.containers[0].env;
+      expect(env?.find((e) => e.name === 'TOPIC_PARTITIONS')?.value).toBe('24');
+      expect(policyViolations(objects)).toEqual([]);
+      const above = template({ set: ['topics.partitions=24', 'services.order-api.autoscaling.maxReplicas=25'] });
+      expect(above.status).not.toBe(0);
+      expect(above.stderr).toContain('services.order-api.autoscaling.maxReplicas is 25, above 24');
+      const odd = template({ set: ['topics.partitions=lots'] });
+      expect(odd.status).not.toBe(0);
+      expect(odd.stderr).toContain("'lots' does not match pattern");
     });
 
     it('fails to render fixed replicas above the partitions', () => {

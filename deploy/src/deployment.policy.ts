@@ -191,7 +191,7 @@ function deploymentRules(
     }
   }
 
-  const cap = partitionCap(service.name as ServiceName);
+  const cap = partitionsOfRelease(objects) ?? partitionCap(service.name as ServiceName);
   const hpa = objects.find(
     (o) =>
       o.kind === 'HorizontalPodAutoscaler' &&
@@ -219,6 +219,19 @@ function deploymentRules(
   return problems;
 }
 
+/**
+ * The partitions the release's topics Job creates the event topics with (its TOPIC_PARTITIONS,
+ * from the chart's topics.partitions), when it overrides the topic registry's.
+ */
+function partitionsOfRelease(objects: K8sObject[]): number | undefined {
+  for (const job of objects.filter((o) => o.kind === 'Job')) {
+    const containers = spec<{ template: PodTemplate }>(job).template.spec.containers;
+    const value = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'TOPIC_PARTITIONS')?.value;
+    if (value !== undefined) return Number(value);
+  }
+  return undefined;
+}
+
 function autoscalerRules(hpa: K8sObject, objects: K8sObject[]): string[] {
   const where = id(hpa);
   const s = spec<{
@@ -236,7 +249,7 @@ function autoscalerRules(hpa: K8sObject, objects: K8sObject[]): string[] {
   const component = spec<{ template: PodTemplate }>(target).template.metadata?.labels?.[COMPONENT];
   const service = SERVICES.find((x) => x.name === component);
   if (!service) return [`${where}: scales ${component}, which is not one of the apps`];
-  const cap = partitionCap(service.name);
+  const cap = partitionsOfRelease(objects) ?? partitionCap(service.name);
   const problems: string[] = [];
   if (s.maxReplicas > cap) {
     problems.push(

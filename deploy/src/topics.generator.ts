@@ -1,4 +1,4 @@
-import { allTopics, ConsumerGroups, Topics } from '@orderflow/contracts';
+import { allTopics, ConsumerGroups, PARTITIONS, Topics } from '@orderflow/contracts';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { paths } from './workspace.paths';
@@ -37,8 +37,10 @@ export function renderTopicsYaml(): string {
  * Job and the compose service pass it the services' Kafka settings unchanged.
  */
 export function renderCreateTopicsScript(): string {
+  // The event topics and their dead-letter topics take TOPIC_PARTITIONS when it is set (the
+  // chart's topics.partitions); the replay topic keeps its single partition.
   const ensure = allTopics()
-    .map((topic) => `ensure_topic ${topic.name} ${topic.partitions}`)
+    .map((topic) => `ensure_topic ${topic.name} ${topic.partitions === PARTITIONS ? `"\${TOPIC_PARTITIONS:-${topic.partitions}}"` : topic.partitions}`)
     .join('\n');
   return `#!/bin/sh
 ${comment(HEADER)}
@@ -53,6 +55,7 @@ ${comment(HEADER)}
 #   KAFKA_SASL_MECHANISM      plain | scram-sha-256 | scram-sha-512 (unset: no SASL)
 #   KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD
 #   TOPIC_REPLICATION_FACTOR  unset: the broker's default.replication.factor
+#   TOPIC_PARTITIONS          partitions of the event and dead-letter topics; unset: ${PARTITIONS}
 #   KAFKA_TOPICS_CMD          default /opt/kafka/bin/kafka-topics.sh
 set -eu
 

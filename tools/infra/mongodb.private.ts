@@ -17,15 +17,18 @@ const exited = (child: ChildProcess): Promise<void> =>
 export class PrivateMongo {
   private constructor(
     private readonly port: number,
-    private readonly dataDir: string,
+    /** Where this instance keeps its journal (a throw-away directory). */
+    readonly dataDir: string,
     private server: ChildProcess,
+    private readonly env: Record<string, string>,
   ) {}
 
-  static async start(): Promise<PrivateMongo> {
+  /** `env`: variables for the server besides the machine's, e.g. JOURNAL_COMPACT_MIN_BYTES. */
+  static async start(env: Record<string, string> = {}): Promise<PrivateMongo> {
     await ensureMongoInstalled();
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-private-mongo-'));
-    const mongo = new PrivateMongo(port, dataDir, spawnServer(port, dataDir));
+    const mongo = new PrivateMongo(port, dataDir, spawnServer(port, dataDir, env), env);
     await mongo.answering();
     return mongo;
   }
@@ -44,7 +47,7 @@ export class PrivateMongo {
   async restart(): Promise<void> {
     // The port and the data file's lock are free only once the previous process is gone.
     await exited(this.server);
-    this.server = spawnServer(this.port, this.dataDir);
+    this.server = spawnServer(this.port, this.dataDir, this.env);
     await this.answering();
   }
 
@@ -65,4 +68,5 @@ export class PrivateMongo {
   }
 }
 
-const spawnServer = (port: number, dataDir: string) => spawn('java', mongoServerArgs(port, dataDir), { stdio: ['ignore', 'ignore', 'pipe'] });
+const spawnServer = (port: number, dataDir: string, env: Record<string, string>) =>
+  spawn('java', mongoServerArgs(port, dataDir), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });

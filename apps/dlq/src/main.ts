@@ -1,6 +1,6 @@
 /**
  * `npm run dlq -- list|show|replay|purge`: the dead letters the services parked, for an
- * operator. See USAGE (cli/dlq.args.ts) and the README's "Dead letters" section.
+ * operator. See USAGE (cli/dlq.args.ts) and docs/operations.md, "Dead letters".
  */
 import { createInterface } from 'node:readline/promises';
 import { parseCommand, USAGE } from './cli/dlq.args';

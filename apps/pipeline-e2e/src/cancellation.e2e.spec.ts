@@ -3,7 +3,7 @@ import { call, getProduct, orderReaches, placeOrder, putProduct } from './suppor
 import { killService, startServiceAgain } from './support/instances';
 import { countByKind, listNotifications, notificationsSent, type NotificationKind } from './support/notifications';
 import { getPoints, movementsOf, pointsReach, type CustomerPoints } from './support/points';
-import { localServices } from './support/services';
+import { withOwnServices } from './support/services';
 import { countByType, getTimeline, timelineIncludes } from './support/timeline';
 
 const customer = () => uniqueName('c');
@@ -169,7 +169,7 @@ describe('cancelling an order', () => {
   });
 });
 
-const localOnly = localServices() ? describe : describe.skip;
+const localOnly = withOwnServices('it stops inventory-service while the order is cancelled, then starts it again');
 
 localOnly('a reservation that arrives after the cancel', () => {
   /** Runs `work` while inventory-service is stopped, and starts it again whatever happens. */

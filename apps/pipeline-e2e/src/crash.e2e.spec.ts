@@ -12,9 +12,9 @@ import {
 import { killService, startServiceAgain } from './support/instances';
 import { listNotifications } from './support/notifications';
 import { getPoints } from './support/points';
-import { localServices, type ServiceName } from './support/services';
+import { withOwnServices, type ServiceName } from './support/services';
 
-const localOnly = localServices() ? describe : describe.skip;
+const localOnly = withOwnServices('it kills each service with SIGKILL mid-flight and starts it again');
 
 /** Fresh products: `scarce` of them with little stock (so some orders are rejected), the rest plenty. */
 async function products(prefix: string, scarce: number, plenty: number): Promise<Stocked[]> {

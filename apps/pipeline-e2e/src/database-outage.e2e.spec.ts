@@ -1,7 +1,7 @@
 import { freePort, infraEnv, startService, TcpProxy, uniqueName, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
 import { customerToken, orderReaches, putProduct, staffToken } from './support/api';
 import { securityEnv } from './support/security-env';
-import { localServices } from './support/services';
+import { withOwnServices } from './support/services';
 
 interface Answer {
   route: string;
@@ -14,7 +14,7 @@ interface Answer {
  * A service whose MongoDB goes away answers 503 with Retry-After on every route, so clients
  * and load balancers retry, never 500; and whatever it accepted before is still there after.
  */
-(localServices() ? describe : describe.skip)('a database outage', () => {
+withOwnServices('it starts services of its own and cuts their connection to MongoDB')('a database outage', () => {
   const started: { service: ServiceProcess; proxy: TcpProxy }[] = [];
 
   /** A service of its own whose MongoDB connection runs through a proxy the test can cut. */

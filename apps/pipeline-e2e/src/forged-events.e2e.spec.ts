@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { dlqJson } from './support/dlq';
 import { listNotifications } from './support/notifications';
 import { getPoints } from './support/points';
-import { localServices } from './support/services';
+import { withOwnServices } from './support/services';
 
 interface Listed {
   orderId: string;
@@ -26,7 +26,7 @@ const ORDERS_READERS = Object.values(ConsumerGroups)
  * names order-api itself as its source is for the broker's ACLs to stop (who may write the
  * topic at all), which this suite's broker does not enforce.
  */
-(localServices() ? describe : describe.skip)('forged events', () => {
+withOwnServices('it writes forged events straight onto the orders topic of the local Kafka')('forged events', () => {
   async function produceOntoOrders(...messages: { key: string; value: Buffer; headers: Record<string, string> }[]) {
     const kafka = new Kafka({ clientId: 'forger', brokers: infraEnv().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer();

@@ -1,6 +1,6 @@
 import { freePort, infraEnv, startService, TcpProxy, waitUntilReady, eventually } from '@orderflow/testing';
 import { securityEnv } from './support/security-env';
-import { localServices, serviceUrl, SERVICES } from './support/services';
+import { serviceUrl, SERVICES, withOwnServices } from './support/services';
 
 describe('every service', () => {
   it.each(SERVICES.map((s) => s.name))('%s is live, ready and documents its API', async (name) => {
@@ -18,9 +18,7 @@ describe('every service', () => {
   });
 });
 
-const localOnly = localServices() ? describe : describe.skip;
-
-localOnly('configuration', () => {
+withOwnServices('it starts each service with a missing or malformed variable')('configuration', () => {
   const valid = async () => ({ ...infraEnv(), ...securityEnv(), PORT: String(await freePort()) });
 
   it.each([
@@ -44,7 +42,7 @@ localOnly('configuration', () => {
   });
 });
 
-localOnly('readiness', () => {
+withOwnServices('it starts an order-api of its own and cuts its connection to MongoDB')('readiness', () => {
   it('answers 503 naming MongoDB while it is unreachable, and 200 again once it returns', async () => {
     const mongo = new URL(infraEnv().MONGODB_URI);
     const proxy = new TcpProxy({ host: mongo.hostname, port: Number(mongo.port || 27017) }, await freePort());

@@ -2,10 +2,10 @@ import { eventually, uniqueName, type ServiceProcess } from '@orderflow/testing'
 import { getProduct, orderReaches, placeOrder, putProduct } from './support/api';
 import { killService, startReplica, startServiceAgain } from './support/instances';
 import { notificationsSent, listNotifications, countByKind } from './support/notifications';
-import { localServices } from './support/services';
+import { withOwnServices } from './support/services';
 import { countByType, getTimeline, timelineIncludes } from './support/timeline';
 
-const localOnly = localServices() ? describe : describe.skip;
+const localOnly = withOwnServices('it restarts order-api with a 3-second PENDING limit, adds a replica, and stops inventory-service');
 
 /** A limit short enough for a test; the sweep looks often so the test does not wait for it. */
 const SHORT_LIMIT = { PENDING_TIMEOUT_MS: '3000', PENDING_SWEEP_INTERVAL_MS: '200' };

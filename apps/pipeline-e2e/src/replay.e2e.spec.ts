@@ -4,7 +4,7 @@ import { killService, startServiceAgain } from './support/instances';
 import { caughtUp, lagOf, rewind, suiteStartedAt, withKafkaAdmin } from './support/kafka-admin';
 import { listNotifications, notificationsSent, type NotificationKind } from './support/notifications';
 import { getPoints } from './support/points';
-import { localServices, SERVICES, type ServiceName } from './support/services';
+import { withOwnServices, SERVICES, type ServiceName } from './support/services';
 import { countByType, getTimeline, timelineIncludes } from './support/timeline';
 
 interface Scenario {
@@ -113,7 +113,7 @@ async function replayFromStart(service: ServiceName): Promise<void> {
   await settled();
 }
 
-const localOnly = localServices() ? describe : describe.skip;
+const localOnly = withOwnServices('it stops each service and rewinds its consumer groups to the first event of the run');
 
 localOnly('replaying every event from the start (duplicate delivery)', () => {
   let scenario: Scenario;

@@ -1,8 +1,10 @@
 import { freePort, infraEnv, issueToken, rawRequest, SCOPES, startService, uniqueName, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
-import { call, customerToken, orderReaches, placeOrder, putProduct, staffToken, tokens } from './support/api';
+import { call, customerToken, getProduct, orderReaches, placeOrder, putProduct, staffToken, tokens } from './support/api';
+import { scrape, type Sample } from './support/metrics';
 import { notificationsSent } from './support/notifications';
+import { fetchWithinRateLimits } from './support/rate-limit.retry';
 import { securityEnv } from './support/security-env';
-import { localServices, serviceUrl, SERVICES } from './support/services';
+import { serviceUrl, SERVICES, withOwnServices, type ServiceName } from './support/services';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const as = async (customerId: string) => bearer(await customerToken(customerId));
@@ -53,8 +55,9 @@ describe('authentication', () => {
 
   it.each(SERVICES.map((s) => s.name))('%s keeps /health/*, /metrics and /docs open by default', async (service) => {
     const url = serviceUrl(service);
+    // Also as the router folds them: case and a trailing slash change nothing.
     for (const path of ['/health/live', '/health/ready', '/metrics', '/docs', '/docs-json', '/HEALTH/LIVE', '/Metrics/', '/DOCS-JSON']) {
-      expect({ path, status: (await rawRequest(url, path)).status }).toEqual({ path, status: 200 });
+      expect({ path, status: (await fetchWithinRateLimits(`${url}${path}`)).status }).toEqual({ path, status: 200 });
     }
   });
 
@@ -220,7 +223,112 @@ describe('query strings cannot smuggle MongoDB operators', () => {
   });
 });
 
-(localServices() ? describe : describe.skip)('turning authentication off', () => {
+describe('hostile request bodies', () => {
+  interface Route {
+    path: string;
+    /** A body the route accepts as it is. */
+    body: Record<string, unknown>;
+    headers?: Record<string, string>;
+    /** Fails unless the route is where it was before the refused requests. */
+    unchanged: () => Promise<void>;
+  }
+
+  /** Every route that takes a body, as its service's OpenAPI document names it. */
+  const routes: Record<string, () => Promise<Route>> = {
+    'order-api POST /orders': async () => {
+      const [sku, customerId] = [uniqueName('HB'), uniqueName('hb')];
+      await putProduct(sku, { price: 100, stock: 5 });
+      return {
+        path: '/orders',
+        body: { customerId, items: [{ sku, quantity: 1 }] },
+        headers: await as(customerId),
+        unchanged: async () => expect((await call('order-api', 'GET', `/orders?customerId=${customerId}`)).body).toEqual({ items: [], nextCursor: null }),
+      };
+    },
+    'inventory-service PUT /products/{sku}': async () => {
+      const sku = uniqueName('HB');
+      return {
+        path: `/products/${sku}`,
+        body: { name: 'Mug', price: 100, stock: 1 },
+        unchanged: async () => expect((await call('inventory-service', 'GET', `/products/${sku}`)).status).toBe(404),
+      };
+    },
+    'inventory-service POST /products/{sku}/stock-adjustments': async () => {
+      const sku = uniqueName('HB');
+      await putProduct(sku, { price: 100, stock: 1 });
+      return {
+        path: `/products/${sku}/stock-adjustments`,
+        body: { delta: 1, reason: 'restock' },
+        unchanged: async () => expect(await getProduct(sku)).toMatchObject({ available: 1 }),
+      };
+    },
+  };
+  const serviceOf = (route: string) => route.split(' ')[0] as ServiceName;
+  const methodOf = (route: string) => route.split(' ')[1];
+
+  const deep = {
+    arrays: '['.repeat(5_000) + ']'.repeat(5_000),
+    objects: '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000),
+  };
+  /** `body` as JSON with `key` added: JSON.stringify of a nested 5,000 deep would itself overflow. */
+  const withKey = (body: object, key: string, json: string) => `${JSON.stringify(body).slice(0, -1)},${JSON.stringify(key)}:${json}}`;
+  const serverErrors = (samples: Sample[]) =>
+    samples.filter((s) => s.name === 'http_requests_total' && s.labels['status']?.startsWith('5')).reduce((sum, s) => sum + s.value, 0);
+
+  it('has a body for every route that takes one, so a new route cannot go untried', async () => {
+    const withBody: string[] = [];
+    for (const service of SERVICES.map((s) => s.name)) {
+      const document = await call(service, 'GET', '/docs-json');
+      expect(document.status).toBe(200);
+      for (const [path, item] of Object.entries<Record<string, { requestBody?: unknown }>>(document.body.paths)) {
+        for (const [method, operation] of Object.entries(item)) if (operation?.requestBody) withBody.push(`${service} ${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(withBody.sort()).toEqual(Object.keys(routes).sort());
+  });
+
+  it.each(Object.keys(routes))('%s answers arrays or objects 5,000 deep (20 KB) with 400 naming the limit, and counts no server error', async (name) => {
+    const service = serviceOf(name);
+    const route = await routes[name]();
+    const errorsBefore = serverErrors(await scrape(service));
+    for (const text of [deep.arrays, deep.objects, withKey(route.body, 'x', deep.arrays), withKey(route.body, 'x', deep.objects)]) {
+      const response = await call(service, methodOf(name), route.path, text, route.headers);
+      expect({ text: text.slice(0, 40), status: response.status, type: response.headers.get('content-type'), body: response.body }).toEqual({
+        text: text.slice(0, 40),
+        status: 400,
+        type: expect.stringContaining('application/problem+json'),
+        body: expect.objectContaining({ status: 400, detail: 'The request body is nested deeper than 32 levels of arrays and objects.' }),
+      });
+      // Refused before any route runs, and still with the security headers.
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    await route.unchanged();
+    expect(serverErrors(await scrape(service))).toBe(errorsBefore);
+    expect((await call(service, methodOf(name), route.path, route.body, route.headers)).status).toBeLessThan(300);
+  });
+
+  it.each(Object.keys(routes))('%s refuses __proto__, constructor and prototype as keys (400, named like any unknown property), and changes nothing', async (name) => {
+    const service = serviceOf(name);
+    const route = await routes[name]();
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const response = await call(service, methodOf(name), route.path, withKey(route.body, key, '{"admin":true}'), route.headers);
+      expect({ key, status: response.status, errors: response.body.errors }).toEqual({ key, status: 400, errors: [{ field: key, message: `property ${key} should not exist` }] });
+    }
+    await route.unchanged();
+    expect((await call(service, methodOf(name), route.path, route.body, route.headers)).status).toBeLessThan(300);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses an order line carrying %s, and places no order', async (key) => {
+    const route = await routes['order-api POST /orders']();
+    const [line] = (route.body as { items: object[] }).items;
+    const text = JSON.stringify(route.body).replace(JSON.stringify(line), withKey(line, key, '{"admin":true}'));
+    const response = await call('order-api', 'POST', '/orders', text, route.headers);
+    expect(response).toMatchObject({ status: 400, body: { errors: [{ field: `items[0].${key}`, message: `property ${key} should not exist` }] } });
+    await route.unchanged();
+  });
+});
+
+withOwnServices('it starts an order-api without the token issuer settings, then with AUTH_DISABLED=true')('turning authentication off', () => {
   it('takes AUTH_DISABLED=true, nothing less, and the service says so loudly at start', async () => {
     const env = { ...infraEnv(), PORT: String(await freePort()), MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}` };
     // Without the issuer's settings and without the explicit switch, the service refuses to start.
@@ -246,7 +354,7 @@ describe('query strings cannot smuggle MongoDB operators', () => {
  * spellings a router or a proxy folds together: case, a trailing or doubled slash,
  * percent-encoding, dot segments.
  */
-(localServices() ? describe : describe.skip)('DOCS_ACCESS and METRICS_ACCESS hold for every spelling of a path', () => {
+withOwnServices('it starts order-api processes of its own with other DOCS_ACCESS and METRICS_ACCESS settings')('DOCS_ACCESS and METRICS_ACCESS hold for every spelling of a path', () => {
   const docs = ['/docs', '/DOCS', '/docs-json', '/DOCS-JSON', '/Docs-json', '/docs-json/', '/docs-yaml', '/DOCS/swagger-ui-init.js', '//docs-json', '/%64ocs-json', '/docs%2Djson', '/x/../docs-json'];
   const metrics = ['/metrics', '/METRICS', '/Metrics/', '//metrics', '/%6Detrics'];
   const health = ['/health/live', '/HEALTH/LIVE', '/health/ready/'];

@@ -5,10 +5,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { call, orderReaches, putProduct } from './support/api';
 import { currentInstance, killAndWait, recordInstance, startServiceAgain } from './support/instances';
 import { notificationsSent } from './support/notifications';
-import { localServices, SERVICES, type ServiceName } from './support/services';
+import { withOwnServices, SERVICES, type ServiceName } from './support/services';
 import { jaegerBackend, localJaeger, otlpReceiver, type StoredSpan, type TraceBackend } from './support/trace-backend';
 
-const localOnly = localServices() ? describe : describe.skip;
+const localOnly = withOwnServices('it restarts every service to export traces to a backend of its own');
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 

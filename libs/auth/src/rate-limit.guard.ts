@@ -14,7 +14,7 @@ const callerOf = (request: TrackedRequest): string | null => request.principal?.
  * caller is counted by customer id, anything else by IP address (so a flood of bad tokens
  * is limited too). Health probes (`@Public('always')`) are never limited. Counters live in
  * this process (`RateLimitStorage`, bounded): with N replicas a caller gets up to N times the
- * limit (see the README).
+ * limit (see docs/security.md).
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {

@@ -96,6 +96,12 @@ export const DeadLetterHeader = {
   offset: 'dlt-source-offset',
   group: 'dlt-consumer-group',
   at: 'dlt-at',
+  /**
+   * Set, to the size in bytes of the value left out, on a dead letter parked without its
+   * value because with the headers above it would be over the broker's message size limit;
+   * the value stays on the source topic at the offset `dlt-source-offset` names.
+   */
+  valueDropped: 'dlt-value-dropped',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import type { Kafka, Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { RETRY_WAITS } from './kafka.client';
+import type { KafkaTrafficMetrics } from './kafka.metrics';
 
 /**
  * The service's one Kafka producer: idempotent with a single request in flight, so retries
@@ -11,7 +12,10 @@ export class EventProducer {
   private readonly producer: Producer;
   private connected = false;
 
-  constructor(kafka: Kafka) {
+  constructor(
+    kafka: Kafka,
+    private readonly traffic?: KafkaTrafficMetrics,
+  ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -22,16 +26,19 @@ export class EventProducer {
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    traffic?.watch(this.producer);
   }
 
   async send(record: ProducerRecord): Promise<void> {
     await this.ensureConnected();
     await this.producer.send({ ...record, acks: -1 });
+    this.traffic?.messagesProduced(record.topic, record.messages.length);
   }
 
   async sendBatch(batch: ProducerBatch): Promise<void> {
     await this.ensureConnected();
     await this.producer.sendBatch({ ...batch, acks: -1 });
+    for (const { topic, messages } of batch.topicMessages ?? []) this.traffic?.messagesProduced(topic, messages.length);
   }
 
   async disconnect(): Promise<void> {

@@ -16,6 +16,7 @@ import { Registry } from 'prom-client';
 import { registerOutboxMetrics } from './outbox/outbox.metrics';
 import { ConsumerLagMetrics } from './consumer/consumer-lag.metrics';
 import { ConsumerMetrics } from './consumer/consumer.metrics';
+import { KafkaTrafficMetrics } from './kafka.metrics';
 import { EventConsumerServer } from './consumer/event-consumer.server';
 import { EventProducer } from './event.producer';
 import { createKafkaClient } from './kafka.client';
@@ -95,7 +96,12 @@ export class MessagingModule extends ConfigurableModuleClass {
           inject: [OPTIONS],
           useFactory: (opts: MessagingModuleOptions) => createKafkaClient(opts.service, opts.config),
         },
-        { provide: EventProducer, inject: [Kafka], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
+        { provide: KafkaTrafficMetrics, inject: [Registry], useFactory: (registry: Registry) => new KafkaTrafficMetrics(registry) },
+        {
+          provide: EventProducer,
+          inject: [Kafka, KafkaTrafficMetrics],
+          useFactory: (kafka: Kafka, traffic: KafkaTrafficMetrics) => new EventProducer(kafka, traffic),
+        },
         {
           provide: ConsumerMetrics,
           inject: [Registry],
@@ -103,8 +109,14 @@ export class MessagingModule extends ConfigurableModuleClass {
         },
         {
           provide: EventConsumerServer,
-          inject: [Kafka, EventProducer, OPTIONS, ConsumerMetrics],
-          useFactory: (kafka: Kafka, producer: EventProducer, { service, config: env }: MessagingModuleOptions, metrics: ConsumerMetrics) => {
+          inject: [Kafka, EventProducer, OPTIONS, ConsumerMetrics, KafkaTrafficMetrics],
+          useFactory: (
+            kafka: Kafka,
+            producer: EventProducer,
+            { service, config: env }: MessagingModuleOptions,
+            metrics: ConsumerMetrics,
+            traffic: KafkaTrafficMetrics,
+          ) => {
             const group = consumerGroupOf(service);
             return new EventConsumerServer(kafka, producer, {
               groupId: group.groupId,
@@ -113,7 +125,7 @@ export class MessagingModule extends ConfigurableModuleClass {
               sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
               partitionsConsumedConcurrently: 6,
               keysConsumedConcurrently: 16,
-            }, metrics);
+            }, metrics, traffic);
           },
         },
         {

@@ -3,8 +3,10 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { DatabaseUnavailableInterceptor } from './database-unavailable.interceptor';
+import { Registry } from 'prom-client';
 import { guardDriverWrites } from './driver-write.guard';
 import { MongoConfig } from './mongo.config';
+import { countMongoCommands } from './mongo.metrics';
 import { MongoReadiness } from './mongo.readiness';
 import { MongoWatchdog } from './mongo.watchdog';
 import { OutboxStore } from './outbox/outbox.store';
@@ -33,6 +35,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
 @Module({})
 export class MongoModule extends ConfigurableModuleClass {}
 
+const MONGO_COMMAND_METRICS = Symbol('MONGO_COMMAND_METRICS');
+
 /**
  * Adds the connection, made from the module's options. Mongoose makes it in a global module
  * of its own, which can inject the options because this module is global and exports them.
@@ -52,6 +56,8 @@ function withConnection(module: DynamicModule): DynamicModule {
           retryAttempts: 60,
           retryDelay: 1_000,
           verboseRetryLog: true,
+          // For the command counts (mongo.metrics.ts).
+          monitorCommands: true,
         }),
       }),
     ],
@@ -65,6 +71,12 @@ function withConnection(module: DynamicModule): DynamicModule {
         useFactory: (connection: Connection, { config }: MongoModuleOptions) => new MongoWatchdog(connection, config.MONGODB_URI),
       },
       { provide: OutboxStore, inject: [getConnectionToken()], useFactory: (connection: Connection) => new OutboxStore(connection) },
+      {
+        // Counted where the service exposes metrics (the Registry of MetricsModule).
+        provide: MONGO_COMMAND_METRICS,
+        inject: [getConnectionToken(), { token: Registry, optional: true }],
+        useFactory: (connection: Connection, registry?: Registry) => registry && countMongoCommands(connection, registry),
+      },
     ],
     exports: [MODULE_OPTIONS_TOKEN, MongoReadiness, OutboxStore],
   };

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { MAX_BODY_DEPTH } from './body-shape.check';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
 class FieldErrorDocument {
@@ -17,7 +18,7 @@ export class ProblemDocument {
 }
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'The request is invalid: a malformed parameter, body or header (each bad field is named).',
+  400: `The request is invalid: a malformed parameter, body or header (each bad field is named), or a body nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects.`,
   401: 'No access token, or one that is invalid or expired (WWW-Authenticate says which, per RFC 6750).',
   403: 'The token does not allow this: another customer, or a missing scope (WWW-Authenticate names it).',
   404: 'No such resource, or one the caller may not see.',

@@ -39,7 +39,7 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private toProblem(error: unknown): Problem {
-    if (error instanceof ValidationProblem) return problem(400, 'The request is invalid.', error.errors);
+    if (error instanceof ValidationProblem) return problem(400, error.detail, error.errors);
     if (error instanceof HttpException) return problem(error.getStatus(), messageOf(error));
     const code = (error as { code?: unknown })?.code;
     if (typeof code === 'string' && this.statuses[code]) {

@@ -1,9 +1,12 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from './problem';
 
-/** A 400 whose problem document lists every bad field. */
+/** A 400 whose problem document lists every bad field; `detail` says what they share, if anything. */
 export class ValidationProblem extends BadRequestException {
-  constructor(readonly errors: FieldError[]) {
+  constructor(
+    readonly errors: FieldError[],
+    readonly detail = 'The request is invalid.',
+  ) {
     super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
   }
 }
@@ -24,11 +27,12 @@ export function validationPipe(): ValidationPipe {
 
 export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = join(parent, error.property);
+    const field = joinField(parent, error.property);
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }
 
-const join = (parent: string, property: string) =>
+/** A field's path as problems name it: `items[0].quantity`. */
+export const joinField = (parent: string, property: string) =>
   /^\d+$/.test(property) ? `${parent}[${property}]` : parent ? `${parent}.${property}` : property;

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderflow/auth';
-import { completeDocument, methodNotAllowed } from '@orderflow/rest';
+import { bodyShape, completeDocument, methodNotAllowed } from '@orderflow/rest';
 import helmet from 'helmet';
 import { AppLogger, requestLogScope } from '@orderflow/observability';
 import { ConfigError, configOf, loadConfig, type ConfigClass } from './config.loader';
@@ -45,8 +45,12 @@ export async function bootstrapService(definition: ServiceDefinition): Promise<I
   app.useLogger(logger);
   // First of all middleware: every line logged for a request carries its correlation fields.
   app.use(requestLogScope);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Before the body parser, so its refusals (413, malformed JSON, bodyShape's 400) carry the
+  // security and CORS headers too: an error skips every middleware after the one that failed.
   harden(app, config);
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Straight after parsing, before anything walks the body: too deep, or a prototype key, is a 400.
+  app.use(bodyShape());
   closeOnSignal(app, config.SHUTDOWN_TIMEOUT_MS, logger);
   serveDocs(app, definition.title, app.get<AuthOptions>(AUTH_OPTIONS), Boolean(config.CORS_ORIGINS));
 

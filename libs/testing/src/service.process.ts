@@ -18,15 +18,17 @@ export interface ServiceProcess {
 /**
  * Runs a built service (`dist/apps/<name>/main.js`) as a real process, the way a container
  * would: plain `node`, configuration only through the environment (exactly `env`, so a
- * test can leave a variable out). `url` uses env.PORT.
+ * test can leave a variable out). `url` uses env.PORT. `nodeOptions` go before the entry
+ * (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
  */
 export function startService(
   name: string,
   env: Record<string, string>,
   entry = join(ROOT, 'dist/apps', name, 'main.js'),
+  nodeOptions: string[] = [],
 ): ServiceProcess {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build it with \`npx nx build ${name}\``);
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, entry], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

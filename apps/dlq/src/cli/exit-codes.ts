@@ -1,4 +1,4 @@
-/** Exit codes a script can rely on; the README lists them. */
+/** Exit codes a script can rely on; docs/operations.md lists them. */
 export const ExitCode = {
   ok: 0,
   /** Kafka unreachable, a produce or delete refused: nothing (more) was done. */

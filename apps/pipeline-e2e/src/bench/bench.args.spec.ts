@@ -19,6 +19,13 @@ describe('parseArgs', () => {
     expect(parseArgs(['--flat', '200', '--rates', '5'])).toMatchObject({ flat: 200, rates: [5] });
   });
 
+  it('runs the flash sale, 20,000 orders unless a count follows, and the flat-reads run alone', () => {
+    expect(parseArgs(['--flash'])).toMatchObject({ flash: 20_000, bursts: [], rates: [] });
+    expect(parseArgs(['--flash', '500', '--no-limits'])).toMatchObject({ flash: 500, limits: false });
+    expect(parseArgs(['--flash', '--no-limits'])).toMatchObject({ flash: 20_000, limits: false });
+    expect(parseArgs(['--stored', '1000,100000'])).toMatchObject({ stored: [1000, 100_000], bursts: [], rates: [] });
+  });
+
   it('answers help', () => {
     expect(parseArgs(['--quick', '--help'])).toBe('help');
   });
@@ -31,6 +38,8 @@ describe('parseArgs', () => {
     [['--flat', '-3'], /whole number/],
     [['--duration', '0'], /above 0/],
     [['--frobnicate'], /unknown flag --frobnicate/],
+    [['--stored', '5000,1000'], /growing counts/],
+    [['--profile'], /needs a directory/],
   ])('rejects %j with a usage error', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

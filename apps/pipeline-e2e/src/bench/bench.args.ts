@@ -8,6 +8,10 @@ export interface BenchOptions {
   duration: number;
   /** Orders in the long flat-cost run (only that run, plus the limits); 0 = no flat run. */
   flat: number;
+  /** Orders of the flash-sale run (all for one SKU with a stock of 5,000); 0 = no such run. */
+  flash: number;
+  /** The flat-reads run: store orders up to each of these counts and measure reads, idle CPU and single orders at each; empty = no such run. */
+  stored: number[];
   /** Concurrent clients of the flat run. */
   flatClients: number;
   /** Messages sent through the broker by each Kafka client for the raw limit. */
@@ -20,6 +24,8 @@ export interface BenchOptions {
   deadline: number;
   seed: number;
   out: string;
+  /** Where to write CPU profiles of the services (.cpuprofile) and recordings of the broker and database (.jfr); none when unset. */
+  profile?: string;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -30,6 +36,8 @@ export const DEFAULTS: BenchOptions = {
   rates: [10, 25, 50, 100, 150],
   duration: 15,
   flat: 0,
+  flash: 0,
+  stored: [],
   flatClients: 32,
   kafkaMessages: 100_000,
   dbSeconds: 5,
@@ -51,8 +59,8 @@ const QUICK: Partial<BenchOptions> = {
 
 export const USAGE =
   'usage: npm run bench -- [--quick] [--bursts 500x32,2000x64] [--rates 10,25,50] [--duration 15] ' +
-  '[--flat 20000] [--flat-clients 32] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
-  '[--deadline 1800] [--seed 42] [--out dist/bench]';
+  '[--flat 20000] [--flat-clients 32] [--flash [20000]] [--stored 1000,100000] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
+  '[--deadline 1800] [--seed 42] [--out dist/bench] [--profile DIR]';
 
 /** A flag the user got wrong: printed as one line with the usage, never as a stack trace. */
 export class UsageError extends Error {}
@@ -110,6 +118,16 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--flat':
         options.flat = positiveInt(name, value());
         break;
+      case '--flash': {
+        // The count is optional: `--flash` alone is the 20,000 orders of the flash sale.
+        const next = inline ?? argv[i + 1];
+        options.flash = next !== undefined && /^\d+$/.test(next) ? positiveInt(name, inline ?? argv[++i]) : 20_000;
+        break;
+      }
+      case '--stored':
+        options.stored = list(name, value()).map((count) => positiveInt(name, count));
+        if (options.stored.some((count, i) => i > 0 && count <= options.stored[i - 1])) throw new UsageError('--stored takes growing counts, like 1000,100000');
+        break;
       case '--flat-clients':
         options.flatClients = positiveInt(name, value());
         break;
@@ -131,11 +149,17 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
         options.out = out;
         break;
       }
+      case '--profile': {
+        const dir = value();
+        if (!dir) throw new UsageError('--profile needs a directory');
+        options.profile = dir;
+        break;
+      }
       default:
         throw new UsageError(`unknown flag ${flag}`);
     }
   }
-  if (options.flat > 0 && !loadGiven) {
+  if ((options.flat > 0 || options.flash > 0 || options.stored.length > 0) && !loadGiven) {
     options.bursts = [];
     options.rates = [];
   }

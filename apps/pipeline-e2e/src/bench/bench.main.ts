@@ -16,8 +16,11 @@ import { BenchServices, infraPids, listensOn } from './bench.services';
 import { intakeLimits } from './intake.limit';
 import { kafkajsLimit, platformaticLimit } from './kafka.limit';
 import { mongoLimit } from './mongo.limit';
-import { FLAT, planMix, STANDARD } from './order.mix';
+import { measureStored, type StoredResult } from './stored.run';
+import { FLASH, FLAT, planMix, STANDARD } from './order.mix';
 import { clockTicks } from './process.cpu';
+import { startJvmRecording } from './jvm.recording';
+import { mkdirSync } from 'node:fs';
 
 const RED = (text: string) => (process.stdout.isTTY ? `\x1b[31m${text}\x1b[0m` : text);
 const GREEN = (text: string) => (process.stdout.isTTY ? `\x1b[32m${text}\x1b[0m` : text);
@@ -34,6 +37,16 @@ function plannedRuns(options: BenchOptions, run: string): RunSpec[] {
     const orders = Math.max(1, Math.round(rate * options.duration));
     specs.push({ name: `open ${rate}/s for ${options.duration} s`, kind: 'open', rate, mix: planMix({ ...STANDARD, tag: tag(i), orders, seed: options.seed + i }) });
   });
+  if (options.flash > 0) {
+    const i = specs.length;
+    specs.push({
+      name: `flash ${options.flash} orders / 64 clients, 1 SKU of ${FLASH.stock}`,
+      kind: 'closed',
+      clients: 64,
+      soldOut: true,
+      mix: planMix({ ...FLASH, tag: tag(i), orders: options.flash, seed: options.seed + i }),
+    });
+  }
   if (options.flat > 0) {
     const i = specs.length;
     specs.push({
@@ -96,7 +109,9 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = new Date().toISOString();
   const specs = plannedRuns(options, run);
   progress.log(`• Starting the four services with fresh databases (run ${run})`);
-  const services = await BenchServices.start(infra, run);
+  const profileDir = options.profile && resolve(options.profile);
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const services = await BenchServices.start(infra, run, 'bench', profileDir);
   let stopping = false;
   const interrupt = () => {
     if (stopping) return;
@@ -111,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
       ...Object.fromEntries(services.processes.map((p) => [p.name, p.pid])),
       ...pidsOfInfra,
     };
-    const ctx = { pids, ticksPerSecond: clockTicks(), deadlineSeconds: options.deadline, progress };
+    const ctx = { pids, mongoUri: infra.MONGODB_URI, ticksPerSecond: clockTicks(), deadlineSeconds: options.deadline, progress };
 
     // A few orders first, unreported: the first ones pay for JIT compilation and connection set-up.
     const warmUp = planMix({ ...STANDARD, scarceSkus: 0, cancelShare: 0, tag: `b${run}-warm`, orders: 30, seed: options.seed });
@@ -122,6 +137,9 @@ async function main(argv: string[]): Promise<number> {
       limits = await measureLimits(options, specs, progress);
       progress.log('• Limits measured');
     }
+    const recordings = profileDir
+      ? Object.entries(pidsOfInfra).flatMap(([name, pid]) => startJvmRecording(pid, profileDir, name) ?? [])
+      : [];
     const runs: RunResult[] = [];
     for (const spec of specs) {
       const result = await measureRun(spec, ctx);
@@ -131,12 +149,27 @@ async function main(argv: string[]): Promise<number> {
       progress.log(broken.length === 0 && result.allFinal ? `${line} — ${GREEN('invariants hold')}` : RED(`${line} — BROKEN: ${broken.map((c) => `${c.name} (${c.violations[0]}${c.violations.length > 1 ? ` and ${c.violations.length - 1} more` : ''})`).join('; ') || 'orders not final by the deadline'}`));
     }
 
+    let stored: StoredResult | undefined;
+    if (options.stored.length > 0) {
+      const name = `stored ${options.stored.join(' → ')} orders`;
+      const mix = planMix({ ...FLAT, tag: `b${run}-stored`, orders: options.stored[options.stored.length - 1], seed: options.seed + 99 });
+      stored = await measureStored(name, mix, options.stored, ctx);
+      progress.log(`• ${name}: measured at ${stored.points.map((p) => p.storedOrders).join(', ')} stored orders`);
+    }
+
+    for (const recording of recordings) {
+      const file = recording.stop();
+      if (file) progress.log(`• Recording written: ${file}`);
+    }
+    if (profileDir) progress.log(`• The services write their CPU profiles to ${profileDir} as they stop`);
+
     const result: BenchResult = {
       startedAt,
       machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
       options,
       limits,
       runs,
+      ...(stored && { stored }),
     };
     process.stdout.write(`\n${renderReport(result)}\n\n`);
     const files = writeReport(options.out, result);

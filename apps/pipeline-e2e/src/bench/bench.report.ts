@@ -8,6 +8,8 @@ import { latencySvg } from './latency.plot';
 import type { Percentiles } from './latency.stats';
 import type { MongoLimit } from './mongo.limit';
 import type { CpuCost } from './process.cpu';
+import type { Census } from './cost.census';
+import type { StoredResult } from './stored.run';
 
 export interface RunResult {
   name: string;
@@ -28,6 +30,8 @@ export interface RunResult {
   kafkaMessages: number;
   kafkaMessagesPerSecond: number;
   cpu: CpuCost[];
+  /** What each order cost in database commands, document writes, Kafka messages and requests. */
+  census?: Census;
   /** CPU ms per order of the bench client itself (load, polling, checks), not in the total. */
   clientCpuMsPerOrder: number;
   /**
@@ -51,6 +55,7 @@ export interface BenchResult {
   options: BenchOptions;
   limits: Limits;
   runs: RunResult[];
+  stored?: StoredResult;
 }
 
 /** A plain-text table with right-aligned columns except the first; rows may be shorter than the header. */
@@ -129,8 +134,67 @@ export function quartersTable(result: BenchResult): string | undefined {
   return formatTable(['flat run, per quarter', 'Q1', 'Q2', 'Q3', 'Q4', 'Q4 / Q1'], rows);
 }
 
+/** Per order, per service: database commands (the top kinds), document writes, Kafka traffic; and the database's commits. */
+export function censusTable(result: BenchResult): string | undefined {
+  const runs = result.runs.filter((r) => r.census);
+  if (runs.length === 0) return undefined;
+  const rows: string[][] = [];
+  for (const run of runs) {
+    const census = run.census as Census;
+    for (const s of census.services) {
+      const commands = Object.entries(s.commands).sort(([, a], [, b]) => b - a);
+      const sum = commands.reduce((acc, [, count]) => acc + count, 0);
+      rows.push([
+        `${run.name}: ${s.service}`,
+        n(sum, 1),
+        commands.slice(0, 4).map(([name, count]) => `${name} ${n(count, 1)}`).join(', '),
+        n(s.documentsWritten, 1),
+        n(s.produced, 1),
+        `${n(s.consumed, 1)} (${n(s.ignored, 1)})`,
+        n(s.produceRequests, 2),
+        n(s.fetchRequests, 2),
+      ]);
+    }
+    if (census.database) rows.push([`${run.name}: database journal`, '', `${n(census.database.records, 1)} records in ${n(census.database.commits, 2)} commits`, '', '', '', '', '']);
+  }
+  return formatTable(
+    ['census, per order', 'db commands', 'most issued', 'docs written', 'produced', 'consumed (ignored)', 'produce req', 'fetch req'],
+    rows,
+  );
+}
+
+/** The flat-reads run: each measure at each amount of stored orders, and the last over the first. */
+export function storedTable(result: BenchResult): string | undefined {
+  const stored = result.stored;
+  if (!stored || stored.points.length === 0) return undefined;
+  const points = stored.points;
+  const row = (label: string, values: number[], digits = 1) => [label, ...values.map((v) => n(v, digits)), n(values[values.length - 1] / values[0], 2)];
+  const rows: string[][] = [];
+  for (const { route } of points[0].reads) {
+    const of = (p: (typeof points)[number]) => p.reads.find((r) => r.route === route)?.latencyMs;
+    rows.push(row(`${route}: p50 ms`, points.map((p) => of(p)?.p50 ?? NaN)));
+    rows.push(row(`${route}: p99 ms`, points.map((p) => of(p)?.p99 ?? NaN)));
+  }
+  for (const name of Object.keys(points[0].idleCores)) rows.push(row(`idle: ${name}, % of a core`, points.map((p) => (p.idleCores[name] ?? NaN) * 100)));
+  rows.push(row('one order at a time: p50 ms', points.map((p) => p.single.p50), 0));
+  rows.push(row('one order at a time: p99 ms', points.map((p) => p.single.p99), 0));
+  rows.push(row('one order at a time: max ms', points.map((p) => p.single.max), 0));
+  return formatTable([`${stored.name}`, ...points.map((p) => `${p.storedOrders} stored`), 'last / first'], rows);
+}
+
 export function renderReport(result: BenchResult): string {
-  return [limitsTable(result.limits), runsTable(result), cpuTable(result), quartersTable(result)].filter(Boolean).join('\n\n');
+  const measuredLimits = result.limits.kafka.length > 0 || result.limits.database !== undefined || result.limits.intake.length > 0;
+  const runs = result.runs.length > 0;
+  return [
+    measuredLimits && limitsTable(result.limits),
+    runs && runsTable(result),
+    runs && cpuTable(result),
+    censusTable(result),
+    quartersTable(result),
+    storedTable(result),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** Writes bench-<timestamp>.json and latency-<timestamp>.svg, and copies them as latest.json / latency.svg. */

@@ -8,6 +8,7 @@ import { LoadGenerator } from './load.generator';
 import type { Mix } from './order.mix';
 import { inPool, messagesOnTopics, readState, waitAllFinal, waitCaughtUp } from './pipeline.state';
 import { cpuCosts, sampleProcess, ticksBetween, type CpuPoint, type ProcessSample } from './process.cpu';
+import { censusBetween, censusPoint } from './cost.census';
 
 export interface RunSpec {
   name: string;
@@ -15,11 +16,15 @@ export interface RunSpec {
   mix: Mix;
   clients?: number;
   rate?: number;
+  /** The flash sale: every unit of every product must end reserved, none more. */
+  soldOut?: boolean;
 }
 
 export interface RunContext {
   /** The processes whose CPU and memory count: services, broker, database. */
   pids: Record<string, number>;
+  /** Where the services' database is, for the census of its journal. */
+  mongoUri: string;
   ticksPerSecond: number;
   deadlineSeconds: number;
   progress: ProgressLine;
@@ -42,6 +47,15 @@ const TRAILING = new Set(['points exact', 'notifications exact']);
 /** Give up on them once this long passes without a violation fewer. */
 const STALL_MS = 60_000;
 
+/** Adds the flash sale's check: each product's whole stock reserved, exactly. */
+function withSoldOut(report: InvariantReport, state: Awaited<ReturnType<typeof readState>>): InvariantReport {
+  const violations = state.products.flatMap((p) =>
+    p.reserved === p.stock && p.available === 0 ? [] : [`${p.sku}: ${p.reserved} of ${p.stock} reserved, ${p.available} left`],
+  );
+  const checks = [...report.checks, { name: 'sold out exactly', violations }];
+  return { ...report, checks, ok: report.ok && violations.length === 0 };
+}
+
 const violationCount = (report: InvariantReport) => report.checks.reduce((sum, c) => sum + c.violations.length, 0);
 const onlyTrailing = (report: InvariantReport) => report.checks.every((c) => c.violations.length === 0 || TRAILING.has(c.name));
 
@@ -57,6 +71,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const customerIds = [...new Set(mix.orders.map((o) => o.customerId))];
   const authorization = new Map(await inPool(customerIds, 8, async (c) => [c, `Bearer ${await customerToken(c)}`] as const));
 
+  const censusBefore = await censusPoint(ctx.mongoUri);
   const before = sampleAll(ctx.pids);
   const timeline = cpuTimeline(ctx.pids);
   const clientBefore = process.cpuUsage();
@@ -79,6 +94,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const after = sampleAll(ctx.pids);
   timeline.stop();
   const client = process.cpuUsage(clientBefore);
+  const census = censusBetween(censusBefore, await censusPoint(ctx.mongoUri), load.accepted.length);
 
   say('reading the end state and checking the invariants');
   let state = await readState(mix.products, customers, load.accepted.length);
@@ -94,6 +110,8 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     invariants = checkInvariants(state);
     if (violationCount(invariants) < fewest) [fewest, improvedAt] = [violationCount(invariants), Date.now()];
   }
+
+  if (spec.soldOut) invariants = withSoldOut(invariants, state);
 
   // Counted after the trailing points and notifications, which publish too.
   const messages = (await messagesOnTopics()) - messagesBefore;
@@ -122,6 +140,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     kafkaMessages: messages,
     kafkaMessagesPerSecond: messages / seconds(lastFinal - firstPending),
     cpu: cpuCosts(before, after, load.accepted.length, ctx.ticksPerSecond),
+    census,
     clientCpuMsPerOrder: (client.user + client.system) / 1000 / Math.max(1, load.accepted.length),
     ...(spec.kind === 'flat' && {
       quarters: quarters(spans).map((q) => ({

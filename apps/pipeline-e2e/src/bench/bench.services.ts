@@ -2,7 +2,7 @@ import { freePort, startService, startTokenIssuer, waitUntilReady, type InfraEnv
 import mongoose from 'mongoose';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { securityEnv } from '../support/security-env';
+import { FAR_ABOVE_LOAD, securityEnv } from '../support/security-env';
 import { SERVICES } from '../support/services';
 
 /**
@@ -20,15 +20,25 @@ export class BenchServices {
     private readonly label: string,
   ) {}
 
-  /** `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`. */
-  static async start(infra: InfraEnv, run: string, label = 'bench'): Promise<BenchServices> {
+  /**
+   * `label` names the databases (`orders-<label>-<run>`, …): `bench`, `fuzz`, `stack`. With
+   * `profileDir`, each service writes a V8 CPU profile there when it exits. `limits` are the
+   * rate-limit variables (`{}`: the services' defaults, as deployed).
+   */
+  static async start(infra: InfraEnv, run: string, label = 'bench', profileDir?: string, limits = FAR_ABOVE_LOAD): Promise<BenchServices> {
     const processes: ServiceProcess[] = [];
     const issuer = await startTokenIssuer();
     process.env['TOKEN_ISSUER_URL'] = issuer.url;
     const services = new BenchServices(infra, run, processes, issuer, label);
     for (const s of SERVICES) {
-      const env = { ...infra, ...securityEnv(issuer.url), PORT: String(await freePort()), MONGODB_DATABASE: `${s.database}-${label}-${run}` };
-      processes.push(startService(s.name, env));
+      const env = {
+        ...infra,
+        ...securityEnv(issuer.url, limits),
+        PORT: String(await freePort()),
+        MONGODB_DATABASE: `${s.database}-${label}-${run}`,
+      };
+      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${s.name}.cpuprofile`] : [];
+      processes.push(startService(s.name, env, undefined, profiling));
     }
     try {
       await Promise.all(processes.map((p) => waitUntilReady(p, 120_000)));

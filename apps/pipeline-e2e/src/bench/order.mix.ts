@@ -30,6 +30,8 @@ export interface MixShape {
   scarceSkus: number;
   /** Share of orders the client cancels soon after placing them. */
   cancelShare: number;
+  /** Stock of every SKU, when the run sets it (the flash sale); otherwise from the demand. */
+  stock?: number;
   seed: number;
 }
 
@@ -42,14 +44,25 @@ export const STANDARD: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
 /**
  * The flat-cost run: every order on a few hot products, all in stock, no cancellations. Many
  * customers with a few orders each, so that the end-state check reads each customer's
- * notifications in one page instead of asking per order (a scan per call on the local
- * database, which made the check of a 20,000-order run take longer than the run).
+ * notifications in one page instead of asking per order.
  */
 export const FLAT: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
   skus: 5,
   customers: 2000,
   scarceSkus: 0,
   cancelShare: 0,
+};
+
+/**
+ * The flash sale: every order for one SKU whose stock is a fraction of the demand, so the
+ * orders race for the last units and most are rejected. Exactly the stock must be sold.
+ */
+export const FLASH: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
+  skus: 1,
+  customers: 2000,
+  scarceSkus: 0,
+  cancelShare: 0,
+  stock: 5000,
 };
 
 /**
@@ -88,9 +101,10 @@ export function planMix(shape: MixShape): Mix {
     // 1.99–49.99: totals from a couple of dollars to over a hundred, so points vary and some orders earn none.
     price: 199 + pick(4801),
     stock:
-      i < shape.scarceSkus
+      shape.stock ??
+      (i < shape.scarceSkus
         ? Math.max(1, Math.floor((demand.get(sku) ?? 0) / 2))
-        : 1_000_000,
+        : 1_000_000),
   }));
   return { products, customers, orders };
 }

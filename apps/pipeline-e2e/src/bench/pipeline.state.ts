@@ -41,9 +41,8 @@ async function eventsBehind(admin: Admin): Promise<number> {
 /**
  * Waits until none of these customers has a PENDING order. While events are still waiting to
  * be consumed it asks only Kafka (consumer lag); once every service has caught up it asks
- * order-api once for PENDING orders. Listing orders by a field other than `_id` is a scan on
- * the local database, and polling it would load the database with the benchmark's own reads,
- * more the more orders are stored. Each run places orders for customers of its own, so a page
+ * order-api once for PENDING orders, so the benchmark's own reads add little to what it
+ * measures. Each run places orders for customers of its own, so a page
  * of PENDING orders without them means they are all final. Returns false at the deadline.
  */
 export async function waitAllFinal(customers: readonly string[], deadline: number, progress: (behind: number) => void): Promise<boolean> {

@@ -2,7 +2,7 @@
  * `npm run chaos`: the fault-injection suite. Runs the four services (several replicas each)
  * against a Kafka broker and a database of its own, puts them under steady load from the
  * benchmark's generator, injects faults, lets the system recover, checks every invariant of
- * SPEC.md and prints a table. See CHAOS_USAGE and the README's "Fault injection" section.
+ * SPEC.md and prints a table. See CHAOS_USAGE and docs/testing.md, "Fault injection".
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -1,6 +1,9 @@
 import './register-paths';
 import { freePort, infraEnv, startService, startTokenIssuer, waitUntilReady, type ServiceProcess, type TokenIssuerProcess } from '@orderflow/testing';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { recordInstance } from './instances';
 import { securityEnv } from './security-env';
 import { SERVICES } from './services';
@@ -19,6 +22,8 @@ declare global {
  * for, so only on a test deployment). Otherwise it starts the local token issuer first.
  */
 export default async function globalSetup(): Promise<void> {
+  // Where the tests leave what the summary at the end reports (run.report.ts).
+  process.env['E2E_REPORT_DIR'] = mkdtempSync(join(tmpdir(), 'orderflow-e2e-report-'));
   if (SERVICES.every((s) => process.env[s.urlVariable])) {
     process.stdout.write('\npipeline-e2e: testing the services at the given URLs\n');
     if (!process.env['TOKEN_ISSUER_URL']) throw new Error('TOKEN_ISSUER_URL must name a token issuer the services at the given URLs trust');

@@ -1,14 +1,23 @@
 import './register-paths';
 import { infraEnv } from '@orderflow/testing';
 import mongoose from 'mongoose';
+import { rmSync } from 'node:fs';
 import { currentInstance, killAndWait } from './instances';
+import { runSummary } from './run.report';
 import { SERVICES } from './services';
 
 /**
- * Stops the services this run started (each must exit cleanly) and drops their databases.
- * A service a test killed and started again is stopped through its recorded pid.
+ * Prints what the run adds to jest's summary (how often the services throttled it, which
+ * tests it did not run and why), stops the services this run started (each must exit
+ * cleanly) and drops their databases. A service a test killed and started again is stopped
+ * through its recorded pid.
  */
 export default async function globalTeardown(): Promise<void> {
+  const reportDir = process.env['E2E_REPORT_DIR'];
+  if (reportDir) {
+    process.stdout.write(`\npipeline-e2e summary\n${runSummary().map((line) => `  ${line}`).join('\n')}\n`);
+    rmSync(reportDir, { recursive: true, force: true });
+  }
   const run = process.env['E2E_RUN_ID'];
   const replaced = new Set<string>();
   if (run) {

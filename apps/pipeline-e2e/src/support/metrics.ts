@@ -1,3 +1,4 @@
+import { fetchWithinRateLimits } from './rate-limit.retry';
 import { serviceUrl, type ServiceName } from './services';
 
 /** One sample of a Prometheus text exposition: `name{labels} value`. */
@@ -26,7 +27,7 @@ export function parseMetrics(text: string): Sample[] {
 
 /** What `service` answers at /metrics now. */
 export async function scrape(service: ServiceName): Promise<Sample[]> {
-  const response = await fetch(`${serviceUrl(service)}/metrics`);
+  const response = await fetchWithinRateLimits(`${serviceUrl(service)}/metrics`);
   if (response.status !== 200) throw new Error(`${service} /metrics answered ${response.status}`);
   return parseMetrics(await response.text());
 }
@@ -44,7 +45,7 @@ export function total(samples: Sample[], name: string, labels: Record<string, st
  * for histograms.
  */
 export async function exposedSeries(service: ServiceName): Promise<Set<string>> {
-  const response = await fetch(`${serviceUrl(service)}/metrics`);
+  const response = await fetchWithinRateLimits(`${serviceUrl(service)}/metrics`);
   const names = new Set<string>();
   for (const [, name, type] of (await response.text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
     if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);

@@ -13,6 +13,7 @@
 #   KAFKA_SASL_MECHANISM      plain | scram-sha-256 | scram-sha-512 (unset: no SASL)
 #   KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD
 #   TOPIC_REPLICATION_FACTOR  unset: the broker's default.replication.factor
+#   TOPIC_PARTITIONS          partitions of the event and dead-letter topics; unset: 6
 #   KAFKA_TOPICS_CMD          default /opt/kafka/bin/kafka-topics.sh
 set -eu
 
@@ -68,13 +69,13 @@ ensure_topic() {
     ${TOPIC_REPLICATION_FACTOR:+--replication-factor "$TOPIC_REPLICATION_FACTOR"}
 }
 
-ensure_topic orderflow.orders.events.v1 6
-ensure_topic orderflow.orders.events.v1.dlt 6
-ensure_topic orderflow.inventory.events.v1 6
-ensure_topic orderflow.inventory.events.v1.dlt 6
-ensure_topic orderflow.points.events.v1 6
-ensure_topic orderflow.points.events.v1.dlt 6
-ensure_topic orderflow.notifications.events.v1 6
-ensure_topic orderflow.notifications.events.v1.dlt 6
+ensure_topic orderflow.orders.events.v1 "${TOPIC_PARTITIONS:-6}"
+ensure_topic orderflow.orders.events.v1.dlt "${TOPIC_PARTITIONS:-6}"
+ensure_topic orderflow.inventory.events.v1 "${TOPIC_PARTITIONS:-6}"
+ensure_topic orderflow.inventory.events.v1.dlt "${TOPIC_PARTITIONS:-6}"
+ensure_topic orderflow.points.events.v1 "${TOPIC_PARTITIONS:-6}"
+ensure_topic orderflow.points.events.v1.dlt "${TOPIC_PARTITIONS:-6}"
+ensure_topic orderflow.notifications.events.v1 "${TOPIC_PARTITIONS:-6}"
+ensure_topic orderflow.notifications.events.v1.dlt "${TOPIC_PARTITIONS:-6}"
 ensure_topic orderflow.dead-letters.replays.v1 1
 echo "create-topics: done"

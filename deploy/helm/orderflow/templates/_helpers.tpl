@@ -50,6 +50,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/*
+topics.partitions when set: the partitions of every event topic (and its dead-letter topic),
+instead of the registry's. Empty when unset (values.schema.json allows only whole numbers above 0).
+*/}}
+{{- define "orderflow.topicPartitions" -}}
+{{- with .Values.topics.partitions -}}
+{{- . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 Most replicas a service can keep busy: the fewest partitions among the topics its consumer
 group reads (each replica needs a partition of each). Empty when it consumes nothing.
 Args: dict root, name.
@@ -65,8 +75,9 @@ Args: dict root, name.
 {{- $consumer := get (get $registry "consumers") .name -}}
 {{- if $consumer -}}
 {{- $partitions := dict -}}
+{{- $override := include "orderflow.topicPartitions" .root -}}
 {{- range $registry.topics -}}
-{{- $_ := set $partitions .name (int .partitions) -}}
+{{- $_ := set $partitions .name (int (default .partitions $override)) -}}
 {{- end -}}
 {{- $cap := -1 -}}
 {{- range $consumer.topics -}}

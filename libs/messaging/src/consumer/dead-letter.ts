@@ -28,3 +28,27 @@ export function deadLetterRecord(
     ],
   };
 }
+
+type DeadLetterRecord = ReturnType<typeof deadLetterRecord>;
+
+/** The broker refused a record as larger than it takes (Kafka's MESSAGE_TOO_LARGE, not retriable). */
+export function isTooLarge(error: unknown): boolean {
+  return (error as { type?: unknown } | null)?.type === 'MESSAGE_TOO_LARGE';
+}
+
+/**
+ * The dead letter without its value, saying how many bytes were left out. A message the
+ * broker took at the edge of its size limit is over it once the headers above are added, and
+ * would otherwise be retried forever, holding up its partition; its value stays on the source
+ * topic at the offset the dead letter names.
+ */
+export function withoutValue(record: DeadLetterRecord): DeadLetterRecord {
+  return {
+    ...record,
+    messages: record.messages.map((message) => ({
+      ...message,
+      value: null,
+      headers: { ...message.headers, [DeadLetterHeader.valueDropped]: String(message.value?.length ?? 0) },
+    })),
+  };
+}

@@ -302,7 +302,55 @@ describe('EventConsumerServer (integration)', () => {
       expectDeadLetter(deadLetters[2], sent[4], source, { offset: 4, code: 'ORDER_UNKNOWN', reason: 'does not exist' });
       expect(await outcomes(service)).toMatchObject({ ok: 3, 'dead-lettered': 3 });
     });
+
+    it('parks bodies built to exhaust the decoder, up to the largest the broker takes, and the partition moves on', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.hostile'), 1, { deadLetter: true });
+      const deadLetters = await kafka.read(`${topic}.dlt`, uniqueName('it.dlt.reader'));
+      const [before, nested, largest, after] = [0, 1, 2, 3].map(() => asMessage(encodedOrderEvent(randomUUID())));
+      // The tag of an unknown group field (15, wire type 3), over and over: groups opened
+      // inside each other, which a decoder that recursed into them would follow to its end.
+      const groups = (bytes: number) => Buffer.alloc(bytes, 0x7b);
+      nested.value = Buffer.concat([nested.value, groups(800_000)]);
+      largest.value = groups(await largestValueTaken(topic, largest));
+      const handled: string[] = [];
+      // One at a time: the broker's limit is per batch of records.
+      for (const message of [before, nested, largest, after]) await kafka.produce(topic, [message]);
+
+      const service = startServer([topic], { [OrderEventType.created]: async (event) => void handled.push(event.meta.eventId) });
+
+      await eventually(async () => expect(await committed(service, topic)).toEqual([4]), { timeoutMs: 30_000 });
+      expect(handled).toEqual([before.headers['ce_id'], after.headers['ce_id']]);
+      await eventually(() => expect(deadLetters).toHaveLength(2));
+      const source = { topic, group: service.server.groupOf(topic) };
+      expectDeadLetter(deadLetters[0], nested, source, { offset: 1, code: 'UNDECODABLE_BODY', reason: 'not a valid' });
+      // With its reasons added it would be over the broker's limit: it is parked without its
+      // body, which stays on the source topic at the offset the dead letter names.
+      expect(deadLetters[1].value?.length ?? 0).toBe(0);
+      expect(deadLetters[1].headers).toMatchObject({
+        [DeadLetterHeader.code]: 'UNDECODABLE_BODY',
+        [DeadLetterHeader.offset]: '2',
+        [DeadLetterHeader.valueDropped]: String(largest.value.length),
+      });
+      expect(await outcomes(service)).toMatchObject({ ok: 2, 'dead-lettered': 2 });
+    });
   });
+
+  /**
+   * The size of the largest value the broker takes in `message`'s envelope, found by asking it
+   * (a refused produce writes nothing): 1 MiB less a little with Kafka's default settings.
+   */
+  async function largestValueTaken(topic: string, message: Sent): Promise<number> {
+    const probe = await kafka.createTopic(uniqueName(`${topic}.probe`), 1);
+    for (let bytes = 1024 * 1024; bytes > 0; bytes -= 128) {
+      try {
+        await kafka.produce(probe, [{ ...message, value: Buffer.alloc(bytes) }]);
+        return bytes;
+      } catch (error) {
+        if ((error as { type?: string }).type !== 'MESSAGE_TOO_LARGE') throw error;
+      }
+    }
+    throw new Error('the broker took no message at all');
+  }
 
   describe('topics', () => {
     it('keeps handling one topic while another topic is stuck retrying', async () => {

@@ -17,11 +17,19 @@ export function formatMoney(minorUnits: bigint, currency: string): string {
   return formatter ? formatter.format(amount as unknown as number) : `${amount} ${currency}`.trim();
 }
 
+/** Formatters by currency code: building one loads ICU data, a few hundred µs each time. */
+const formatters = new Map<string, Intl.NumberFormat | undefined>();
+
 /** A formatter for the currency; none for a code that is not even well-formed, so an odd event still renders. */
 function currencyFormatter(currency: string): Intl.NumberFormat | undefined {
+  if (formatters.has(currency)) return formatters.get(currency);
+  let formatter: Intl.NumberFormat | undefined;
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
   } catch {
-    return undefined;
+    formatter = undefined;
   }
+  // Well-formed codes are a few hundred at most; odd ones are not kept, so events cannot grow the map.
+  if (formatter) formatters.set(currency, formatter);
+  return formatter;
 }

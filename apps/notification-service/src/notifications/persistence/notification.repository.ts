@@ -52,11 +52,7 @@ export class NotificationRepository {
     } as NotificationDocument);
   }
 
-  /**
-   * Up to `limit` pending notifications whose next attempt is due. The filter on status
-   * keeps the batch to work still to do; the database scans for it (only `_id` lookups are
-   * indexed on the local server), which is why batches stay small.
-   */
+  /** Up to `limit` pending notifications whose next attempt is due (the `{status, nextAttemptAt}` index). */
   async due(now: Date, limit: number): Promise<Notification[]> {
     const docs = await this.notifications
       .find({ status: 'PENDING', nextAttemptAt: { $lte: now } }, WITHOUT_OUTBOX)

@@ -38,9 +38,9 @@ export const NotificationSchema = new Schema<NotificationDocument>(
   { collection: 'notifications', versionKey: false, minimize: false },
 );
 
-// What the dispatcher's periodic scan and the customer listing look for. The local database
-// accepts these without building them (it scans); on MongoDB they keep both queries cheap as
-// the collection grows.
+// What the dispatcher's periodic scan and the customer listing look for, on MongoDB and on the
+// local database alike. The listing sorts by createdAt then _id: with _id in the index too, a
+// page is read in index order and stops at its limit, however many notifications the customer has.
 NotificationSchema.index({ status: 1, nextAttemptAt: 1 });
-NotificationSchema.index({ customerId: 1, createdAt: -1 });
+NotificationSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
 NotificationSchema.plugin(outboxPlugin);

@@ -110,6 +110,15 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       const ingresses = objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.name);
       expect(ingresses).toEqual(options.values ? ['orderflow-order-api'] : []);
     });
+
+    it('routes only the public API through the ingress: /health/* and /metrics stay in the cluster', () => {
+      const ingress = named(objects, 'Ingress', 'orderflow-order-api');
+      if (!options.values) return expect(ingress).toBeUndefined();
+      const rules = spec<{ rules: { http: { paths: { path: string; pathType: string }[] } }[] }>(ingress).rules;
+      expect(rules.flatMap((rule) => rule.http.paths.map(({ path, pathType }) => ({ path, pathType })))).toEqual([
+        { path: '/orders', pathType: 'Prefix' },
+      ]);
+    });
   });
 
   describe('refuses values that break a rule', () => {
@@ -147,6 +156,56 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       });
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain('services.points-service.replicas is 7');
+    });
+
+    it('gives each service the MongoDB user and Kafka principal of its own Secret, as the production values do', () => {
+      const rendered = render({ values: [paths.productionValues], set: ['services.points-service.existingSecret=orderflow-points'] });
+      const secretOf = (app: string, variable: string) =>
+        (podOf(named(rendered, 'Deployment', `orderflow-${app}`) as K8sObject).containers[0].env as { name: string; valueFrom?: { secretKeyRef: { name: string } } }[])
+          .find((e) => e.name === variable)?.valueFrom?.secretKeyRef.name;
+      for (const variable of ['MONGODB_URI', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']) {
+        expect({ variable, secret: secretOf('points-service', variable) }).toEqual({ variable, secret: 'orderflow-points' });
+        expect({ variable, secret: secretOf('order-api', variable) }).toEqual({ variable, secret: 'orderflow-order-api' });
+      }
+    });
+
+    it('scales a consumer on its Kafka lag with KEDA instead of CPU, when asked, within the partitions', () => {
+      const rendered = render({ values: [paths.productionValues], set: ['services.points-service.autoscaling.kafkaLag.enabled=true'] });
+      expect(rendered.flatMap(schemaErrors)).toEqual([]);
+      expect(policyViolations(rendered)).toEqual([]);
+      expect(named(rendered, 'HorizontalPodAutoscaler', 'orderflow-points-service')).toBeUndefined();
+      expect(named(rendered, 'HorizontalPodAutoscaler', 'orderflow-order-api')).toBeDefined();
+      const scaled = spec<{
+        scaleTargetRef: { name: string };
+        minReplicaCount: number;
+        maxReplicaCount: number;
+        triggers: { type: string; metadata: Record<string, string>; authenticationRef?: { name: string } }[];
+      }>(named(rendered, 'ScaledObject', 'orderflow-points-service'));
+      expect(scaled.scaleTargetRef.name).toBe('orderflow-points-service');
+      expect(scaled.maxReplicaCount).toBeLessThanOrEqual(partitionCap('points-service') as number);
+      expect(scaled.triggers).toEqual([
+        {
+          type: 'kafka',
+          metadata: expect.objectContaining({ consumerGroup: 'orderflow.points-service', lagThreshold: '100', allowIdleConsumers: 'false' }),
+          authenticationRef: { name: 'orderflow-points-service-kafka' },
+        },
+      ]);
+      // With SASL on, KEDA reads the lag as the service's own principal.
+      expect(named(rendered, 'TriggerAuthentication', 'orderflow-points-service-kafka')).toBeDefined();
+    });
+
+    it('refuses a ScaledObject its CRD would refuse', () => {
+      const rendered = render({ values: [paths.productionValues], set: ['services.points-service.autoscaling.kafkaLag.enabled=true'] });
+      const broken = mutate(rendered, 'ScaledObject', 'orderflow-points-service', (object) => {
+        spec<{ maxReplicaCount: unknown }>(object).maxReplicaCount = 'six';
+      });
+      expect(broken.flatMap(schemaErrors)).toEqual([expect.stringContaining('ScaledObject orderflow-points-service')]);
+    });
+
+    it.each(['/', '/metrics', '/Health', '/health/ready'])('fails to render an ingress path %s, which reaches an internal endpoint', (path) => {
+      const result = template({ values: [paths.productionValues], set: [`ingress.paths={${path}}`] });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(`ingress.paths: ${path} would expose`);
     });
 
     it('fails to render a broker list the services would refuse', () => {
@@ -200,6 +259,15 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       });
       expect(policyViolations(broken)).toEqual([
         'Deployment orderflow-order-api: terminationGracePeriodSeconds 20 is not above preStop + SHUTDOWN_TIMEOUT_MS (30 s)',
+      ]);
+    });
+
+    it('reports an ingress path that reaches /metrics or /health', () => {
+      const broken = mutate(objects, 'Ingress', 'orderflow-order-api', (ingress) => {
+        spec<{ rules: { http: { paths: { path: string }[] } }[] }>(ingress).rules[0].http.paths[0].path = '/';
+      });
+      expect(policyViolations(broken)).toEqual([
+        'Ingress orderflow-order-api: path / reaches /metrics, /health/live, /health/ready, which are for the cluster only',
       ]);
     });
 

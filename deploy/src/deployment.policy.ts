@@ -273,6 +273,15 @@ function jobRules(job: K8sObject): string[] {
   return problems;
 }
 
+/** What only the cluster may call: kubelet's probes and Prometheus (SPEC: metrics and readiness are internal). */
+const INTERNAL_PATHS = ['/metrics', '/health/live', '/health/ready'];
+
+/** An Ingress Prefix path matches whole segments; the services route without regard to case. */
+function prefixReaches(path: string, endpoint: string): boolean {
+  const prefix = path.toLowerCase().replace(/\/+$/, '');
+  return endpoint === prefix || endpoint.startsWith(`${prefix}/`);
+}
+
 function exposureRules(objects: K8sObject[]): string[] {
   const problems: string[] = [];
   const publicNames = new Set(SERVICES.filter((s) => s.public).map((s) => s.name as string));
@@ -286,12 +295,17 @@ function exposureRules(objects: K8sObject[]): string[] {
   }
   for (const ingress of objects.filter((o) => o.kind === 'Ingress')) {
     const rules =
-      spec<{ rules?: { http?: { paths: { backend: { service?: { name: string } } }[] } }[] }>(ingress)
+      spec<{ rules?: { http?: { paths: { path?: string; backend: { service?: { name: string } } }[] } }[] }>(ingress)
         .rules ?? [];
     for (const backend of rules.flatMap((r) => r.http?.paths ?? []).map((p) => p.backend.service?.name)) {
       const target = backend === undefined ? undefined : services.get(backend);
       if (!target || !publicNames.has(componentOf(target)))
         problems.push(`${id(ingress)}: routes to ${backend}, which is not a public service`);
+    }
+    for (const path of rules.flatMap((r) => r.http?.paths ?? []).map((p) => p.path ?? '/')) {
+      const reached = INTERNAL_PATHS.filter((internal) => prefixReaches(path, internal));
+      if (reached.length > 0)
+        problems.push(`${id(ingress)}: path ${path} reaches ${reached.join(', ')}, which are for the cluster only`);
     }
   }
   for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy')) {
@@ -320,6 +334,12 @@ export function policyViolations(objects: K8sObject[]): string[] {
   for (const object of objects) {
     if (object.kind === 'Deployment') problems.push(...deploymentRules(object, objects, configMaps));
     if (object.kind === 'HorizontalPodAutoscaler') problems.push(...autoscalerRules(object, objects));
+    // A KEDA ScaledObject is an autoscaler too: the same bounds, in its own field names.
+    if (object.kind === 'ScaledObject') {
+      const s = spec<{ scaleTargetRef: { name: string }; minReplicaCount?: number; maxReplicaCount?: number }>(object);
+      const asHpa = { ...object, spec: { scaleTargetRef: { kind: 'Deployment', name: s.scaleTargetRef.name }, minReplicas: s.minReplicaCount, maxReplicas: s.maxReplicaCount ?? 100 } };
+      problems.push(...autoscalerRules(asHpa, objects));
+    }
     if (object.kind === 'Job') problems.push(...jobRules(object));
     // Credentials live in a Secret created outside the chart, never in values or templates.
     if (object.kind === 'Secret')

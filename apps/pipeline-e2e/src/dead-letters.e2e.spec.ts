@@ -1,5 +1,8 @@
+import { ConsumerGroups, Topics } from '@orderflow/contracts';
 import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { mongo } from 'mongoose';
+import { randomUUID } from 'node:crypto';
 import { getOrder, orderReaches, placeOrder, putProduct, call } from './support/api';
 import { dlq, dlqJson } from './support/dlq';
 import { currentInstance, killService, startServiceAgain } from './support/instances';
@@ -16,6 +19,7 @@ interface Listed {
   eventType: string;
   code: string;
   source: { topic: string };
+  consumerGroup: string;
   replays: unknown[];
 }
 
@@ -97,6 +101,42 @@ localOnly('dead letters an operator can handle (npm run dlq)', () => {
     expect((await getPoints(customerId)).balance).toBe(25 + 12);
     expect((await call('inventory-service', 'GET', `/products/${sku}`)).body).toMatchObject({ available: 7, reserved: 3 });
   }, 600_000);
+
+  it('tells apart the copies of one poison message that each consumer group parked', async () => {
+    // An undecodable message on the orders topic: every group that reads the topic parks it.
+    const key = randomUUID();
+    const kafka = new Kafka({ clientId: 'pipeline-e2e', brokers: infraEnv().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: Topics.orders.name, messages: [{ key, value: Buffer.from('not an event') }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const readers = Object.values(ConsumerGroups)
+      .filter((group) => (group.topics as readonly string[]).includes('orders'))
+      .map((group) => group.groupId)
+      .sort();
+    const parked = await eventually(async () => {
+      const listed = await dlqJson<Listed[]>('list', '--order', key);
+      expect(listed.map((letter) => letter.consumerGroup).sort()).toEqual(readers);
+      return listed;
+    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    expect(new Set(parked.map((letter) => letter.id)).size).toBe(readers.length);
+
+    // The table an operator reads names the group of each copy.
+    const table = await dlq('list', '--order', key);
+    expect(table.code).toBe(0);
+    const [header, ...rows] = table.stdout.trim().split('\n').slice(0, -1);
+    expect(header).toMatch(/\bGROUP\b/);
+    for (const groupId of readers) expect(rows.filter((row) => row.includes(` ${groupId} `))).toHaveLength(1);
+
+    // And one group's copy can be picked out, by service name or group id.
+    const inventory = await dlqJson<Listed[]>('list', '--order', key, '--group', 'inventory-service');
+    expect(inventory.map((letter) => letter.consumerGroup)).toEqual(['orderflow.inventory-service']);
+    expect(await dlqJson<Listed[]>('list', '--order', key, '--group', 'orderflow.points-service')).toHaveLength(1);
+    expect(await dlq('list', '--group', 'payments-service')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown consumer group "payments-service"') });
+  }, 180_000);
 
   it('answers bad input with a clear message and the documented exit codes', async () => {
     expect(await dlq('show', 'inventory-3-17')).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a dead-letter id') });

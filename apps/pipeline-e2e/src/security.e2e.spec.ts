@@ -1,8 +1,9 @@
-import { freePort, infraEnv, issueToken, SCOPES, startService, uniqueName, waitUntilReady } from '@orderflow/testing';
+import { freePort, infraEnv, issueToken, rawRequest, SCOPES, startService, uniqueName, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
 import { call, customerToken, getProduct, orderReaches, placeOrder, putProduct, staffToken, tokens } from './support/api';
 import { scrape, type Sample } from './support/metrics';
 import { notificationsSent } from './support/notifications';
 import { fetchWithinRateLimits } from './support/rate-limit.retry';
+import { securityEnv } from './support/security-env';
 import { serviceUrl, SERVICES, withOwnServices, type ServiceName } from './support/services';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -54,7 +55,8 @@ describe('authentication', () => {
 
   it.each(SERVICES.map((s) => s.name))('%s keeps /health/*, /metrics and /docs open by default', async (service) => {
     const url = serviceUrl(service);
-    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs', '/docs-json']) {
+    // Also as the router folds them: case and a trailing slash change nothing.
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs', '/docs-json', '/HEALTH/LIVE', '/Metrics/', '/DOCS-JSON']) {
       expect({ path, status: (await fetchWithinRateLimits(`${url}${path}`)).status }).toEqual({ path, status: 200 });
     }
   });
@@ -346,3 +348,47 @@ withOwnServices('it starts an order-api without the token issuer settings, then 
   });
 });
 
+
+/**
+ * The access modes of the docs and /metrics on a running order-api, probed with the
+ * spellings a router or a proxy folds together: case, a trailing or doubled slash,
+ * percent-encoding, dot segments.
+ */
+withOwnServices('it starts order-api processes of its own with other DOCS_ACCESS and METRICS_ACCESS settings')('DOCS_ACCESS and METRICS_ACCESS hold for every spelling of a path', () => {
+  const docs = ['/docs', '/DOCS', '/docs-json', '/DOCS-JSON', '/Docs-json', '/docs-json/', '/docs-yaml', '/DOCS/swagger-ui-init.js', '//docs-json', '/%64ocs-json', '/docs%2Djson', '/x/../docs-json'];
+  const metrics = ['/metrics', '/METRICS', '/Metrics/', '//metrics', '/%6Detrics'];
+  const health = ['/health/live', '/HEALTH/LIVE', '/health/ready/'];
+  const started: ServiceProcess[] = [];
+
+  // Same database as the suite's order-api, so joining its consumer group changes nothing.
+  async function orderApiWith(access: Record<string, string>) {
+    const env = { ...infraEnv(), ...securityEnv(), PORT: String(await freePort()), MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}`, ...access };
+    const service = startService('order-api', env);
+    started.push(service);
+    await waitUntilReady(service);
+    return service.url;
+  }
+  const statuses = async (url: string, paths: string[], headers: Record<string, string> = {}) =>
+    Object.fromEntries(await Promise.all(paths.map(async (path) => [path, (await rawRequest(url, path, { headers })).status] as const)));
+  const none200 = (answers: Record<string, number>) => Object.entries(answers).filter(([, status]) => status === 200);
+  const all = (paths: string[], status: number) => Object.fromEntries(paths.map((path) => [path, status]));
+
+  afterAll(async () => {
+    for (const service of started) expect(await service.stop()).toBe(0);
+  });
+
+  it('token: neither the docs nor /metrics answer without a valid token, in any spelling; health stays open', async () => {
+    const url = await orderApiWith({ DOCS_ACCESS: 'token', METRICS_ACCESS: 'token' });
+    expect(await statuses(url, docs)).toEqual(all(docs, 401));
+    expect(none200(await statuses(url, metrics))).toEqual([]);
+    expect(await statuses(url, health)).toEqual(all(health, 200));
+    const token = bearer(await customerToken(uniqueName('reader')));
+    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/metrics', '/METRICS'], token)).toEqual(all(['/docs-json', '/DOCS-JSON', '/metrics', '/METRICS'], 200));
+  });
+
+  it('off: no spelling of the docs is served, even with a token', async () => {
+    const url = await orderApiWith({ DOCS_ACCESS: 'off' });
+    expect(await statuses(url, docs)).toEqual(all(docs, 404));
+    expect(await statuses(url, docs, bearer(await customerToken(uniqueName('reader'))))).toEqual(all(docs, 404));
+  });
+});

@@ -90,6 +90,16 @@ export class AuthConfig {
   @IsInt(wholeNumberOf('requests', 1))
   @Min(1, wholeNumberOf('requests', 1))
   RATE_LIMIT_PER_IP = 120;
+
+  /**
+   * How many callers the limiter counts at once per replica (about 250 bytes each): when
+   * that many windows are live, new callers get 429 until one ends.
+   */
+  @IsOptional()
+  @Transform(envInteger)
+  @IsInt(wholeNumberOf('callers', 1))
+  @Min(1, wholeNumberOf('callers', 1))
+  RATE_LIMIT_MAX_CALLERS = 100_000;
 }
 
 /** AuthModule's options from the validated variables. */
@@ -108,6 +118,6 @@ export function authOptionsOf(env: AuthConfig): AuthOptions {
     },
     metrics: env.METRICS_ACCESS,
     docs: env.DOCS_ACCESS,
-    rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, perCaller: env.RATE_LIMIT_PER_CALLER, perIp: env.RATE_LIMIT_PER_IP },
+    rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, perCaller: env.RATE_LIMIT_PER_CALLER, perIp: env.RATE_LIMIT_PER_IP, maxCallers: env.RATE_LIMIT_MAX_CALLERS },
   };
 }

@@ -1,13 +1,16 @@
 import { Controller, Get, Module, Param, Put, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { RestModule } from '@orderflow/rest';
-import { eventually, freePort, issueToken, startTokenIssuer, type TokenIssuerProcess } from '@orderflow/testing';
+import { eventually, freePort, issueToken, rawRequest, startTokenIssuer, type TokenIssuerProcess } from '@orderflow/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import { Access } from './access';
 import { RequireScope } from './access.guard';
 import { AuthModule } from './auth.module';
 import type { AuthOptions } from './auth.options';
+import { TokenVerifier } from './token.verifier';
 import { Caller } from './caller.decorator';
+import { docsGate } from './docs.gate';
 import { DEFAULT_SCOPES, type Principal } from './principal';
 import { Public } from './public.decorator';
 
@@ -65,6 +68,11 @@ async function startApp(options: AuthOptions, logger: LoggerService): Promise<{ 
   @Module({ imports: [AuthModule.forRoot(options), RestModule.forRoot({ errorStatuses: {} })], controllers: [MeController, OpenController, MetricsLikeController] })
   class TestModule {}
   const app = await NestFactory.create(TestModule, { logger });
+  // As the services' bootstrap serves them: the gate, then the pages.
+  if (options.docs !== 'off') {
+    app.use(docsGate(options, app.get(TokenVerifier)));
+    SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('test').build()));
+  }
   const port = await freePort();
   await app.listen(port, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}` };
@@ -80,7 +88,7 @@ const options = (issuer: string, overrides: Partial<AuthOptions> = {}): AuthOpti
   scopes: DEFAULT_SCOPES,
   metrics: 'open',
   docs: 'open',
-  rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 1000 },
+  rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 1000, maxCallers: 1000 },
   ...overrides,
 });
 
@@ -198,7 +206,7 @@ describe('rate limits', () => {
 
   beforeAll(async () => {
     issuer = await startTokenIssuer();
-    ({ app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 3, perIp: 2 } }), new CapturingLogger()));
+    ({ app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 3, perIp: 2, maxCallers: 1000 } }), new CapturingLogger()));
   }, 60_000);
 
   afterAll(async () => {
@@ -231,10 +239,57 @@ describe('rate limits', () => {
     expect(answers[2].headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
-  it('never limits the health checks', async () => {
-    const answers = await Promise.all(Array.from({ length: 5 }, () => fetch(`${url}/health/live`)));
-    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+  it('never limits the health checks, however their path is spelled', async () => {
+    for (const path of ['/health/live', '/HEALTH/LIVE', '/Health/live/']) {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => rawRequest(url, path)));
+      expect({ path, statuses: answers.map((r) => r.status) }).toEqual({ path, statuses: [200, 200, 200, 200, 200] });
+    }
   });
+});
+
+describe('rate limits for IPv6 callers', () => {
+  it('count one /64 network as one caller, as it is one subscriber\'s to hand out', async () => {
+    const issuer = await startTokenIssuer();
+    const { app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 2, maxCallers: 1000 } }), new CapturingLogger());
+    // Behind one proxy hop, as the chart runs order-api, so the address comes from X-Forwarded-For.
+    (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('trust proxy', 1);
+    try {
+      const from = async (address: string) => (await fetch(`${url}/me`, { headers: { 'x-forwarded-for': address } })).status;
+      // Three addresses of one /64: the third request is over the network's budget of two.
+      expect([await from('2001:db8:1:2::1'), await from('2001:db8:1:2::2'), await from('2001:db8:1:2:ffff::3')]).toEqual([401, 401, 429]);
+      // Another /64 has its own.
+      expect(await from('2001:db8:1:3::1')).toBe(401);
+    } finally {
+      await app.close();
+      await issuer.stop();
+    }
+  }, 60_000);
+});
+
+describe('rate limits with a full table of callers', () => {
+  it('refuse a new caller with 429 and Retry-After while the known ones keep their counts, and let it in once a window ends', async () => {
+    const issuer = await startTokenIssuer();
+    // Room for two callers, in windows of one second.
+    const { app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 1_000, perCaller: 2, perIp: 1000, maxCallers: 2 } }), new CapturingLogger());
+    try {
+      const as = async (sub: string) => ({ authorization: `Bearer ${await issueToken(issuer.url, { sub })}` });
+      const [alice, bob, carol] = [await as('alice'), await as('bob'), await as('carol')];
+      const status = async (headers: Record<string, string>) => (await fetch(`${url}/me`, { headers })).status;
+      await eventually(async () => {
+        // A fresh window for everyone: alice and bob fill the table.
+        expect([await status(alice), await status(bob)]).toEqual([200, 200]);
+        const refused = await fetch(`${url}/me`, { headers: carol });
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toBe('1');
+        // Still counted: alice's second call passes, her third does not.
+        expect([await status(alice), await status(alice)]).toEqual([200, 429]);
+      }, { timeoutMs: 10_000, intervalMs: 1_100 });
+      await eventually(async () => expect(await status(carol)).toBe(200), { timeoutMs: 5_000, intervalMs: 200 });
+    } finally {
+      await app.close();
+      await issuer.stop();
+    }
+  }, 60_000);
 });
 
 describe('the token issuer unreachable', () => {
@@ -274,4 +329,70 @@ describe('METRICS_ACCESS=token', () => {
       await issuer.stop();
     }
   }, 60_000);
+});
+
+/**
+ * Express routes `/DOCS-JSON` and `/docs-json/` to the docs, and a proxy in front may decode
+ * `%64` or merge `//` before passing a path on: each surface's rule must hold for all of them.
+ */
+describe('every access rule holds for every spelling of a path', () => {
+  const docsSpellings = [
+    '/docs', '/docs/', '/docs-json', '/docs-yaml', '/DOCS', '/DOCS-JSON', '/Docs-json', '/docs-json/', '/DOCS/', '/docs//',
+    '/docs/swagger-ui-init.js', '/DOCS/swagger-ui-init.js', '//docs-json', '/%64ocs-json', '/docs%2Djson', '/%2564ocs-json',
+    '/./docs-json', '/x/../docs-json', '/docs-json;x', '/docs-json?x=1',
+  ];
+  const metricsSpellings = ['/metrics', '/METRICS', '/Metrics/', '//metrics', '/%6detrics', '/./metrics'];
+  let issuer: TokenIssuerProcess;
+  const running: INestApplication[] = [];
+  const start = async (overrides: Partial<AuthOptions>) => {
+    const started = await startApp(options(issuer.url, overrides), new CapturingLogger());
+    running.push(started.app);
+    return started.url;
+  };
+  const statuses = async (url: string, paths: string[], headers: Record<string, string> = {}) =>
+    Object.fromEntries(await Promise.all(paths.map(async (path) => [path, (await rawRequest(url, path, { headers })).status] as const)));
+  const all = (paths: string[], status: number) => Object.fromEntries(paths.map((path) => [path, status]));
+
+  beforeAll(async () => {
+    issuer = await startTokenIssuer();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const app of running) await app.close();
+    await issuer?.stop();
+  });
+
+  it('DOCS_ACCESS=token: no spelling of the docs answers without a valid token; a token opens them', async () => {
+    const url = await start({ docs: 'token' });
+    expect(await statuses(url, docsSpellings)).toEqual(all(docsSpellings, 401));
+    expect(await statuses(url, docsSpellings, { authorization: 'Bearer not-a-token' })).toEqual(all(docsSpellings, 401));
+    const token = { authorization: `Bearer ${await issueToken(issuer.url, { sub: 'reader' })}` };
+    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/docs/', '/docs-yaml'], token)).toEqual(all(['/docs-json', '/DOCS-JSON', '/docs/', '/docs-yaml'], 200));
+  });
+
+  it('DOCS_ACCESS=off: no spelling of the docs is served, with a token or without', async () => {
+    const url = await start({ docs: 'off' });
+    const token = { authorization: `Bearer ${await issueToken(issuer.url, { sub: 'reader' })}` };
+    expect(await statuses(url, docsSpellings)).toEqual(all(docsSpellings, 404));
+    expect(await statuses(url, docsSpellings, token)).toEqual(all(docsSpellings, 404));
+  });
+
+  it('DOCS_ACCESS=open: the docs answer anyone, in the spellings the router serves', async () => {
+    const url = await start({ docs: 'open' });
+    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/docs/', '/Docs-yaml'])).toEqual(all(['/docs-json', '/DOCS-JSON', '/docs/', '/Docs-yaml'], 200));
+  });
+
+  it('METRICS_ACCESS=token: no spelling of /metrics answers 200 without a valid token; health stays open', async () => {
+    const url = await start({ metrics: 'token' });
+    const answered = await statuses(url, metricsSpellings);
+    expect(Object.entries(answered).filter(([, status]) => status === 200)).toEqual([]);
+    const token = { authorization: `Bearer ${await issueToken(issuer.url, { sub: 'prometheus' })}` };
+    expect(await statuses(url, ['/metrics', '/METRICS', '/Metrics/'], token)).toEqual(all(['/metrics', '/METRICS', '/Metrics/'], 200));
+    expect(await statuses(url, ['/health/live', '/HEALTH/LIVE', '/health/live/'])).toEqual(all(['/health/live', '/HEALTH/LIVE', '/health/live/'], 200));
+  });
+
+  it('METRICS_ACCESS=open: /metrics answers anyone', async () => {
+    const url = await start({ metrics: 'open' });
+    expect(await statuses(url, ['/metrics', '/METRICS'])).toEqual(all(['/metrics', '/METRICS'], 200));
+  });
 });

@@ -26,6 +26,8 @@ export interface RateLimitOptions {
   readonly perCaller: number;
   /** Requests per window from one IP address without a valid token, on one replica. */
   readonly perIp: number;
+  /** Callers (customers and IP addresses) counted at once, on one replica: the limiter's memory bound. */
+  readonly maxCallers: number;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

@@ -3,7 +3,7 @@ import { SetMetadata } from '@nestjs/common';
 export const PUBLIC_ROUTE = 'orderflow:public-route';
 
 /**
- * A route anyone may call without a token: always (`/health/*`), or only while the named
- * surface is configured `open` (`/metrics`).
+ * A route anyone may call without a token: always (`/health/*`, which is never rate
+ * limited either), or only while the named surface is configured `open` (`/metrics`).
  */
 export const Public = (surface: 'always' | 'metrics' = 'always') => SetMetadata(PUBLIC_ROUTE, surface);

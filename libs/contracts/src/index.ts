@@ -22,3 +22,4 @@ export {
 export { nameBasedUuid } from './formats/name-based-uuid.format';
 export { CURRENCY_CODE, CURRENCY_CODE_MESSAGE } from './formats/currency.format';
 export { envInteger, wholeNumberOf } from './formats/env-number.format';
+export { brokerAcls, type BrokerAcl } from './broker.acls';

@@ -1,6 +1,6 @@
 import { eventSchemas } from './event.registry';
 import type { EventType } from './event.registry';
-import { allTopics, ConsumerGroups, deadLetterTopic, Topics, topicOf } from './topics';
+import { allTopics, ConsumerGroups, deadLetterTopic, Topics, topicNamed, topicOf } from './topics';
 
 describe('topic registry', () => {
   const topics = Object.values(Topics);
@@ -69,6 +69,14 @@ describe('topic registry', () => {
 
   it('lets order-api see every event, for the order timeline', () => {
     expect([...ConsumerGroups['order-api'].topics].sort()).toEqual(Object.keys(Topics).sort());
+  });
+
+  it('names one service of the system as the producer of each topic, and each service produces one topic at most', () => {
+    const producers = topics.map((t) => t.producer);
+    for (const producer of producers) expect(Object.keys(ConsumerGroups)).toContain(producer);
+    expect(new Set(producers).size).toBe(producers.length);
+    expect(topicNamed(Topics.points.name)).toBe(Topics.points);
+    expect(topicNamed('orderflow.payments.events.v1')).toBeUndefined();
   });
 
   it('refuses an event type nobody declared', () => {

@@ -29,6 +29,12 @@ export interface TopicSpec {
   readonly partitions: number;
   /** Fully-qualified protobuf message names that travel on this topic. */
   readonly events: readonly string[];
+  /**
+   * The one service that writes this topic (its `ce_source`). Consumers refuse an event
+   * from anyone else, or of a type the topic does not carry; the broker's ACLs are what stop
+   * a client that claims to be the producer.
+   */
+  readonly producer: string;
 }
 
 /**
@@ -47,6 +53,7 @@ export const Topics = {
       eventTypeOf(OrderRejectedSchema),
       eventTypeOf(OrderCancelledSchema),
     ],
+    producer: 'order-api',
   },
   inventory: {
     name: 'orderflow.inventory.events.v1',
@@ -56,16 +63,19 @@ export const Topics = {
       eventTypeOf(InventoryRejectedSchema),
       eventTypeOf(InventoryReleasedSchema),
     ],
+    producer: 'inventory-service',
   },
   points: {
     name: 'orderflow.points.events.v1',
     partitions: PARTITIONS,
     events: [eventTypeOf(PointsAwardedSchema), eventTypeOf(PointsReversedSchema)],
+    producer: 'points-service',
   },
   notifications: {
     name: 'orderflow.notifications.events.v1',
     partitions: PARTITIONS,
     events: [eventTypeOf(NotificationSentSchema)],
+    producer: 'notification-service',
   },
 } as const satisfies Record<string, TopicSpec>;
 
@@ -125,6 +135,11 @@ export function allTopics(): { name: string; partitions: number }[] {
     ]),
     { ...DEAD_LETTER_REPLAYS_TOPIC },
   ];
+}
+
+/** The registry's topic of that name, if it is one. */
+export function topicNamed(name: string): TopicSpec | undefined {
+  return Object.values(Topics).find((topic) => topic.name === name);
 }
 
 /** The topic an event type travels on; throws for a type the registry does not know. */

@@ -1,7 +1,13 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
-import { READINESS_PROBES, ReadinessProbe } from './readiness.probe';
+import { ReadinessCache } from './readiness.cache';
+import { ReadinessProbe } from './readiness.probe';
+
+export interface HealthOptions {
+  /** How long one readiness check answers every caller; kubelet asks every few seconds. */
+  cacheMs?: number;
+}
 
 /**
  * `/health/live` and `/health/ready`. The probes are providers exported by other modules
@@ -10,7 +16,7 @@ import { READINESS_PROBES, ReadinessProbe } from './readiness.probe';
  */
 @Module({})
 export class HealthModule {
-  static forRoot(probes: Type<ReadinessProbe>[]): DynamicModule {
+  static forRoot(probes: Type<ReadinessProbe>[], options: HealthOptions = {}): DynamicModule {
     return {
       module: HealthModule,
       // Failed checks are answered as 503 with details; logging each one would flood the logs.
@@ -18,8 +24,8 @@ export class HealthModule {
       controllers: [HealthController],
       providers: [
         {
-          provide: READINESS_PROBES,
-          useFactory: (...instances: ReadinessProbe[]) => instances,
+          provide: ReadinessCache,
+          useFactory: (...instances: ReadinessProbe[]) => new ReadinessCache(instances, options.cacheMs ?? 1_000),
           inject: probes,
         },
       ],

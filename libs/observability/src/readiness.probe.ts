@@ -8,8 +8,6 @@ export interface ReadinessProbe {
   check(): Promise<void>;
 }
 
-export const READINESS_PROBES = Symbol('READINESS_PROBES');
-
 /** Time after which a probe that has not answered counts as down. */
 export const PROBE_TIMEOUT_MS = 2_000;
 

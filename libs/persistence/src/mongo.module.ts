@@ -1,6 +1,8 @@
 import { ConfigurableModuleBuilder, Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { DatabaseUnavailableInterceptor } from './database-unavailable.interceptor';
 import { Registry } from 'prom-client';
 import { guardDriverWrites } from './driver-write.guard';
 import { MongoConfig } from './mongo.config';
@@ -26,7 +28,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
  * The service's MongoDB connection: `forRoot` / `forRootAsync`. Start-up waits for the server
  * (retrying with a log line each time) so a service never takes traffic without its database;
  * once connected, the driver rides out outages by itself (with driver-write.guard.ts) and
- * readiness reports them; should its client still get stuck, the watchdog ends the process.
+ * readiness reports them, and every HTTP route answers 503 with Retry-After meanwhile; should
+ * its client still get stuck, the watchdog ends the process.
  */
 @Global()
 @Module({})
@@ -61,6 +64,7 @@ function withConnection(module: DynamicModule): DynamicModule {
     providers: [
       ...(module.providers ?? []),
       MongoReadiness,
+      { provide: APP_INTERCEPTOR, useClass: DatabaseUnavailableInterceptor },
       {
         provide: MongoWatchdog,
         inject: [getConnectionToken(), MODULE_OPTIONS_TOKEN],

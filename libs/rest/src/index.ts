@@ -7,5 +7,6 @@ export { PageQuery } from './page.query';
 export { ApiProblems } from './api-problems.decorator';
 export { completeDocument } from './openapi.completion';
 export { methodNotAllowed } from './method-not-allowed';
+export { canonicalPath } from './canonical.path';
 export { bodyShape } from './body-shape.middleware';
 export { MAX_BODY_DEPTH } from './body-shape.check';

@@ -6,3 +6,4 @@ export { startService, waitUntilReady, type ServiceProcess } from './service.pro
 export { TcpProxy } from './tcp.proxy';
 export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess } from './token.issuer';
 export { checkPromql } from './promql.check';
+export { rawRequest, type RawAnswer } from './raw.request';

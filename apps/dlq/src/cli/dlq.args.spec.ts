@@ -15,6 +15,11 @@ describe('dlq command line', () => {
     expect(command).toMatchObject({ selection: { topics: ['inventory', 'points'] }, json: true });
   });
 
+  it('takes --group as a service name or a group id, to pick one group\'s copy of a dead letter', () => {
+    expect(parseCommand(['list', '--group', 'inventory-service'], now)).toMatchObject({ selection: { group: 'orderflow.inventory-service' } });
+    expect(parseCommand(['replay', '--all', '--group', 'orderflow.points-service'], now)).toMatchObject({ selection: { group: 'orderflow.points-service' } });
+  });
+
   it('takes --since as an ISO time or a duration ago', () => {
     expect(parseSince('30m', now)).toEqual(new Date('2026-11-29T11:30:00Z'));
     expect(parseSince('2d', now)).toEqual(new Date('2026-11-27T12:00:00Z'));
@@ -39,6 +44,9 @@ describe('dlq command line', () => {
     [['replay'], /exactly one of/],
     [['replay', 'orders:0:1', '--all'], /exactly one of/],
     [['purge', '--order', ORDER], /only from its start/],
+    [['purge', '--group', 'order-api'], /only from its start/],
+    [['list', '--group', 'payments-service'], /unknown consumer group "payments-service"/],
+    [['show', 'orders:0:1', '--group', 'order-api'], /the id names one dead letter/],
     [['list', '--yes'], /only purge asks/],
   ])('refuses %j with a clear message', (argv, message) => {
     expect(() => parseCommand(argv, now)).toThrow(UsageError);

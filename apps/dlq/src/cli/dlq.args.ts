@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { topicKeyOf, parseDeadLetterId, TOPIC_KEYS, type Selection } from '../dead-letters/dead-letter';
+import { groupIdOf, topicKeyOf, parseDeadLetterId, TOPIC_KEYS, type Selection } from '../dead-letters/dead-letter';
 import { UsageError } from './exit-codes';
 
 export type Command =
@@ -11,7 +11,7 @@ export type Command =
 
 export const USAGE = `Usage: npm run dlq -- <command> [flags]
 
-  list                  dead letters: id, age, order, event, error code, source, replayed, reason
+  list                  dead letters: id, age, order, event, error code, consumer group, source, replayed, reason
   show <id>             one dead letter: its headers and its payload decoded as JSON
   replay <id>...        send dead letters back to their source topic, original key, headers and event id
   replay --order <id>   ... every dead letter of that order
@@ -21,6 +21,8 @@ export const USAGE = `Usage: npm run dlq -- <command> [flags]
 Flags:
   --topic <t>           orders | inventory | points | notifications (or a full topic name); repeatable
   --order <uuid>        only this order's dead letters (list, replay)
+  --group <g>           only those this consumer group parked: order-api, inventory-service, points-service,
+                        notification-service (or a group id); each group parks its own copy (list, replay)
   --since <when>        only those dead-lettered since an ISO time or a duration ago (30m, 2h, 7d)
   --dry-run             say what would be done, do nothing (replay, purge)
   --yes                 purge without asking
@@ -53,6 +55,7 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       options: {
         topic: { type: 'string', multiple: true },
         order: { type: 'string' },
+        group: { type: 'string' },
         since: { type: 'string' },
         all: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -73,6 +76,7 @@ export function parseCommand(argv: string[], now = new Date()): Command {
     topics: values.topic ? [...new Set(values.topic.map(topicKeyOf))] : TOPIC_KEYS,
     orderId: values.order?.toLowerCase(),
     since: values.since === undefined ? undefined : parseSince(values.since, now),
+    ...(values.group !== undefined && { group: groupIdOf(values.group) }),
   };
   const refuse = (flag: string, why: string) => {
     throw new UsageError(`${name} does not take ${flag}: ${why}`);
@@ -87,7 +91,7 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       return { name, selection, json: values.json };
     case 'show':
       if (rest.length !== 1) throw new UsageError('show takes exactly one dead-letter id, e.g. show inventory:3:17');
-      if (values.topic || values.order || values.since) refuse('--topic, --order or --since', 'the id names one dead letter');
+      if (values.topic || values.order || values.since || values.group) refuse('--topic, --order, --since or --group', 'the id names one dead letter');
       parseDeadLetterId(rest[0]);
       return { name, id: rest[0], json: values.json };
     case 'replay': {
@@ -98,7 +102,7 @@ export function parseCommand(argv: string[], now = new Date()): Command {
     }
     case 'purge':
       if (rest.length > 0) throw new UsageError('purge takes no ids: Kafka deletes a partition only from its start, so purge empties whole dead-letter topics (--topic)');
-      if (values.order || values.since) refuse('--order or --since', 'Kafka deletes a partition only from its start, so purge empties whole dead-letter topics (--topic)');
+      if (values.order || values.since || values.group) refuse('--order, --since or --group', 'Kafka deletes a partition only from its start, so purge empties whole dead-letter topics (--topic)');
       if (values.json) refuse('--json', 'it prints only a summary');
       return { name, selection, dryRun: values['dry-run'], yes: values.yes };
     default:

@@ -32,11 +32,12 @@ export async function listCommand(store: DeadLetterStore, selection: Selection, 
       letter.orderId ?? '-',
       letter.eventType?.split('.').pop() ?? '-',
       letter.code,
+      letter.group || '-',
       `${letter.source.topic}[${letter.source.partition}]@${letter.source.offset}`,
       replayed ? `${replayed.length}x, last ${age(new Date(replayed[replayed.length - 1].at), now)} ago` : 'no',
       shorten(letter.reason.replace(/\s+/g, ' '), 80),
     ];
   });
-  out(table(['ID', 'AGE', 'ORDER', 'EVENT', 'CODE', 'SOURCE', 'REPLAYED', 'REASON'], rows));
+  out(table(['ID', 'AGE', 'ORDER', 'EVENT', 'CODE', 'GROUP', 'SOURCE', 'REPLAYED', 'REASON'], rows));
   out(`${selected.length} dead letter${selected.length === 1 ? '' : 's'}.`);
 }

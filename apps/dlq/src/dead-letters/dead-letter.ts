@@ -1,4 +1,4 @@
-import { DeadLetterHeader, deadLetterTopic, EnvelopeHeader, Topics, type TopicKey } from '@orderflow/contracts';
+import { ConsumerGroups, DeadLetterHeader, deadLetterTopic, EnvelopeHeader, Topics, type TopicKey } from '@orderflow/contracts';
 import { UsageError } from '../cli/exit-codes';
 
 /** A message a consumer parked on a dead-letter topic, with why and where it came from. */
@@ -35,6 +35,19 @@ export function topicKeyOf(given: string): TopicKey {
   const key = TOPIC_KEYS.find((k) => k === given || Topics[k].name === given || deadLetterTopic(Topics[k].name) === given);
   if (!key) throw new UsageError(`unknown topic "${given}": use one of ${TOPIC_KEYS.join(', ')} (or their full names)`);
   return key;
+}
+
+const GROUP_IDS = Object.values(ConsumerGroups).map((group) => group.groupId as string);
+
+/**
+ * A consumer group given as its service's name (`inventory-service`) or its id
+ * (`orderflow.inventory-service`). Every group reading a topic parks its own copy of a
+ * message it cannot handle, so one poison message on the orders topic is several dead letters.
+ */
+export function groupIdOf(given: string): string {
+  const id = ConsumerGroups[given as keyof typeof ConsumerGroups]?.groupId ?? GROUP_IDS.find((groupId) => groupId === given);
+  if (!id) throw new UsageError(`unknown consumer group "${given}": use one of ${Object.keys(ConsumerGroups).join(', ')} (or their group ids)`);
+  return id;
 }
 
 export function deadLetterId(topic: TopicKey, partition: number, offset: string): string {
@@ -104,11 +117,14 @@ export interface Selection {
   topics: TopicKey[];
   orderId?: string;
   since?: Date;
+  /** Only the dead letters this consumer group parked (its id). */
+  group?: string;
 }
 
 export function matches(letter: DeadLetter, selection: Selection): boolean {
   if (!selection.topics.includes(letter.topic)) return false;
   if (selection.orderId !== undefined && letter.orderId !== selection.orderId) return false;
+  if (selection.group !== undefined && letter.group !== selection.group) return false;
   if (selection.since !== undefined && letter.deadLetteredAt < selection.since) return false;
   return true;
 }

@@ -110,7 +110,7 @@ describe('notifications (integration)', () => {
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
-    return { sender: new WebhookNotificationSender({ url, timeoutMs: 2_000 }), posts };
+    return { sender: new WebhookNotificationSender({ url, timeoutMs: 2_000, secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` }), posts };
   }
 
   it('records a notification once, PENDING, however often its event is delivered', async () => {

@@ -64,6 +64,12 @@ Most replicas a service can keep busy: the fewest partitions among the topics it
 group reads (each replica needs a partition of each). Empty when it consumes nothing.
 Args: dict root, name.
 */}}
+{{/* The consumer group of an app, from the registry. Args: dict root, name. */}}
+{{- define "orderflow.consumerGroup" -}}
+{{- $registry := include "orderflow.registry" .root | fromYaml -}}
+{{- (get (get $registry "consumers") .name).groupId -}}
+{{- end -}}
+
 {{- define "orderflow.partitionCap" -}}
 {{- $registry := include "orderflow.registry" .root | fromYaml -}}
 {{- $consumer := get (get $registry "consumers") .name -}}
@@ -153,24 +159,28 @@ Secret-sourced environment (never values). Args: dict root, secret (Secret name 
     secretKeyRef:
       name: {{ .secret }}
       key: {{ $v.secrets.mongodbUriKey }}
-{{- with include "orderflow.kafkaSaslEnv" .root }}
+{{- with include "orderflow.kafkaSaslEnv" (dict "root" .root "secret" .secret) }}
 {{ . }}
 {{- end }}
 {{- end -}}
 
-{{/* Kafka SASL credentials from the Secret, when SASL is on. */}}
+{{/*
+Kafka SASL credentials, when SASL is on, from the given Secret: a service's own
+(services.<app>.existingSecret) gives it a principal of its own, for ACLs per service.
+Args: dict root, secret.
+*/}}
 {{- define "orderflow.kafkaSaslEnv" -}}
-{{- $v := .Values -}}
+{{- $v := .root.Values -}}
 {{- if $v.kafka.sasl.mechanism -}}
 - name: KAFKA_SASL_USERNAME
   valueFrom:
     secretKeyRef:
-      name: {{ $v.secrets.existingSecret }}
+      name: {{ .secret }}
       key: {{ $v.secrets.kafkaSaslUsernameKey }}
 - name: KAFKA_SASL_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ $v.secrets.existingSecret }}
+      name: {{ .secret }}
       key: {{ $v.secrets.kafkaSaslPasswordKey }}
 {{- end -}}
 {{- end -}}
@@ -182,6 +192,15 @@ Secret-sourced environment (never values). Args: dict root, secret (Secret name 
 {{- end -}}
 {{- if and .Values.ingress.enabled (not (get .Values.services "order-api").enabled) -}}
 {{- fail "ingress.enabled needs services.order-api.enabled: the ingress routes to order-api" -}}
+{{- end -}}
+{{- /* A Prefix path reaches an endpoint when its segments start it; the services ignore case. */ -}}
+{{- range $path := .Values.ingress.paths -}}
+{{- $prefix := lower (trimSuffix "/" $path) -}}
+{{- range $internal := list "/metrics" "/health/live" "/health/ready" -}}
+{{- if or (eq $prefix $internal) (hasPrefix (printf "%s/" $prefix) $internal) -}}
+{{- fail (printf "ingress.paths: %s would expose %s outside the cluster; route only the public API, e.g. /orders" $path $internal) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- range $name, $svc := .Values.services -}}
 {{- if $svc.enabled -}}

@@ -7,6 +7,7 @@ import { lastValueFrom } from 'rxjs';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { deadLetterRecord, isTooLarge, withoutValue } from './dead-letter';
 import { permanentCode } from './permanent.error';
+import { requireTrustedOrigin } from './event-origin.check';
 import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
 import type { KafkaTrafficMetrics } from '../kafka.metrics';
 import { handleInKeyLanes } from './key-lanes';
@@ -293,6 +294,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       let step = 'handling';
       try {
         const event = decodeEvent(message);
+        requireTrustedOrigin(topic, event);
         const handlers = this.handlersFor(event.type);
         if (handlers.length === 0) {
           outcome = 'ignored';

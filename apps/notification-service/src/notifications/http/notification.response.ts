@@ -12,7 +12,7 @@ export class NotificationResponse {
   status!: string;
   @ApiProperty({ description: 'the text the customer receives' }) message!: string;
   @ApiProperty({ format: 'date-time', description: 'when it was sent or failed; when it was recorded while PENDING' }) at!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'why it FAILED; null otherwise' }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'that it could not be delivered, when FAILED; null otherwise' }) reason!: string | null;
 }
 
 export class NotificationListResponse {
@@ -30,6 +30,8 @@ export function toNotificationResponse(notification: Notification): Notification
     status: notification.status,
     message: notification.message,
     at: (notification.finishedAt ?? notification.createdAt).toISOString(),
-    reason: notification.status === 'FAILED' ? notification.failureReason : null,
+    // What the channel answered (addresses, status lines) is for operators: it is in the
+    // service's log and the stored notification, not in a customer's answer.
+    reason: notification.status === 'FAILED' ? 'The message could not be delivered.' : null,
   };
 }

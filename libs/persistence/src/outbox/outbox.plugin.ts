@@ -1,4 +1,5 @@
 import type { Connection, Model, Query, Schema } from 'mongoose';
+import type { StoredModel } from '../stored.model';
 import { OutboxMessageSchema, toBuffer, type OutboxMessage, type StoredMessage } from './outbox.entry';
 
 /** Hears of events just written to a document's outbox: its collection, its id, the events oldest first. */
@@ -53,6 +54,14 @@ export function outboxPlugin(schema: Schema): void {
 
 /** Whether `model` stores an outbox (its schema uses {@link outboxPlugin}). */
 export const hasOutbox = (model: Model<unknown>): boolean => withOutbox.has(model.schema);
+
+/**
+ * Announces events a write stored that the hooks do not see (a bulk write, a raw collection):
+ * `model`'s document `id` now holds them in its outbox.
+ */
+export function announceEvents(model: StoredModel, id: string, events: readonly OutboxMessage[]): void {
+  announce(model.db, model.collection.collectionName, id, events);
+}
 
 /** Calls `listener` after every announced write through `connection`; returns how to stop. */
 export function listenToOutbox(connection: Connection, listener: OutboxListener): () => void {

@@ -42,4 +42,45 @@ describe('product stock adjustments (integration)', () => {
     expect(await stored(sku)).toBeNull();
     expect((await repository.find(sku))?.available).toBe(1);
   });
+
+  describe('stock taken by many orders at once', () => {
+    const orders = Array.from({ length: 10 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const stock = async (sku: string) => {
+      const doc = await products.findById(sku).lean<ProductDocument>().exec();
+      return { available: doc?.available, reserved: doc?.reserved, holds: Object.keys(doc?.holds ?? {}).sort() };
+    };
+
+    it('never hands out more than is available, and a redelivered take changes nothing', async () => {
+      const sku = uniqueName('TAKE');
+      await repository.upsert(sku, { name: 'Mug', price: 100, currency: 'USD', available: 4 });
+
+      // Taken side by side, the takes share commands; four of them fit.
+      const first = await Promise.all(orders.map((order) => repository.take(sku, order, 1)));
+      expect(first.filter(Boolean)).toHaveLength(4);
+      const holders = orders.filter((_, i) => first[i]);
+      expect(await stock(sku)).toEqual({ available: 0, reserved: 4, holds: holders });
+
+      // The same takes again (a redelivery): the holders still hold, the others are still short.
+      const again = await Promise.all(orders.map((order) => repository.take(sku, order, 1)));
+      expect(again).toEqual(first);
+      expect(await stock(sku)).toEqual({ available: 0, reserved: 4, holds: holders });
+
+      // Given back once, however often asked.
+      await Promise.all(holders.map((order) => repository.giveBack(order, [{ sku, quantity: 1 }])));
+      await Promise.all(holders.map((order) => repository.giveBack(order, [{ sku, quantity: 1 }])));
+      expect(await stock(sku)).toEqual({ available: 4, reserved: 0, holds: [] });
+    });
+
+    it('tells each order of a mixed batch whether it holds its stock', async () => {
+      const plenty = uniqueName('TAKE');
+      const scarce = uniqueName('TAKE');
+      await repository.upsert(plenty, { name: 'Mug', price: 100, currency: 'USD', available: 100 });
+      await repository.upsert(scarce, { name: 'Cup', price: 100, currency: 'USD', available: 1 });
+      const results = await Promise.all(orders.flatMap((order) => [repository.take(plenty, order, 2), repository.take(scarce, order, 1)]));
+      expect(results.filter((_, i) => i % 2 === 0)).toEqual(orders.map(() => true));
+      expect(results.filter((_, i) => i % 2 === 1).filter(Boolean)).toHaveLength(1);
+      expect(await stock(plenty)).toMatchObject({ available: 80, reserved: 20 });
+      expect(await stock(scarce)).toMatchObject({ available: 0, reserved: 1 });
+    });
+  });
 });

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import { CommandBatcher, GuardedUpdates, type GuardedUpdate } from '@orderflow/persistence';
+import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import type { Product } from '../domain/product';
 import { PRODUCT_MODEL, type ProductDocument } from './product.schema';
 
-/** What taking one line's stock for an order came to. */
-export type TakeResult = 'taken' | 'already-held' | 'short';
-
 const WITHOUT_HOLDS = { holds: 0 } as const;
+
+/** A take of one line's stock for one order. */
+interface Take extends GuardedUpdate {
+  hold: string;
+}
 
 /**
  * Products and their stock. Every stock change is one conditional single-document update,
@@ -17,7 +20,27 @@ const WITHOUT_HOLDS = { holds: 0 } as const;
  */
 @Injectable()
 export class ProductRepository {
-  constructor(@InjectModel(PRODUCT_MODEL) private readonly products: Model<ProductDocument>) {}
+  /**
+   * The handlers of a consumer batch each take, read and let go of their own order's stock:
+   * what they ask for together goes out as one command of each kind.
+   */
+  private readonly takes: GuardedUpdates<Take>;
+  private readonly reads: CommandBatcher<string[], Product[]>;
+  private readonly releases: CommandBatcher<AnyBulkWriteOperation<ProductDocument>[], undefined>;
+
+  constructor(@InjectModel(PRODUCT_MODEL) private readonly products: Model<ProductDocument>) {
+    // A take that did not apply is short, or is a redelivery's whose hold is already there.
+    this.takes = new GuardedUpdates<Take>(products, (takes) => this.holding(takes));
+    this.reads = new CommandBatcher(async (lists) => {
+      const docs = await this.products.find({ _id: { $in: [...new Set(lists.flat())] } }, WITHOUT_HOLDS).lean<ProductDocument[]>().exec();
+      const bySku = new Map(docs.map((doc) => [doc._id, toProduct(doc)]));
+      return lists.map((skus) => skus.flatMap((sku) => bySku.get(sku) ?? []));
+    });
+    this.releases = new CommandBatcher(async (batches) => {
+      await this.products.bulkWrite(batches.flat(), { ordered: false });
+      return batches.map(() => undefined);
+    });
+  }
 
   /** Creates or replaces a product's name, price and available stock; `true` if created. */
   async upsert(sku: string, fields: { name: string; price: number; currency: string; available: number }): Promise<boolean> {
@@ -35,9 +58,9 @@ export class ProductRepository {
     return doc && toProduct(doc);
   }
 
-  async findMany(skus: string[]): Promise<Product[]> {
-    const docs = await this.products.find({ _id: { $in: skus } }, WITHOUT_HOLDS).lean<ProductDocument[]>().exec();
-    return docs.map(toProduct);
+  /** The products of these SKUs that exist, in no particular order. */
+  findMany(skus: string[]): Promise<Product[]> {
+    return this.reads.add(skus);
   }
 
   async list(afterSku: string | undefined, limit: number): Promise<Product[]> {
@@ -63,26 +86,32 @@ export class ProductRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Moves `quantity` from available to reserved for `orderId`, once: marks the product with a take hold (`+quantity`). */
-  async take(sku: string, orderId: string, quantity: number): Promise<TakeResult> {
+  /**
+   * Moves `quantity` from available to reserved for `orderId`, once: marks the product with a
+   * take hold (`+quantity`). `true` if the order holds the stock now (taken here, or by an
+   * earlier delivery of the same event); `false` if there was not enough.
+   */
+  take(sku: string, orderId: string, quantity: number): Promise<boolean> {
     const hold = holdOf(orderId);
-    const result = await this.products.updateOne(
-      { _id: sku, available: { $gte: quantity }, [hold]: { $exists: false } },
-      { $inc: { available: -quantity, reserved: quantity }, $set: { [hold]: quantity, updatedAt: new Date() } },
-    );
-    if (result.modifiedCount === 1) return 'taken';
-    const held = await this.products.exists({ _id: sku, [hold]: { $exists: true } });
-    return held ? 'already-held' : 'short';
+    return this.takes.apply({
+      id: sku,
+      hold,
+      where: { available: { $gte: quantity }, [hold]: { $exists: false } },
+      update: { $inc: { available: -quantity, reserved: quantity }, $set: { [hold]: quantity, updatedAt: new Date() } },
+    });
   }
 
-  /** Undoes a take still marked by its hold (an order rejected halfway); `true` if it did. */
-  async giveBack(sku: string, orderId: string, quantity: number): Promise<boolean> {
+  /** Undoes the takes still marked by their holds (an order rejected halfway), in one round trip. */
+  async giveBack(orderId: string, lines: readonly { sku: string; quantity: number }[]): Promise<void> {
     const hold = holdOf(orderId);
-    const result = await this.products.updateOne(
-      { _id: sku, [hold]: quantity },
-      { $inc: { available: quantity, reserved: -quantity }, $unset: { [hold]: '' }, $set: { updatedAt: new Date() } },
+    await this.releases.add(
+      lines.map((line) => ({
+        updateOne: {
+          filter: { _id: line.sku, [hold]: line.quantity },
+          update: { $inc: { available: line.quantity, reserved: -line.quantity }, $unset: { [hold]: '' }, $set: { updatedAt: new Date() } },
+        },
+      })),
     );
-    return result.modifiedCount === 1;
   }
 
   /**
@@ -107,20 +136,32 @@ export class ProductRepository {
   async dropHolds(orderId: string, lines: readonly { sku: string; quantity: number }[], kind: 'take' | 'release'): Promise<void> {
     if (lines.length === 0) return;
     const hold = holdOf(orderId);
-    await this.products.bulkWrite(
+    await this.releases.add(
       lines.map((line) => ({
         updateOne: {
           filter: { _id: line.sku, [hold]: kind === 'take' ? line.quantity : -line.quantity },
           update: { $unset: { [hold]: '' } },
         },
       })),
-      { ordered: false },
     );
+  }
+
+  /** Which of these takes' orders hold their product: one read of the products' holds. */
+  private async holding(takes: Take[]): Promise<boolean[]> {
+    const projection = Object.fromEntries(takes.map((take) => [take.hold, 1]));
+    const docs = await this.products
+      .find({ _id: { $in: [...new Set(takes.map((take) => take.id))] } }, projection)
+      .lean<Pick<ProductDocument, '_id' | 'holds'>[]>()
+      .exec();
+    const holds = new Map(docs.map((doc) => [doc._id, doc.holds ?? {}]));
+    return takes.map((take) => holds.get(take.id)?.[take.hold.slice(HOLDS.length)] !== undefined);
   }
 }
 
+const HOLDS = 'holds.';
+
 /** Order ids are UUIDs (the event consumer checks it), so they are safe as a field name. */
-const holdOf = (orderId: string) => `holds.${orderId}`;
+const holdOf = (orderId: string) => `${HOLDS}${orderId}`;
 
 function toProduct(doc: ProductDocument): Product {
   return {

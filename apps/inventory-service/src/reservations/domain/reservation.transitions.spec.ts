@@ -1,14 +1,15 @@
 import { canMove, releaseStep, reserveStep, RESERVATION_STATUSES, type ReservationStatus } from './reservation.transitions';
 
 describe('reservation state machine', () => {
-  it('opens a reservation in RESERVING, or records a release of one never opened', () => {
-    expect(RESERVATION_STATUSES.filter((to) => canMove(null, to))).toEqual(['RESERVING', 'RELEASED']);
+  it('records an outcome, or a release of an order never reserved, as the first write', () => {
+    expect(RESERVATION_STATUSES.filter((to) => canMove(null, to))).toEqual(['RESERVED', 'REJECTED', 'RELEASED']);
   });
 
-  it('decides a reservation from RESERVING only', () => {
+  it('decides a reservation as its first write, or from RESERVING left by an earlier version', () => {
     const into = (to: ReservationStatus) => RESERVATION_STATUSES.filter((from) => canMove(from, to));
     expect(into('RESERVED')).toEqual(['RESERVING']);
     expect(into('REJECTED')).toEqual(['RESERVING']);
+    expect(into('RESERVING')).toEqual([]);
     expect(into('RELEASING')).toEqual(['RESERVED']);
     expect(into('RELEASED')).toEqual(['RESERVING', 'REJECTED', 'RELEASING']);
   });
@@ -17,7 +18,8 @@ describe('reservation state machine', () => {
     expect(RESERVATION_STATUSES.filter((to) => canMove('RELEASED', to))).toEqual([]);
   });
 
-  it('takes stock only while RESERVING; a redelivery after RESERVED drops what holds remain', () => {
+  it('takes stock while undecided; a redelivery after RESERVED drops what holds remain', () => {
+    expect(reserveStep(null)).toBe('take');
     expect(RESERVATION_STATUSES.map((status) => [status, reserveStep(status)])).toEqual([
       ['RESERVING', 'take'],
       ['RESERVED', 'drop-take-holds'],

@@ -1,20 +1,25 @@
 /**
  * The reservation of one order, as a state machine (one document per order):
  *
- *   (none) --OrderCreated--> RESERVING --every line taken--> RESERVED --release--> RELEASING --lines back--> RELEASED
- *                            RESERVING --a line short, or an unknown SKU--> REJECTED --release--> RELEASED
- *                            RESERVING --release (cancelled while taking)--> RELEASED
+ *   (none) --OrderCreated, every line taken--> RESERVED --release--> RELEASING --lines back--> RELEASED
+ *   (none) --OrderCreated, a line short or an unknown SKU--> REJECTED --release--> RELEASED
  *   (none) --release (cancelled, or timed out, before OrderCreated was handled)--> RELEASED
  *
- * RESERVING and RELEASING are the two states a crash can leave behind: a redelivery finds
- * them and resumes. RESERVED and REJECTED are written together with their outbox event.
+ * The outcome of an OrderCreated is the document's first write, with its outbox event: while
+ * the lines are taken there is no document, and the take holds on the products are what a
+ * redelivery after a crash finds and resumes from. Nothing else reads the order in between:
+ * its later events are on the same partition and wait until the OrderCreated is handled.
+ * RELEASING is the one state a crash can leave behind.
+ *
+ * RESERVING (opened before taking) is written no more; documents an earlier version left in
+ * it are still taken from, or released, the way it did.
  */
 export const RESERVATION_STATUSES = ['RESERVING', 'RESERVED', 'REJECTED', 'RELEASING', 'RELEASED'] as const;
 
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
 const MOVES: Record<ReservationStatus | 'NONE', readonly ReservationStatus[]> = {
-  NONE: ['RESERVING', 'RELEASED'],
+  NONE: ['RESERVED', 'REJECTED', 'RELEASED'],
   RESERVING: ['RESERVED', 'REJECTED', 'RELEASED'],
   RESERVED: ['RELEASING'],
   REJECTED: ['RELEASED'],
@@ -27,7 +32,7 @@ export function canMove(from: ReservationStatus | null, to: ReservationStatus): 
   return MOVES[from ?? 'NONE'].includes(to);
 }
 
-/** What an `OrderCreated` does to the order's reservation, found (or just opened) in `status`. */
+/** What an `OrderCreated` does to the order's reservation, found in `status` (`null`: none yet). */
 export type ReserveStep =
   /** Take every line, then record RESERVED or REJECTED. */
   | 'take'
@@ -36,8 +41,8 @@ export type ReserveStep =
   /** Decided, or released, before: nothing to do. */
   | 'done';
 
-export function reserveStep(status: ReservationStatus): ReserveStep {
-  if (status === 'RESERVING') return 'take';
+export function reserveStep(status: ReservationStatus | null): ReserveStep {
+  if (status === null || status === 'RESERVING') return 'take';
   if (status === 'RESERVED') return 'drop-take-holds';
   return 'done';
 }

@@ -4,7 +4,7 @@ import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { NOTIFICATION_KINDS, notificationKey, type Notification } from '../domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
-import { duplicatesOf, WriteBatcher } from '@orderflow/persistence';
+import { duplicatesOf, CommandBatcher } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -30,7 +30,7 @@ export class NotificationRepository {
    * Notifications recorded together (different orders' events handled side by side) go out
    * as one unordered insert; each caller learns whether its own was new.
    */
-  private readonly inserts = new WriteBatcher<NotificationDocument, boolean>(async (docs) => {
+  private readonly inserts = new CommandBatcher<NotificationDocument, boolean>(async (docs) => {
     try {
       await this.notifications.insertMany(docs, { ordered: false, lean: true });
       return docs.map(() => true);

@@ -5,7 +5,7 @@ import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import type { Order, TimelineEvent } from '../domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
-import { isDuplicateKey, WriteBatcher } from '@orderflow/persistence';
+import { isDuplicateKey, CommandBatcher } from '@orderflow/persistence';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
 export interface StoredOrder {
@@ -92,7 +92,7 @@ export class OrderRepository {
    * Every event order-api reads lands in a timeline, so these are most of its writes: the
    * ones issued together go out as one bulk write.
    */
-  private readonly timelineWrites = new WriteBatcher<{ orderId: string; eventId: string; entry: TimelineEntry }, boolean>(
+  private readonly timelineWrites = new CommandBatcher<{ orderId: string; eventId: string; entry: TimelineEntry }, boolean>(
     async (items) => {
       const result = await this.orders.bulkWrite(
         items.map(({ orderId, eventId, entry }) => ({

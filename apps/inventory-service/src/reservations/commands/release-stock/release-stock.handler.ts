@@ -49,7 +49,7 @@ export class ReleaseStockHandler {
       }
 
       // What RESERVING took still carries take holds; RELEASING gives every line back once.
-      if (step.giveBack === 'taken') for (const line of lines) await this.products.giveBack(line.sku, orderId, line.quantity);
+      if (step.giveBack === 'taken') await this.products.giveBack(orderId, lines);
       if (step.giveBack === 'reserved') for (const line of lines) await this.products.release(line.sku, orderId, line.quantity);
       const released = step.giveBack === 'nothing' ? [] : lines.map(({ sku, quantity }) => ({ sku, quantity }));
       const done = await this.reservations.finish(

@@ -17,9 +17,13 @@ export interface ReserveCommand {
 /**
  * Reserves every line of an order or none. Each line is taken with one conditional update
  * (enough available, this order not holding it yet); if a line is short, what was taken is
- * given back before the rejection is recorded. Safe to run again for the same order at any
- * point — after a crash halfway it finds its own holds and converges on one reservation;
- * once the outcome is recorded, the holds are dropped.
+ * given back before the rejection is recorded. The outcome is the reservation document's
+ * first write, with its event. Safe to run again for the same order at any point — after a
+ * crash halfway it finds its own holds and converges on one reservation; once the outcome
+ * is recorded, the holds are dropped.
+ *
+ * The orders of a consumer batch run side by side, and what they ask of the database at the
+ * same moment shares one command: their reads, their takes, their outcomes.
  */
 @Injectable()
 export class ReserveStockHandler {
@@ -32,29 +36,36 @@ export class ReserveStockHandler {
   ) {}
 
   async execute(command: ReserveCommand): Promise<void> {
-    const { orderId, lines, eventId } = command;
-    const reservation = await this.reservations.open(orderId, lines, command.currency);
-    const step = reserveStep(reservation.status);
-    if (step === 'drop-take-holds') await this.products.dropHolds(orderId, reservation.lines, 'take');
+    const { orderId, lines, eventId, currency } = command;
+    const [reservation, catalogue] = await Promise.all([
+      this.reservations.find(orderId),
+      this.products.findMany(lines.map((line) => line.sku)),
+    ]);
+    const from = reservation?.status ?? null;
+    const step = reserveStep(from);
+    if (step === 'drop-take-holds') await this.products.dropHolds(orderId, reservation?.lines ?? [], 'take');
     if (step !== 'take') return; // decided before: this is a redelivery
 
-    const catalogue = await this.products.findMany(lines.map((line) => line.sku));
     const unknown = unknownSkus(lines, catalogue);
     if (unknown.length > 0) {
       const rejection = { reason: 'UNKNOWN_SKU' as const, skus: unknown };
-      await this.reservations.finish(orderId, 'RESERVING', { status: 'REJECTED', rejection }, rejectedEvent(orderId, rejection, eventId));
+      await this.reservations.finish(orderId, from, { status: 'REJECTED', rejection, currency }, rejectedEvent(orderId, rejection, eventId));
       this.logger.log(`order ${orderId}: rejected, unknown SKUs ${unknown.join(', ')}`);
       return;
     }
 
-    for (const line of takingOrder(lines)) {
-      if ((await this.products.take(line.sku, orderId, line.quantity)) !== 'short') continue;
+    // All lines at once: they go out in the same command, in the SKU order that makes two
+    // orders over the same products contend in the same sequence.
+    const ordered = takingOrder(lines);
+    const held = await Promise.all(ordered.map((line) => this.products.take(line.sku, orderId, line.quantity)));
+    const short = ordered.filter((_, i) => !held[i]);
+    if (short.length > 0) {
       // All or none: give back what this order took, then say which lines are short now.
-      for (const taken of lines) await this.products.giveBack(taken.sku, orderId, taken.quantity);
+      await this.products.giveBack(orderId, ordered.filter((_, i) => held[i]));
       const now = await this.products.findMany(lines.map((l) => l.sku));
-      const skus = [...new Set([line.sku, ...shortSkus(lines, now)])].sort();
+      const skus = [...new Set([...short.map((line) => line.sku), ...shortSkus(lines, now)])].sort();
       const rejection = { reason: 'OUT_OF_STOCK' as const, skus };
-      await this.reservations.finish(orderId, 'RESERVING', { status: 'REJECTED', rejection }, rejectedEvent(orderId, rejection, eventId));
+      await this.reservations.finish(orderId, from, { status: 'REJECTED', rejection, currency }, rejectedEvent(orderId, rejection, eventId));
       this.logger.log(`order ${orderId}: rejected, short of ${skus.join(', ')}`);
       return;
     }
@@ -62,10 +73,11 @@ export class ReserveStockHandler {
     const result = priced(lines, catalogue);
     const done = await this.reservations.finish(
       orderId,
-      'RESERVING',
-      { status: 'RESERVED', lines: result.lines, total: result.total },
-      reservedEvent(orderId, result.lines, result.total, command.currency, eventId),
+      from,
+      { status: 'RESERVED', lines: result.lines, total: result.total, currency },
+      reservedEvent(orderId, result.lines, result.total, currency, eventId),
     );
+    // Another delivery of this event recorded the outcome first, and drops the holds.
     if (!done) return;
     this.metrics.unitsReserved(lines.reduce((n, line) => n + line.quantity, 0));
     // The outcome is recorded: the reservation document now answers redeliveries, so the

@@ -1,10 +1,10 @@
-import { WriteBatcher } from './write.batcher';
+import { CommandBatcher } from './command.batcher';
 
-describe('WriteBatcher', () => {
+describe('CommandBatcher', () => {
   it('writes an idle caller at once and gathers what comes meanwhile into the next write', async () => {
     const writes: number[][] = [];
     let release!: () => void;
-    const batcher = new WriteBatcher<number, number>(async (items) => {
+    const batcher = new CommandBatcher<number, number>(async (items) => {
       writes.push(items);
       if (writes.length === 1) await new Promise<void>((resolve) => (release = resolve));
       return items.map((n) => n * 10);
@@ -22,7 +22,7 @@ describe('WriteBatcher', () => {
 
   it("fails every caller of a failed write with its error, and goes on with later ones", async () => {
     let fail = true;
-    const batcher = new WriteBatcher<string>(async (items) => {
+    const batcher = new CommandBatcher<string>(async (items) => {
       if (fail) throw new Error('database down');
       return items.map(() => undefined);
     });
@@ -33,7 +33,7 @@ describe('WriteBatcher', () => {
 
   it('splits what waits into batches of at most maxBatch', async () => {
     const sizes: number[] = [];
-    const batcher = new WriteBatcher<number>(async (items) => {
+    const batcher = new CommandBatcher<number>(async (items) => {
       sizes.push(items.length);
       return items.map(() => undefined);
     }, 2);

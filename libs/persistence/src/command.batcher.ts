@@ -5,13 +5,16 @@ interface Waiting<T, R> {
 }
 
 /**
- * Group commit: writes asked for while one bulk write is in flight go out together in the
- * next, as one round trip (and, on the database, one commit). An idle caller's write goes out
- * at once, so batching adds no latency; under load, many small writes become a few big ones.
- * Each caller's promise settles with its own result, or with the batch's error — and only
- * after the write is acknowledged, so a consumer can still commit its offset afterwards.
+ * Group commit for database commands: what callers ask for while one command is in flight
+ * goes out together in the next, as one round trip (and, on the database, one commit for a
+ * write). An idle caller's command goes out at once, so batching adds no latency; under load,
+ * many small commands become a few big ones, and a command's fixed cost (the driver's
+ * bookkeeping, the database's parsing) is shared by all of them. Each caller's promise
+ * settles with its own result, or with the batch's error — and only after the command is
+ * answered, so a consumer can still commit its offset afterwards. A read joins a batch that
+ * goes out after it was asked for, so it sees every write acknowledged before it.
  */
-export class WriteBatcher<T, R = void> {
+export class CommandBatcher<T, R = void> {
   private readonly waiting: Waiting<T, R>[] = [];
   private flushing = false;
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { OutboxMessage } from '@orderflow/persistence';
-import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import { ByIdReader, GuardedUpdates, type GuardedUpdate, type OutboxMessage } from '@orderflow/persistence';
+import type { Model } from 'mongoose';
 import type { Ledger, LedgerEntry, OrderMarkers } from '../domain/ledger';
 import { LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
-import { isDuplicateKey } from '@orderflow/persistence';
 
 /** Entries a customer's points answer shows at most: the newest ones. */
 export const ENTRIES_SHOWN = 100;
@@ -14,13 +13,37 @@ export const ENTRIES_SHOWN = 100;
  * net points, marker and outbox event together), so what an order contributes and its
  * entries can never drift apart, whatever crashes when. The condition is the state of the
  * order's markers the caller decided on; `false` means they changed in between (another
- * delivery got there first) and the caller decides again on a fresh read.
+ * delivery got there first) and the caller decides again on a fresh read. An upsert whose
+ * condition failed on an existing document is refused by the unique `_id`: `false` too.
+ * A change is stamped with its own `updatedAt`, which tells it apart when a batch of them
+ * must be read back.
  */
+/** A change of one order's document, told apart by its timestamp when a batch must be read back. */
+interface LedgerWrite extends GuardedUpdate {
+  at: Date;
+}
+
+type Markers = Pick<LedgerDocument, '_id' | 'awarded' | 'cancelled'>;
+
 @Injectable()
 export class LedgerRepository {
+  /** The orders of a consumer batch are read, and written, together: one command for each. */
+  private readonly reads: ByIdReader<Markers>;
+  private readonly writes: GuardedUpdates<LedgerWrite>;
+
   constructor(
     @InjectModel(LEDGER_MODEL) private readonly ledgers: Model<LedgerDocument>,
-  ) {}
+  ) {
+    this.reads = new ByIdReader<Markers>(ledgers, { awarded: 1, cancelled: 1 });
+    this.writes = new GuardedUpdates<LedgerWrite>(ledgers, async (writes) => {
+      const docs = await this.ledgers
+        .find({ _id: { $in: writes.map((w) => w.id) } }, { updatedAt: 1 })
+        .lean<Pick<LedgerDocument, '_id' | 'updatedAt'>[]>()
+        .exec();
+      const stamps = new Map(docs.map((doc) => [doc._id, new Date(doc.updatedAt).getTime()]));
+      return writes.map((w) => stamps.get(w.id) === w.at.getTime());
+    });
+  }
 
   /**
    * The customer's balance (the sum over all their orders, through the `customerId` index)
@@ -53,79 +76,56 @@ export class LedgerRepository {
 
   /** What is known about one order (nothing, if it was never seen). */
   async markers(orderId: string): Promise<OrderMarkers> {
-    const doc = await this.ledgers
-      .findById(orderId, { awarded: 1, cancelled: 1 })
-      .lean<Pick<LedgerDocument, 'awarded' | 'cancelled'>>()
-      .exec();
+    const doc = await this.reads.find(orderId);
     return { awarded: doc?.awarded ?? null, cancelled: doc?.cancelled ?? null };
   }
 
   /** Credits an award, if the order was neither awarded nor cancelled; creates the order's document if need be. */
   async award(customerId: string, entry: LedgerEntry, event: OutboxMessage): Promise<boolean> {
     const { orderId, points, at } = entry;
-    return this.write(
-      orderId,
-      UNTOUCHED,
-      {
+    return this.writes.apply({
+      id: orderId,
+      at,
+      where: UNTOUCHED,
+      update: {
         $inc: { net: points },
         $push: { entries: entry, outbox: event },
         $set: { awarded: points, updatedAt: at },
         $setOnInsert: { customerId, createdAt: at },
       },
-      { upsert: true, event },
-    );
+      upsert: true,
+      events: [event],
+    });
   }
 
   /** Debits a reversal of exactly `awarded` points, if the order was awarded that and not cancelled yet. */
   async reverse(entry: LedgerEntry, awarded: number, event: OutboxMessage): Promise<boolean> {
     const { orderId, points, at } = entry;
-    return this.write(
-      orderId,
-      { awarded, cancelled: { $exists: false } },
-      {
+    return this.writes.apply({
+      id: orderId,
+      at,
+      where: { awarded, cancelled: { $exists: false } },
+      update: {
         $inc: { net: points },
         $push: { entries: entry, outbox: event },
         $set: { cancelled: awarded, updatedAt: at },
       },
-      { upsert: false, event },
-    );
+      events: [event],
+    });
   }
 
   /** Records a cancel that found nothing to reverse, so a later award is refused; creates the order's document if need be. */
   async markCancelled(customerId: string, orderId: string, at: Date): Promise<boolean> {
-    return this.write(
-      orderId,
-      UNTOUCHED,
-      {
+    return this.writes.apply({
+      id: orderId,
+      at,
+      where: UNTOUCHED,
+      update: {
         $set: { cancelled: 0, updatedAt: at },
         $setOnInsert: { customerId, net: 0, entries: [], outbox: [], createdAt: at },
       },
-      { upsert: true },
-    );
-  }
-
-  /** Applies `update` to the order's document if `conditions` (on its markers) still hold. */
-  private async write(
-    orderId: string,
-    conditions: Record<string, unknown>,
-    update: UpdateQuery<LedgerDocument>,
-    options: { upsert: boolean; event?: OutboxMessage },
-  ): Promise<boolean> {
-    try {
-      // Every inserted field is spelled out in $setOnInsert; mongoose's schema defaults are
-      // kept out so they cannot touch the fields this update sets.
-      const result = await this.ledgers.updateOne({ _id: orderId, ...conditions } as QueryFilter<LedgerDocument>, update, {
-        upsert: options.upsert,
-        setDefaultsOnInsert: false,
-      });
-      if (result.modifiedCount + result.upsertedCount !== 1) return false;
-    } catch (error) {
-      // An upsert whose condition failed on an existing document tries to insert a second
-      // one with the same _id: the order has moved on, so the caller reads again.
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-    return true;
+      upsert: true,
+    });
   }
 }
 

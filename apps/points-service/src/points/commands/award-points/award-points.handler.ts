@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { OrderMarkers } from '../../domain/ledger';
 import { awardEntry, decideAward, pointsFor } from '../../domain/points.rules';
 import { LedgerRepository } from '../../persistence/ledger.repository';
 import { awardedEvent } from '../../points.events';
@@ -32,8 +33,11 @@ export class AwardPointsHandler {
   async execute(command: AwardCommand): Promise<void> {
     const { customerId, orderId, eventId } = command;
     const points = pointsFor(command.total);
+    // The first delivery finds the order untouched, so it writes straight away; the write's
+    // condition is "untouched", and only if that fails are the markers read to decide again.
+    let markers: OrderMarkers = UNTOUCHED;
     for (;;) {
-      const decision = decideAward(await this.ledgers.markers(orderId), points);
+      const decision = decideAward(markers, points);
       if (decision.action === 'none') {
         this.logger.log(`order ${orderId}: no points awarded (${decision.reason}) for event ${eventId}`);
         return;
@@ -45,6 +49,9 @@ export class AwardPointsHandler {
         this.logger.log(`order ${orderId}: awarded ${points} points to ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`);
         return;
       }
+      markers = await this.ledgers.markers(orderId);
     }
   }
 }
+
+const UNTOUCHED: OrderMarkers = { awarded: null, cancelled: null };

@@ -4,7 +4,7 @@ import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { NOTIFICATION_KINDS, notificationKey, type Notification } from '../domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
-import { duplicatesOf, CommandBatcher } from '@orderflow/persistence';
+import { duplicatesOf, CommandBatcher, GuardedUpdates, type GuardedUpdate } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -14,6 +14,11 @@ export interface NotificationQuery {
 
 const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
+/** An attempt's end, told apart by its finishing time when a batch of them must be read back. */
+interface Finish extends GuardedUpdate {
+  at: Date;
+}
+
 /**
  * Notifications and their delivery state. Every change after the first write is one
  * conditional single-document update on `{_id, status: PENDING, attempts}`: `attempts` is
@@ -22,9 +27,21 @@ const WITHOUT_OUTBOX = { outbox: 0 } as const;
  */
 @Injectable()
 export class NotificationRepository {
+  /** Attempts that end together (a batch of orders sent side by side) are stored in one bulk write. */
+  private readonly finishes: GuardedUpdates<Finish>;
+
   constructor(
     @InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>,
-  ) {}
+  ) {
+    this.finishes = new GuardedUpdates<Finish>(notifications, async (finishes) => {
+      const docs = await this.notifications
+        .find({ _id: { $in: finishes.map((f) => f.id) } }, { finishedAt: 1 })
+        .lean<Pick<NotificationDocument, '_id' | 'finishedAt'>[]>()
+        .exec();
+      const finished = new Map(docs.map((doc) => [doc._id, doc.finishedAt ? new Date(doc.finishedAt).getTime() : undefined]));
+      return finishes.map((f) => finished.get(f.id) === f.at.getTime());
+    });
+  }
 
   /**
    * Notifications recorded together (different orders' events handled side by side) go out
@@ -82,16 +99,22 @@ export class NotificationRepository {
     at: Date,
     event: OutboxMessage,
   ): Promise<boolean> {
-    const result = await this.notifications.updateOne(this.current(claimed), {
-      $set: {
-        status: outcome.status,
-        ...(outcome.status === 'FAILED' && { failureReason: outcome.reason, lastError: outcome.reason }),
-        finishedAt: at,
-        updatedAt: at,
+    const { _id, ...where } = this.current(claimed);
+    return this.finishes.apply({
+      id: _id as string,
+      at,
+      where,
+      update: {
+        $set: {
+          status: outcome.status,
+          ...(outcome.status === 'FAILED' && { failureReason: outcome.reason, lastError: outcome.reason }),
+          finishedAt: at,
+          updatedAt: at,
+        },
+        $push: { outbox: event },
       },
-      $push: { outbox: event },
+      events: [event],
     });
-    return result.modifiedCount === 1;
   }
 
   /** Puts a claimed attempt that failed back as PENDING, due again at `nextAttemptAt`. */

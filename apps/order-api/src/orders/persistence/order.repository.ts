@@ -5,7 +5,7 @@ import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import type { Order, TimelineEvent } from '../domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
-import { isDuplicateKey, CommandBatcher } from '@orderflow/persistence';
+import { BatchedInserts, ByIdReader, CommandBatcher } from '@orderflow/persistence';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
 export interface StoredOrder {
@@ -32,33 +32,38 @@ export interface OrderChange {
 
 @Injectable()
 export class OrderRepository {
+  /**
+   * Orders placed at the same moment are inserted together, and the orders a consumer batch
+   * works on are read together: one command each.
+   */
+  private readonly inserts: BatchedInserts<OrderDocument>;
+  private readonly reads: ByIdReader<OrderDocument>;
+
   constructor(
     @InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>,
-  ) {}
+  ) {
+    this.inserts = new BatchedInserts<OrderDocument>(orders);
+    this.reads = new ByIdReader<OrderDocument>(orders, { outbox: 0, ignoredEvents: 0, timeline: 0 });
+  }
 
   /** Stores a new order with its first event; `false` if an order with this id exists. */
-  async insert(order: Order, event: OutboxMessage, idempotency: OrderDocument['idempotency']): Promise<boolean> {
+  insert(order: Order, event: OutboxMessage, idempotency: OrderDocument['idempotency']): Promise<boolean> {
     const { id, ...fields } = order;
-    try {
-      await this.orders.create({
-        _id: id,
-        ...fields,
-        version: 0,
-        idempotency,
-        seenEvents: [],
-        ignoredEvents: [],
-        outbox: [event],
-        timeline: {},
-      });
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-    return true;
+    return this.inserts.insert({
+      _id: id,
+      ...fields,
+      items: fields.items.map((item) => ({ sku: item.sku, quantity: item.quantity, unitPrice: item.unitPrice })),
+      version: 0,
+      idempotency,
+      seenEvents: [],
+      ignoredEvents: [],
+      outbox: [event],
+      timeline: {},
+    });
   }
 
   async find(id: string): Promise<StoredOrder | null> {
-    const doc = await this.orders.findById(id, { outbox: 0, ignoredEvents: 0, timeline: 0 }).lean<OrderDocument>().exec();
+    const doc = await this.reads.find(id);
     if (!doc) return null;
     return { order: toOrder(doc), version: doc.version, idempotency: doc.idempotency, seenEvents: doc.seenEvents };
   }

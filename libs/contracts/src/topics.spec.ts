@@ -67,8 +67,9 @@ describe('topic registry', () => {
     },
   );
 
-  it('lets order-api see every event, for the order timeline', () => {
-    expect([...ConsumerGroups['order-api'].topics].sort()).toEqual(Object.keys(Topics).sort());
+  it("lets order-api see every other service's events, for the order timeline (its own are written there with the order)", () => {
+    const others = Object.entries(Topics).filter(([, topic]) => topic.producer !== 'order-api').map(([name]) => name);
+    expect([...ConsumerGroups['order-api'].topics].sort()).toEqual(others.sort());
   });
 
   it('names one service of the system as the producer of each topic, and each service produces one topic at most', () => {

@@ -117,7 +117,8 @@ export interface ConsumerGroupSpec {
 
 /** Each service's consumer group and the topics it reads. */
 export const ConsumerGroups = {
-  'order-api': { groupId: 'orderflow.order-api', topics: ['orders', 'inventory', 'points', 'notifications'] },
+  // Its own events enter an order's timeline as they are written: it reads only the others'.
+  'order-api': { groupId: 'orderflow.order-api', topics: ['inventory', 'points', 'notifications'] },
   'inventory-service': { groupId: 'orderflow.inventory-service', topics: ['orders'] },
   'points-service': { groupId: 'orderflow.points-service', topics: ['orders'] },
   'notification-service': { groupId: 'orderflow.notification-service', topics: ['orders', 'points'] },

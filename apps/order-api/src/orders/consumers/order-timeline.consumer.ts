@@ -5,8 +5,9 @@ import { ANY_EVENT } from '@orderflow/messaging';
 import { OrderRepository } from '../persistence/order.repository';
 
 /**
- * Every event of every topic order-api reads lands in its order's timeline, keyed by event
- * id, so redeliveries and replays add nothing.
+ * Every event of every topic order-api reads (the other services') lands in its order's
+ * timeline, keyed by event id, so redeliveries and replays add nothing. order-api's own
+ * events are put there by the write that stores them.
  */
 @Controller()
 export class OrderTimelineConsumer {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { OrderStatus } from '@orderflow/contracts';
+import { EnvelopeHeader, type OrderStatus } from '@orderflow/contracts';
 import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import type { Order, TimelineEvent } from '../domain/order';
@@ -58,7 +58,7 @@ export class OrderRepository {
       seenEvents: [],
       ignoredEvents: [],
       outbox: [event],
-      timeline: {},
+      timeline: { [event.eventId]: ownEntry(event, order.updatedAt) },
     });
   }
 
@@ -79,7 +79,8 @@ export class OrderRepository {
     if (change.seenEventId) push['seenEvents'] = change.seenEventId;
     if (change.ignored) push['ignoredEvents'] = change.ignored;
     const filter = { _id: id, version } as QueryFilter<OrderDocument>;
-    const update = { $set: { ...fields, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) };
+    const timeline = change.event ? { [`timeline.${change.event.eventId}`]: ownEntry(change.event, order.updatedAt) } : {};
+    const update = { $set: { ...fields, ...timeline, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) };
     if (!change.event) return (await this.orders.updateOne(filter, update)).modifiedCount === 1;
     // Another replica (the one that handled the previous event, or took the previous request)
     // may not have published that event yet: reading the whole outbox back makes the relay
@@ -94,8 +95,8 @@ export class OrderRepository {
   }
 
   /**
-   * Every event order-api reads lands in a timeline, so these are most of its writes: the
-   * ones issued together go out as one bulk write.
+   * Every event of the other services lands in a timeline, so these are most of its writes:
+   * the ones issued together go out as one bulk write.
    */
   private readonly timelineWrites = new CommandBatcher<{ orderId: string; eventId: string; entry: TimelineEntry }, boolean>(
     async (items) => {
@@ -172,6 +173,14 @@ export class OrderRepository {
       .exec();
     return docs.map(toOrder);
   }
+}
+
+/**
+ * order-api's own events enter the timeline with the state change that writes them, not when
+ * they come back from Kafka: one write fewer per event, and the orders topic is not read here.
+ */
+function ownEntry(event: OutboxMessage, at: Date): TimelineEntry {
+  return { type: event.type.split('.').pop() as string, source: event.headers[EnvelopeHeader.source], at };
 }
 
 function toOrder(doc: OrderDocument): Order {

@@ -214,6 +214,26 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       expect(result.stderr).toContain('/kafka/brokers');
     });
 
+    it('fails to render a JWKS URL over plain http, which the services refuse off loopback', () => {
+      const result = template({ set: ['auth.jwksUrl=http://issuer.example.com/.well-known/jwks.json'] });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('/auth/jwksUrl');
+    });
+
+    it('refuses AUTH_JWKS_ALLOW_HTTP in a service\'s env, as it refuses AUTH_DISABLED', () => {
+      const result = template({ set: ['services.order-api.env.AUTH_JWKS_ALLOW_HTTP=true'] });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('services.order-api.env.AUTH_JWKS_ALLOW_HTTP');
+    });
+
+    it('sets AUTH_REQUIRE_AT_JWT from auth.requireAccessTokenJwt: off by default, on when asked', () => {
+      const configOf = (rendered: K8sObject[]) => named(rendered, 'ConfigMap', 'orderflow-order-api')?.['data'] as Record<string, string>;
+      expect(configOf(objects)['AUTH_REQUIRE_AT_JWT']).toBe('false');
+      const on = render({ values: [paths.productionValues], set: ['auth.requireAccessTokenJwt=true'] });
+      expect(configOf(on)['AUTH_REQUIRE_AT_JWT']).toBe('true');
+      expect(policyViolations(on)).toEqual([]);
+    });
+
     it('reports a container without resource limits', () => {
       const broken = render({
         values: [paths.productionValues],

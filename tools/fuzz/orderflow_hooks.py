@@ -3,6 +3,8 @@
 An order's lines must name distinct SKUs: a rule OpenAPI 3.0 cannot state (`uniqueItems`
 compares whole lines, not their `sku`), so generated orders meant to be valid that repeat a
 SKU get a suffix that makes it distinct. Only SKUs short enough to stay valid are touched.
+In the stateful phase, orders meant to be valid are placed as the token's customer
+(FUZZ_CUSTOMER_ID), so the OpenAPI links of POST /orders lead to orders that exist.
 
 Hostile bodies: every operation that takes a body also gets, beside its examples, bodies no
 generator makes — arrays and objects nested 5,000 deep, alone and inside the example body,
@@ -13,6 +15,7 @@ problem+json: a new route is tried the moment its document lists a body.
 """
 import copy
 import json
+import os
 import re
 
 import schemathesis
@@ -25,12 +28,25 @@ PROTOTYPE_KEYS = ("__proto__", "constructor", "prototype")
 HOSTILE: dict[bytes, str] = {}
 
 
+def _phase(case) -> str:
+    meta = case.meta
+    name = getattr(getattr(meta, "phase", None), "name", None)
+    return str(getattr(name, "value", name or ""))
+
+
 @schemathesis.hook("map_case").apply_to(method="POST", path="/orders")
 def distinct_skus(ctx, case):
     meta = case.meta
     # Only requests meant to be valid: a negative one keeps whatever makes it invalid.
     if meta is not None and meta.generation.mode.is_negative:
         return case
+    # The stateful phase follows the links of a placed order (GET, timeline, cancel): it
+    # places orders as the customer the token names (FUZZ_CUSTOMER_ID, set by the runner),
+    # so they are accepted and the links lead to orders that exist. The other phases keep
+    # generated customers, which the API must refuse (403).
+    customer = os.environ.get("FUZZ_CUSTOMER_ID")
+    if customer and _phase(case) == "stateful" and isinstance(case.body, dict) and "customerId" in case.body:
+        case.body["customerId"] = customer
     items = case.body.get("items") if isinstance(case.body, dict) else None
     if not isinstance(items, list):
         return case

@@ -1,6 +1,6 @@
 import { envInteger, wholeNumberOf } from '@orderflow/contracts';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
 import type { AuthOptions } from './auth.options';
 
 /** Needed unless authentication is explicitly disabled. */
@@ -9,6 +9,44 @@ const unlessAuthDisabled = ValidateIf((env: AuthConfig) => env.AUTH_DISABLED !==
 /** A scope name as OAuth 2.0 allows it (RFC 6749 §3.3): visible ASCII but `"` and `\\`. */
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 const SCOPE_MESSAGE = { message: 'must be one OAuth scope name (visible ASCII, no spaces, quotes or backslashes)' };
+
+/** Hosts an `http://` key set may be fetched from: this machine only (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Whether the service may fetch its signing keys from `value`: `https://`, or `http://` on
+ * loopback (a local issuer), or any `http://` when `AUTH_JWKS_ALLOW_HTTP=true` says so (a
+ * private network such as docker compose's). Keys fetched over plain HTTP from elsewhere
+ * can be replaced on the way, and then any token a forger signs is accepted.
+ */
+export function jwksUrlProblem(value: unknown, allowHttp: boolean): string | undefined {
+  if (typeof value !== 'string') return 'must be an https:// URL';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an https:// URL';
+  }
+  if (!url.hostname || url.username || url.password) return 'must be an https:// URL';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol !== 'http:') return 'must be an https:// URL';
+  if (allowHttp || isLoopbackHost(url.hostname)) return undefined;
+  return 'must be an https:// URL: http:// is allowed only on loopback (localhost, 127.0.0.0/8, ::1) or with AUTH_JWKS_ALLOW_HTTP=true';
+}
+
+const IsJwksUrl = () =>
+  ValidateBy({
+    name: 'isJwksUrl',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => jwksUrlProblem(value, (args?.object as AuthConfig).AUTH_JWKS_ALLOW_HTTP === 'true') === undefined,
+      defaultMessage: (args?: ValidationArguments) => jwksUrlProblem(args?.value, (args?.object as AuthConfig).AUTH_JWKS_ALLOW_HTTP === 'true') ?? 'is invalid',
+    },
+  });
 
 /** The variables AuthModule reads: the token issuer, scope names, who sees /metrics and /docs, rate limits. */
 export class AuthConfig {
@@ -20,10 +58,30 @@ export class AuthConfig {
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   AUTH_DISABLED: 'true' | 'false' = 'false';
 
-  /** The issuer's JSON Web Key Set, e.g. https://issuer.example.com/.well-known/jwks.json. */
+  /**
+   * The issuer's JSON Web Key Set, e.g. https://issuer.example.com/.well-known/jwks.json.
+   * Only https://, but for a local issuer on loopback (see `jwksUrlProblem`).
+   */
   @unlessAuthDisabled
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http:// or https:// URL' })
+  @IsJwksUrl()
   AUTH_JWKS_URL!: string;
+
+  /**
+   * `true` lets AUTH_JWKS_URL be plain http:// off loopback too: only for a private network
+   * where nobody can tamper with the keys (docker compose's local issuer). Never in production.
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  AUTH_JWKS_ALLOW_HTTP: 'true' | 'false' = 'false';
+
+  /**
+   * `true` accepts only RFC 9068 access tokens (header `typ: at+jwt`), so an OpenID Connect
+   * ID token the same issuer made for the same audience is refused. Off by default, since
+   * not every issuer marks its access tokens.
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  AUTH_REQUIRE_AT_JWT: 'true' | 'false' = 'false';
 
   /** The `iss` every token must carry. */
   @unlessAuthDisabled
@@ -111,6 +169,7 @@ export function authOptionsOf(env: AuthConfig): AuthOptions {
     audience: env.AUTH_AUDIENCE,
     customerClaim: env.AUTH_CUSTOMER_CLAIM,
     clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+    requireAccessTokenType: env.AUTH_REQUIRE_AT_JWT === 'true',
     scopes: {
       staffRead: env.AUTH_SCOPE_STAFF_READ,
       staffCancel: env.AUTH_SCOPE_STAFF_CANCEL,

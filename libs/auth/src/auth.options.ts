@@ -14,6 +14,8 @@ export interface AuthOptions {
   readonly customerClaim: string;
   /** Leeway for `exp`/`nbf`/`iat` between the issuer's clock and ours. */
   readonly clockToleranceSeconds: number;
+  /** Accept only RFC 9068 access tokens (`typ: at+jwt`), never an ID token for the same audience. */
+  readonly requireAccessTokenType?: boolean;
   readonly scopes: ScopeNames;
   readonly metrics: Exclude<SurfaceAccess, 'off'>;
   readonly docs: SurfaceAccess;

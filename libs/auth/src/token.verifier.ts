@@ -22,7 +22,8 @@ export class KeysUnavailable extends Error {
 
 /**
  * Checks bearer JWTs against the issuer's JWKS with `jose`: signature, `iss`, `aud`, `exp`
- * (required) and `nbf`, with a small clock-skew allowance. The key set is fetched on first
+ * (required) and `nbf`, with a small clock-skew allowance, and, when configured, the RFC 9068
+ * header `typ: at+jwt` that tells an access token from an ID token. The key set is fetched on first
  * use and cached; a token signed with a key id not in the cache makes jose fetch the set
  * again (at most once per cooldown), which is how rotated keys are picked up.
  */
@@ -52,6 +53,8 @@ export class TokenVerifier {
         clockTolerance: this.options.clockToleranceSeconds,
         algorithms: ALGORITHMS,
         requiredClaims: ['exp'],
+        // RFC 9068 §2.1 / §4: jose compares the header's typ ignoring an `application/` prefix and case.
+        ...(this.options.requireAccessTokenType && { typ: 'at+jwt' }),
       }));
     } catch (error) {
       throw unreachableKeys(error) ? new KeysUnavailable() : new InvalidToken();

@@ -1,4 +1,4 @@
-import { AuthConfig } from '@orderflow/auth';
+import { AuthConfig, authOptionsOf } from '@orderflow/auth';
 import { LogConfig } from '@orderflow/observability';
 import { IsOptional, Matches } from 'class-validator';
 import { ConfigError, loadConfig } from './config.loader';
@@ -80,6 +80,44 @@ describe('loadConfig', () => {
     expect([AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE]).toHaveLength(3);
     expect(loadConfig(AuthConfig, { ...withoutIssuer, AUTH_DISABLED: 'true' }).AUTH_DISABLED).toBe('true');
     expect(problemsOf({ ...withoutIssuer, AUTH_DISABLED: 'false' }).map((p) => p.variable)).toEqual(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']);
+  });
+
+  it.each([
+    'http://issuer.example.com/.well-known/jwks.json',
+    'http://10.0.0.7:3999/.well-known/jwks.json',
+    'http://token-issuer:3999/.well-known/jwks.json',
+    'http://127.example.com/keys',
+    'ftp://issuer.example.com/keys',
+  ])('refuses a JWKS URL that is not https:// off loopback (%s), with a clear message', (url) => {
+    expect(problemsOf({ ...valid, AUTH_JWKS_URL: url })).toEqual([
+      {
+        variable: 'AUTH_JWKS_URL',
+        problem: expect.stringMatching(/^must be an https:\/\/ URL/),
+      },
+    ]);
+    expect(() => loadConfig(RUNTIME_CONFIG, { ...valid, AUTH_JWKS_URL: url })).toThrow(/AUTH_JWKS_URL must be an https:\/\/ URL/);
+  });
+
+  it.each([
+    'https://issuer.example.com/.well-known/jwks.json',
+    'http://127.0.0.1:3999/.well-known/jwks.json',
+    'http://127.1.2.3/keys',
+    'http://localhost:3999/.well-known/jwks.json',
+    'http://[::1]:3999/.well-known/jwks.json',
+  ])('accepts an https:// JWKS URL, or http:// on loopback (%s)', (url) => {
+    expect(loadConfig(AuthConfig, { ...valid, AUTH_JWKS_URL: url }).AUTH_JWKS_URL).toBe(url);
+  });
+
+  it('accepts http:// off loopback only when AUTH_JWKS_ALLOW_HTTP=true says so (docker compose)', () => {
+    const url = 'http://token-issuer:3999/.well-known/jwks.json';
+    expect(loadConfig(AuthConfig, { ...valid, AUTH_JWKS_URL: url, AUTH_JWKS_ALLOW_HTTP: 'true' }).AUTH_JWKS_URL).toBe(url);
+    expect(problemsOf({ ...valid, AUTH_JWKS_URL: url, AUTH_JWKS_ALLOW_HTTP: 'false' }).map((p) => p.variable)).toEqual(['AUTH_JWKS_URL']);
+  });
+
+  it('AUTH_REQUIRE_AT_JWT is off by default, and only true or false', () => {
+    expect(authOptionsOf(loadConfig(AuthConfig, valid)).requireAccessTokenType).toBe(false);
+    expect(authOptionsOf(loadConfig(AuthConfig, { ...valid, AUTH_REQUIRE_AT_JWT: 'true' })).requireAccessTokenType).toBe(true);
+    expect(problemsOf({ ...valid, AUTH_REQUIRE_AT_JWT: 'yes' }).map((p) => p.variable)).toEqual(['AUTH_REQUIRE_AT_JWT']);
   });
 
   it('validates several classes at once: one instance each, in order, every problem in one error', () => {

@@ -10,7 +10,8 @@ import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, USAGE, UsageError, type BenchOptions } from './bench.args';
 import { ProgressLine } from './bench.progress';
-import { renderReport, writeReport, type BenchResult, type Limits, type RunResult } from './bench.report';
+import { refusedCount } from './load.generator';
+import { renderReport, runOk, runVerdict, writeReport, type BenchResult, type Limits, type RunResult } from './bench.report';
 import { measureRun, type RunSpec } from './bench.run';
 import { BenchServices, infraPids, listensOn } from './bench.services';
 import { intakeLimits } from './intake.limit';
@@ -174,9 +175,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`\n${renderReport(result)}\n\n`);
     const files = writeReport(options.out, result);
     process.stdout.write(`Written: ${files.json} (and latest.json), ${files.svg} (and latency.svg)\n`);
-    const failed = runs.filter((r) => !r.invariants.ok || !r.allFinal);
+    const failed = runs.filter((r) => !runOk(r)).map((r) => `${r.name} (${runVerdict(r)})`);
+    if (stored && refusedCount(stored.failures) > 0) failed.push(`${stored.name} (REFUSED ${refusedCount(stored.failures)})`);
     if (failed.length > 0) {
-      process.stdout.write(RED(`✗ invariants broken in: ${failed.map((r) => r.name).join(', ')}\n`));
+      process.stdout.write(RED(`✗ not ok: ${failed.join(', ')}\n`));
       return 1;
     }
     return 0;

@@ -10,6 +10,7 @@ import type { MongoLimit } from './mongo.limit';
 import type { CpuCost } from './process.cpu';
 import type { Census } from './cost.census';
 import type { StoredResult } from './stored.run';
+import { describeRefusals, refusedCount } from './load.generator';
 
 export interface RunResult {
   name: string;
@@ -19,6 +20,9 @@ export interface RunResult {
   /** Offered orders/s of an open-loop run. */
   offered?: number;
   accepted: number;
+  /** POST /orders the API refused (any answer but 202, or none): a run with any is not ok. */
+  refused: number;
+  /** The refusals by status, `0` for no answer at all. */
   failures: Record<string, number>;
   statuses: Record<string, number>;
   /** Accepted POST /orders per second, first send to last answer. */
@@ -57,6 +61,20 @@ export interface BenchResult {
   runs: RunResult[];
   stored?: StoredResult;
 }
+
+/**
+ * What a run's report says of it, worst first: `BROKEN` (an invariant does not hold), `NOT
+ * FINAL` (orders still open at the deadline), `REFUSED n` (the API refused n of the orders:
+ * the figures then describe fewer orders than asked for, so the run is not ok), else `ok`.
+ */
+export function runVerdict(run: Pick<RunResult, 'invariants' | 'allFinal' | 'refused'>): string {
+  if (!run.invariants.ok) return 'BROKEN';
+  if (!run.allFinal) return 'NOT FINAL';
+  if (run.refused > 0) return `REFUSED ${run.refused}`;
+  return 'ok';
+}
+
+export const runOk = (run: Pick<RunResult, 'invariants' | 'allFinal' | 'refused'>): boolean => runVerdict(run) === 'ok';
 
 /** A plain-text table with right-aligned columns except the first; rows may be shorter than the header. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -98,17 +116,28 @@ export function runsTable(result: BenchResult): string {
   const rows = result.runs.map((run) => [
     run.name,
     `${run.accepted}`,
+    `${run.refused}`,
     `${n(run.intakePerSecond, 1)}${run.kind === 'open' ? ratio(run.intakePerSecond, run.offered) : ratio(run.intakePerSecond, intakeLimitOf(result.limits, run))}`,
     `${n(run.finalPerSecond, 1)}${ratio(run.finalPerSecond, dbLimit)}`,
     `${n(run.kafkaMessagesPerSecond)}${ratio(run.kafkaMessagesPerSecond, kafkaLimit)}`,
     `${n(run.latencyMs.p50)} / ${n(run.latencyMs.p95)} / ${n(run.latencyMs.p99)} / ${n(run.latencyMs.max)}`,
     `${run.statuses['CONFIRMED'] ?? 0}/${run.statuses['REJECTED'] ?? 0}/${run.statuses['CANCELLED'] ?? 0}`,
     n(run.cpu.find((c) => c.name === 'total')?.msPerOrder, 1),
-    run.invariants.ok ? 'ok' : 'BROKEN',
+    runVerdict(run),
   ]);
   return formatTable(
-    ['run', 'orders', 'intake/s (× limit)', 'final/s (× db upd/s)', 'Kafka msg/s (× raw)', 'p50/p95/p99/max ms', 'conf/rej/canc', 'CPU ms/order', 'invariants'],
+    ['run', 'orders', 'refused', 'intake/s (× limit)', 'final/s (× db upd/s)', 'Kafka msg/s (× raw)', 'p50/p95/p99/max ms', 'conf/rej/canc', 'CPU ms/order', 'verdict'],
     rows,
+  );
+}
+
+/** The runs with refused orders, and what the API answered them. */
+export function refusalsTable(result: BenchResult): string | undefined {
+  const refusing = result.runs.filter((run) => run.refused > 0);
+  if (refusing.length === 0) return undefined;
+  return formatTable(
+    ['refused POST /orders', 'refused', 'of', 'answers'],
+    refusing.map((run) => [run.name, `${run.refused}`, `${run.orders}`, describeRefusals(run.failures)]),
   );
 }
 
@@ -179,7 +208,9 @@ export function storedTable(result: BenchResult): string | undefined {
   rows.push(row('one order at a time: p50 ms', points.map((p) => p.single.p50), 0));
   rows.push(row('one order at a time: p99 ms', points.map((p) => p.single.p99), 0));
   rows.push(row('one order at a time: max ms', points.map((p) => p.single.max), 0));
-  return formatTable([`${stored.name}`, ...points.map((p) => `${p.storedOrders} stored`), 'last / first'], rows);
+  const table = formatTable([`${stored.name}`, ...points.map((p) => `${p.storedOrders} stored`), 'last / first'], rows);
+  const refused = refusedCount(stored.failures);
+  return refused > 0 ? `${table}\n\nREFUSED ${refused} POST /orders while storing: ${describeRefusals(stored.failures)}` : table;
 }
 
 export function renderReport(result: BenchResult): string {
@@ -188,6 +219,7 @@ export function renderReport(result: BenchResult): string {
   return [
     measuredLimits && limitsTable(result.limits),
     runs && runsTable(result),
+    refusalsTable(result),
     runs && cpuTable(result),
     censusTable(result),
     quartersTable(result),

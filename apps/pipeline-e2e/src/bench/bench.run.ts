@@ -4,7 +4,7 @@ import type { RunResult } from './bench.report';
 import type { ProgressLine } from './bench.progress';
 import { checkInvariants, type InvariantReport } from './invariants.check';
 import { pendingToFinal, quarters, summarize } from './latency.stats';
-import { LoadGenerator } from './load.generator';
+import { LoadGenerator, refusedCount } from './load.generator';
 import type { Mix } from './order.mix';
 import { inPool, messagesOnTopics, readState, waitAllFinal, waitCaughtUp } from './pipeline.state';
 import { cpuCosts, sampleProcess, ticksBetween, type CpuPoint, type ProcessSample } from './process.cpu';
@@ -132,6 +132,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
     ...(spec.clients !== undefined && { clients: spec.clients }),
     ...(spec.rate !== undefined && { offered: spec.rate }),
     accepted: load.accepted.length,
+    refused: refusedCount(load.failures),
     failures: load.failures,
     statuses,
     intakePerSecond: load.accepted.length / seconds(load.endedAt - load.startedAt),

@@ -10,12 +10,30 @@ export interface Accepted {
 
 export interface LoadResult {
   accepted: Accepted[];
-  /** Answers other than 202, by status (0 = no answer at all). */
+  /**
+   * POST /orders the API refused, by answer: the status of anything but a 202 with an id
+   * (4xx, 429, 5xx), `0` when no answer came at all (connection refused or reset, timeout).
+   */
   failures: Record<string, number>;
   cancels: { requested: number; refused: number };
   startedAt: number;
   /** When the last intake answer arrived. */
   endedAt: number;
+}
+
+/** How many POST /orders of a run were refused, whatever the answer (see `LoadResult.failures`). */
+export function refusedCount(failures: Readonly<Record<string, number>>): number {
+  return Object.values(failures).reduce((sum, count) => sum + count, 0);
+}
+
+/** The refusals of a run in a few words, most frequent first: `429 ×12, no answer ×1`; `none` when there were none. */
+export function describeRefusals(failures: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(failures).filter(([, count]) => count > 0);
+  if (entries.length === 0) return 'none';
+  return entries
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([status, count]) => `${status === '0' ? 'no answer' : status} ×${count}`)
+    .join(', ');
 }
 
 export type LoadProgress = (sent: number, answered: number, total: number) => void;
@@ -95,6 +113,7 @@ export class LoadGenerator {
     this.result.endedAt = acceptedAt;
     this.progress(this.sent, this.answered, total);
     if (status !== 202 || !id) {
+      // Counted per run and shown in its report; a run with any is not reported ok.
       this.result.failures[status] = (this.result.failures[status] ?? 0) + 1;
       return;
     }

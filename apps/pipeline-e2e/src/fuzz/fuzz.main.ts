@@ -3,7 +3,10 @@
  * infrastructure up first): starts the four services with fresh databases and a token
  * issuer of their own, then runs schemathesis against each service's OpenAPI document,
  * authenticated, and prints requests, operations and failures per service. `--quick` is
- * the short run of `npm test`. Exits 1 when schemathesis found anything.
+ * the short run of `npm test`. Both end with the stateful phase, which follows the
+ * documents' OpenAPI links (POST /orders → GET /orders/{id}, its timeline, its cancel).
+ * Exits 1 when schemathesis found anything, when an operation of a document got no request
+ * at all, or when a document has links and none was followed to a 2xx answer.
  */
 import { infraEnv, issueToken, SCOPES } from '@orderflow/testing';
 import { spawn } from 'node:child_process';
@@ -12,16 +15,18 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join, resolve } from 'node:path';
 import { BenchServices } from '../bench/bench.services';
 import { SERVICES } from '../support/services';
-import { summarize, type FuzzSummary } from './fuzz.report';
+import { linkCoverage, reachProblems, summarize, type FuzzSummary } from './fuzz.report';
 
 const ROOT = resolve(__dirname, '../../../..');
+/** The customer of the documents' examples, whom the token names; the stateful phase places orders as them. */
+const CUSTOMER = 'c-1';
 
 interface FuzzOptions {
   examples: number;
   phases: string;
 }
 
-const QUICK: FuzzOptions = { examples: 10, phases: 'examples,coverage,fuzzing' };
+const QUICK: FuzzOptions = { examples: 10, phases: 'examples,coverage,fuzzing,stateful' };
 const FULL: FuzzOptions = { examples: 100, phases: 'examples,coverage,fuzzing,stateful' };
 
 /** Runs schemathesis with its (long, progress-bar) output in `logFile`; resolves its exit code. */
@@ -32,7 +37,7 @@ function schemathesis(venv: string, args: string[], cwd: string, logFile: string
       // It keeps a cache of crashes in its working directory: dist/fuzz, not the repository.
       cwd,
       stdio: ['ignore', out, out],
-      env: { ...process.env, NO_COLOR: '1', PYTHONPATH: join(ROOT, 'tools/fuzz') },
+      env: { ...process.env, NO_COLOR: '1', PYTHONPATH: join(ROOT, 'tools/fuzz'), FUZZ_CUSTOMER_ID: CUSTOMER },
     });
     child.once('error', () => done(1));
     child.once('exit', (code) => done(code ?? 1));
@@ -60,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     // The customer of the documents' examples, with every staff scope: examples place real
     // orders; generated customer ids are refused (403) as they would be for any caller.
     const token = await issueToken(services.issuer.url, {
-      sub: 'c-1',
+      sub: CUSTOMER,
       scope: [SCOPES.staffRead, SCOPES.staffCancel, SCOPES.inventoryAdmin].join(' '),
       expires_in: 4 * 3600,
     });
@@ -69,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
       const report = join(outDir, `${s.name}.ndjson`);
       rmSync(report, { force: true });
       const logFile = join(outDir, `${s.name}.log`);
+      // The document as schemathesis gets it, to tell which operations and links it should reach.
+      const document = (await (await fetch(`${url}/docs-json`, { headers: { authorization: `Bearer ${token}` } })).json()) as Parameters<typeof reachProblems>[1];
       process.stdout.write(`• schemathesis: ${s.name} (${options.phases}, ${options.examples} examples per operation) … `);
       const code = await schemathesis(venv, [
         '--config-file', join(ROOT, 'tools/fuzz/schemathesis.toml'),
@@ -90,14 +97,15 @@ async function main(argv: string[]): Promise<number> {
       // No report means schemathesis did not get as far as the API: count it as an error.
       const summary = existsSync(report)
         ? summarize(s.name, readFileSync(report, 'utf8'))
-        : { service: s.name, operations: 0, requests: 0, failures: 0, errors: 1 };
+        : { service: s.name, operations: 0, requests: 0, failures: 0, errors: 1, requestsByOperation: {}, links: {} };
       summaries.push(summary);
+      const unreached = reachProblems(summary, document);
       const failed = code !== 0 || summary.failures > 0 || summary.errors > 0;
       process.stdout.write(`${summary.requests} requests, ${summary.failures} failures, ${summary.errors} errors (log: ${logFile})\n`);
-      if (failed) {
-        status = 1;
-        process.stdout.write(`${tail(logFile, 80)}\n`);
-      }
+      for (const link of linkCoverage(summary, document)) process.stdout.write(`  link ${link.link}: followed ${link.requests}×, ${link.reached} reached an object (2xx)\n`);
+      for (const problem of unreached) process.stdout.write(`  ✗ ${problem}\n`);
+      if (failed) process.stdout.write(`${tail(logFile, 80)}\n`);
+      if (failed || unreached.length > 0) status = 1;
     }
   } finally {
     const unclean = await services.stop();
@@ -107,9 +115,12 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const lines = [
-    '| service | operations | requests | failures | errors |',
-    '|---|---:|---:|---:|---:|',
-    ...summaries.map((s) => `| ${s.service} | ${s.operations} | ${s.requests} | ${s.failures} | ${s.errors} |`),
+    '| service | operations | requests | failures | errors | linked requests (2xx) |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...summaries.map((s) => {
+      const linked = Object.values(s.links);
+      return `| ${s.service} | ${s.operations} | ${s.requests} | ${s.failures} | ${s.errors} | ${linked.reduce((n, l) => n + l.requests, 0)} (${linked.reduce((n, l) => n + l.reached, 0)}) |`;
+    }),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
   writeFileSync(join(outDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), options, summaries }, null, 2));

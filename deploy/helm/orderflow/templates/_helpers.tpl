@@ -117,6 +117,7 @@ container reads from it. Args: dict root, name, svc.
   "AUTH_AUDIENCE" $v.auth.audience
   "AUTH_CUSTOMER_CLAIM" $v.auth.customerClaim
   "AUTH_CLOCK_SKEW_SECONDS" (toString (int $v.auth.clockSkewSeconds))
+  "AUTH_REQUIRE_AT_JWT" (ternary "true" "false" $v.auth.requireAccessTokenJwt)
   "AUTH_SCOPE_STAFF_READ" $v.auth.scopes.staffRead
   "AUTH_SCOPE_STAFF_CANCEL" $v.auth.scopes.staffCancel
   "AUTH_SCOPE_INVENTORY_ADMIN" $v.auth.scopes.inventoryAdmin
@@ -140,6 +141,9 @@ container reads from it. Args: dict root, name, svc.
 {{- range $key, $value := .svc.env -}}
 {{- if eq $key "AUTH_DISABLED" -}}
 {{- fail (printf "services.%s.env.AUTH_DISABLED: the chart never deploys a service without authentication" $.name) -}}
+{{- end -}}
+{{- if eq $key "AUTH_JWKS_ALLOW_HTTP" -}}
+{{- fail (printf "services.%s.env.AUTH_JWKS_ALLOW_HTTP: the chart never lets a service fetch its signing keys over plain http" $.name) -}}
 {{- end -}}
 {{- if or (hasKey $config $key) (has $key (list "MONGODB_URI" "KAFKA_SASL_USERNAME" "KAFKA_SASL_PASSWORD")) -}}
 {{- fail (printf "services.%s.env.%s: the chart sets %s itself; use the matching chart value" $.name $key $key) -}}

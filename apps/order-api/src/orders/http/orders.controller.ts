@@ -16,6 +16,19 @@ import { PlaceOrderDto } from './place-order.dto';
 import { TimelineEntryResponse, toTimelineEntryResponse } from './timeline.response';
 
 const uuid = new ParseUUIDPipe();
+
+/**
+ * OpenAPI links (3.0 §4.7.20) from an answer carrying an order to the operations on it, by
+ * the operation ids @nestjs/swagger gives them (`OrdersController_<method>`): clients, and
+ * schemathesis' stateful phase, follow them to the order just placed instead of guessing ids.
+ */
+const ORDER_OPERATION_IDS = { get: 'OrdersController_get', timeline: 'OrdersController_timeline', cancel: 'OrdersController_cancel' } as const;
+const toOrder = (operationId: string, description: string) => ({ operationId, parameters: { id: '$response.body#/id' }, description });
+const ORDER_LINKS = {
+  GetOrder: toOrder(ORDER_OPERATION_IDS.get, 'the order, by the `id` in this answer'),
+  GetOrderTimeline: toOrder(ORDER_OPERATION_IDS.timeline, "the order's timeline"),
+  CancelOrder: toOrder(ORDER_OPERATION_IDS.cancel, 'cancel the order'),
+};
 const OrderId = () => ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' }, description: 'the order id' });
 
 @ApiTags('orders')
@@ -37,6 +50,7 @@ export class OrdersController {
     type: OrderResponse,
     description: 'accepted as PENDING (or, with Idempotent-Replayed: true, the answer to an earlier request with this key)',
     headers: { Location: { description: '/orders/{id}', schema: { type: 'string' } }, 'Idempotent-Replayed': { description: 'true on a replay', schema: { type: 'string', enum: ['true'] } } },
+    links: ORDER_LINKS,
   })
   @ApiProblems([403, 409, 422], {
     403: 'customerId is not the customer the access token was issued for.',
@@ -91,7 +105,7 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel an order', description: "The order's customer, or staff with the cancel scope." })
   @OrderId()
-  @ApiOkResponse({ type: OrderResponse, description: 'the order, now CANCELLED (unchanged if it already was)' })
+  @ApiOkResponse({ type: OrderResponse, description: 'the order, now CANCELLED (unchanged if it already was)', links: { GetOrder: ORDER_LINKS.GetOrder, GetOrderTimeline: ORDER_LINKS.GetOrderTimeline } })
   @ApiProblems([403, 404, 409], { 403: 'Staff who may read the order but lack the cancel scope.', 409: 'The order is REJECTED and cannot be cancelled.' })
   async cancel(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<OrderResponse> {
     markOrder(id);

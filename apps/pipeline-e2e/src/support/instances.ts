@@ -61,6 +61,14 @@ export async function killService(name: ServiceName, signal: NodeJS.Signals = 'S
 }
 
 /**
+ * Holds the service still (SIGSTOP) or lets it go on (SIGCONT): a test builds up a backlog
+ * for it this way, so that a kill right after it goes on lands in the middle of work.
+ */
+export function pauseService(name: ServiceName, paused: boolean): void {
+  process.kill(currentInstance(runId(), name).pid, paused ? 'SIGSTOP' : 'SIGCONT');
+}
+
+/**
  * Starts the service again, same port and configuration (with `overrides` on top, kept for
  * later restarts; `undefined` drops a variable), and waits until it is ready.
  */

@@ -10,6 +10,14 @@ const WITHOUT_HOLDS = { holds: 0 } as const;
 /** A take of one line's stock for one order. */
 interface Take extends GuardedUpdate {
   hold: string;
+  quantity: number;
+}
+
+/** A hold to drop, if it still has this value. */
+interface Drop {
+  sku: string;
+  hold: string;
+  value: number;
 }
 
 /**
@@ -22,15 +30,23 @@ interface Take extends GuardedUpdate {
 export class ProductRepository {
   /**
    * The handlers of a consumer batch each take, read and let go of their own order's stock:
-   * what they ask for together goes out as one command of each kind.
+   * what they ask for together goes out as one command of each kind, and the takes and drops
+   * of one product as one update of it where they can.
    */
-  private readonly takes: GuardedUpdates<Take>;
+  private readonly takes: CommandBatcher<Take, boolean>;
+  private readonly singleTakes: GuardedUpdates<Take>;
+  private readonly drops: CommandBatcher<Drop, undefined>;
   private readonly reads: CommandBatcher<string[], Product[]>;
   private readonly releases: CommandBatcher<AnyBulkWriteOperation<ProductDocument>[], undefined>;
 
   constructor(@InjectModel(PRODUCT_MODEL) private readonly products: Model<ProductDocument>) {
+    this.takes = new CommandBatcher((takes) => this.takeTogether(takes));
     // A take that did not apply is short, or is a redelivery's whose hold is already there.
-    this.takes = new GuardedUpdates<Take>(products, (takes) => this.holding(takes));
+    this.singleTakes = new GuardedUpdates<Take>(products, (takes) => this.holding(takes));
+    this.drops = new CommandBatcher(async (drops) => {
+      await this.dropTogether(drops);
+      return drops.map(() => undefined);
+    });
     this.reads = new CommandBatcher(async (lists) => {
       const docs = await this.products.find({ _id: { $in: [...new Set(lists.flat())] } }, WITHOUT_HOLDS).lean<ProductDocument[]>().exec();
       const bySku = new Map(docs.map((doc) => [doc._id, toProduct(doc)]));
@@ -93,9 +109,10 @@ export class ProductRepository {
    */
   take(sku: string, orderId: string, quantity: number): Promise<boolean> {
     const hold = holdOf(orderId);
-    return this.takes.apply({
+    return this.takes.add({
       id: sku,
       hold,
+      quantity,
       where: { available: { $gte: quantity }, [hold]: { $exists: false } },
       update: { $inc: { available: -quantity, reserved: quantity }, $set: { [hold]: quantity, updatedAt: new Date() } },
     });
@@ -134,15 +151,62 @@ export class ProductRepository {
    * no-op, so products keep no trace of finished orders and stay the same size.
    */
   async dropHolds(orderId: string, lines: readonly { sku: string; quantity: number }[], kind: 'take' | 'release'): Promise<void> {
-    if (lines.length === 0) return;
     const hold = holdOf(orderId);
-    await this.releases.add(
-      lines.map((line) => ({
+    await Promise.all(lines.map((line) => this.drops.add({ sku: line.sku, hold, value: kind === 'take' ? line.quantity : -line.quantity })));
+  }
+
+  /**
+   * The takes of a batch: all the takes of one product in one conditional update (enough for
+   * all of them, none of their orders holding it yet), so a flash sale's orders for one SKU
+   * cost one write, not one each. A product whose update did not apply (too little left for
+   * all, or a redelivery's hold there) has its takes tried one by one, first come first served.
+   */
+  private async takeTogether(takes: Take[]): Promise<boolean[]> {
+    const [together, single] = partition(byProduct(takes), (group) => group.length > 1 && new Set(group.map((t) => t.hold)).size === group.length);
+    const outcome = new Map<Take, boolean>();
+    if (together.length > 0) {
+      const result = await this.products.collection.bulkWrite(
+        together.map((group) => {
+          const holds = Object.fromEntries(group.map((take) => [take.hold, take.quantity]));
+          const quantity = group.reduce((sum, take) => sum + take.quantity, 0);
+          return {
+            updateOne: {
+              filter: { _id: group[0].id, available: { $gte: quantity }, ...Object.fromEntries(group.map((take) => [take.hold, { $exists: false }])) },
+              update: { $inc: { available: -quantity, reserved: quantity }, $set: { ...holds, updatedAt: new Date() } },
+            },
+          };
+        }) as never[],
+        { ordered: false },
+      );
+      if (result.modifiedCount === together.length) for (const take of together.flat()) outcome.set(take, true);
+      else single.push(...together);
+    }
+    const rest = single.flat();
+    const results = await Promise.all(rest.map((take) => this.singleTakes.apply(take)));
+    rest.forEach((take, i) => outcome.set(take, results[i]));
+    return takes.map((take) => outcome.get(take) as boolean);
+  }
+
+  /**
+   * The drops of a batch: one update per product, removing every hold asked for if each still
+   * has its value. Where one does not (a redelivery dropped it already), each is dropped on its
+   * own condition. Dropping twice changes nothing, so the second pass may repeat the first.
+   */
+  private async dropTogether(drops: Drop[]): Promise<void> {
+    const groups = groupBy(drops, (drop) => drop.sku);
+    const together = await this.products.collection.bulkWrite(
+      groups.map((group) => ({
         updateOne: {
-          filter: { _id: line.sku, [hold]: kind === 'take' ? line.quantity : -line.quantity },
-          update: { $unset: { [hold]: '' } },
+          filter: { _id: group[0].sku, ...Object.fromEntries(group.map((drop) => [drop.hold, drop.value])) },
+          update: { $unset: Object.fromEntries(group.map((drop) => [drop.hold, ''])) },
         },
-      })),
+      })) as never[],
+      { ordered: false },
+    );
+    if (together.modifiedCount === groups.length || groups.every((group) => group.length === 1)) return;
+    await this.products.collection.bulkWrite(
+      drops.map((drop) => ({ updateOne: { filter: { _id: drop.sku, [drop.hold]: drop.value }, update: { $unset: { [drop.hold]: '' } } } })) as never[],
+      { ordered: false },
     );
   }
 
@@ -159,6 +223,23 @@ export class ProductRepository {
 }
 
 const HOLDS = 'holds.';
+
+/** The takes of each product, in the order they were asked for. */
+const byProduct = (takes: Take[]): Take[][] => groupBy(takes, (take) => take.id);
+
+function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return [...groups.values()];
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
 
 /** Order ids are UUIDs (the event consumer checks it), so they are safe as a field name. */
 const holdOf = (orderId: string) => `${HOLDS}${orderId}`;

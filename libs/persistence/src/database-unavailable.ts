@@ -35,6 +35,7 @@ interface DriverError {
   code?: unknown;
   hasErrorLabel?: (label: string) => boolean;
   cause?: unknown;
+  writeErrors?: unknown[];
 }
 
 /** True when `error` (or what caused it) says the database is down or unreachable for now. */
@@ -44,6 +45,10 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (e.name && UNAVAILABLE_NAMES.has(e.name)) return true;
   if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (typeof e.hasErrorLabel === 'function' && (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('ResetPool'))) return true;
+  // A bulk write that failed as a whole (not per document) is a MongoBulkWriteError that
+  // carries the fields of the error it failed with: a network error's `beforeHandshake`, a
+  // server selection error's `reason` (its labels, such as ResetPool, are checked above).
+  if (e.name === 'MongoBulkWriteError' && (e.writeErrors ?? []).length === 0 && ('beforeHandshake' in e || 'reason' in e)) return true;
   // mongoose's own: "Operation `orders.insertOne()` buffering timed out after 10000ms".
   if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
   return isDatabaseUnavailable(e.cause, depth + 1);

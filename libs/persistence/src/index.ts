@@ -7,5 +7,6 @@ export { ByIdReader } from './by-id.reader';
 export { BatchedInserts, type NewDocument } from './batched.inserts';
 export { GuardedUpdates, type AppliedCheck, type GuardedUpdate } from './guarded.updates';
 export { type OutboxMessage } from './outbox/outbox.entry';
-export { outboxPlugin } from './outbox/outbox.plugin';
+export { announceEvents, outboxPlugin } from './outbox/outbox.plugin';
+export { driverCollection, type StoredModel } from './stored.model';
 export { OutboxStore, type PendingEvents } from './outbox/outbox.store';

@@ -59,7 +59,7 @@ export const hasOutbox = (model: Model<unknown>): boolean => withOutbox.has(mode
  * Announces events a write stored that the hooks do not see (a bulk write, a raw collection):
  * `model`'s document `id` now holds them in its outbox.
  */
-export function announceEvents(model: StoredModel, id: string, events: readonly OutboxMessage[]): void {
+export function announceEvents(model: StoredModel, id: string, events: readonly (OutboxMessage | StoredMessage)[]): void {
   announce(model.db, model.collection.collectionName, id, events);
 }
 

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { EnvelopeHeader, type OrderStatus } from '@orderflow/contracts';
 import type { OutboxMessage } from '@orderflow/persistence';
-import type { Model, QueryFilter } from 'mongoose';
+import type { Model, mongo, QueryFilter } from 'mongoose';
 import type { Order, TimelineEvent } from '../domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
-import { BatchedInserts, ByIdReader, CommandBatcher } from '@orderflow/persistence';
+import { announceEvents, BatchedInserts, ByIdReader, CommandBatcher, driverCollection } from '@orderflow/persistence';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
 export interface StoredOrder {
@@ -87,11 +87,11 @@ export class OrderRepository {
     // publish it oldest first, so this order's events reach Kafka in the order they were
     // written. An event both replicas publish goes out twice with one event id, and
     // consumers deduplicate it.
-    const stored = await this.orders
-      .findOneAndUpdate(filter, update, { projection: { outbox: 1 }, returnDocument: 'after' })
-      .lean<Pick<OrderDocument, 'outbox'>>()
-      .exec();
-    return stored !== null;
+    // Through the driver, with the events announced here: the update is written as given.
+    const stored = await driverCollection(this.orders).findOneAndUpdate({ _id: id, version }, update as mongo.UpdateFilter<mongo.Document>, { projection: { outbox: 1 }, returnDocument: 'after' });
+    if (stored === null) return false;
+    announceEvents(this.orders, id, (stored as unknown as Pick<OrderDocument, 'outbox'>).outbox);
+    return true;
   }
 
   /**
@@ -100,7 +100,7 @@ export class OrderRepository {
    */
   private readonly timelineWrites = new CommandBatcher<{ orderId: string; eventId: string; entry: TimelineEntry }, boolean>(
     async (items) => {
-      const result = await this.orders.bulkWrite(
+      const result = await driverCollection(this.orders).bulkWrite(
         items.map(({ orderId, eventId, entry }) => ({
           updateOne: { filter: { _id: orderId }, update: { $set: { [`timeline.${eventId}`]: entry } } },
         })),

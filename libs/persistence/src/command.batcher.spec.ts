@@ -38,6 +38,17 @@ describe('CommandBatcher', () => {
       return items.map(() => undefined);
     }, 2);
     await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
-    expect(sizes).toEqual([1, 2, 2]);
+    expect(sizes).toEqual([2, 2, 1]);
+  });
+
+  it('sends what callers of one turn of the event loop ask for as one write', async () => {
+    const writes: number[][] = [];
+    const batcher = new CommandBatcher<number>(async (items) => {
+      writes.push(items);
+      return items.map(() => undefined);
+    });
+    await Promise.all([1, 2, 3].map((n) => batcher.add(n)));
+    await batcher.add(4);
+    expect(writes).toEqual([[1, 2, 3], [4]]);
   });
 });

@@ -7,7 +7,8 @@ interface Waiting<T, R> {
 /**
  * Group commit for database commands: what callers ask for while one command is in flight
  * goes out together in the next, as one round trip (and, on the database, one commit for a
- * write). An idle caller's command goes out at once, so batching adds no latency; under load,
+ * write). An idle caller's command goes out at the end of the current turn of the event
+ * loop, with whatever else that turn asked for, so batching adds no waiting; under load,
  * many small commands become a few big ones, and a command's fixed cost (the driver's
  * bookkeeping, the database's parsing) is shared by all of them. Each caller's promise
  * settles with its own result, or with the batch's error — and only after the command is
@@ -17,6 +18,7 @@ interface Waiting<T, R> {
 export class CommandBatcher<T, R = void> {
   private readonly waiting: Waiting<T, R>[] = [];
   private flushing = false;
+  private scheduled = false;
 
   /** `write` stores the items in one round trip and answers one result per item, in order. */
   constructor(
@@ -27,7 +29,15 @@ export class CommandBatcher<T, R = void> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      void this.drain();
+      if (this.flushing || this.scheduled) return;
+      // Callers of the same turn of the event loop (the handlers of one consumer batch start
+      // together) share the first command: it goes out once they have all asked, in
+      // microseconds, instead of carrying the first caller alone.
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.drain();
+      });
     });
   }
 

@@ -197,6 +197,9 @@ export class OutboxRelay {
           };
         });
         this.wake = undefined;
+        // Woken by a write: what the rest of this turn of the event loop writes (the other
+        // handlers of a consumer batch) goes out in the same produce request.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
   }

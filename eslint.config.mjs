@@ -21,6 +21,22 @@ const LAYERS = [
 const withTestHelpers = (constraints) =>
   constraints.map((c) => ({ ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:testing'] }));
 
+/**
+ * The rest of the import table in docs/architecture.md: which folders of a feature each folder
+ * must not import, so requests flow http → commands/queries → persistence and Kafka flows
+ * consumers → commands, never back.
+ */
+const FOLDER_RULES = [
+  { folder: 'commands', mustNotImport: ['http', 'consumers'] },
+  { folder: 'queries', mustNotImport: ['http', 'consumers'] },
+  { folder: 'consumers', mustNotImport: ['http', 'queries'] },
+  { folder: 'http', mustNotImport: ['persistence'] },
+  { folder: 'persistence', mustNotImport: ['commands', 'queries', 'consumers', 'http'] },
+];
+
+/** A feature folder's files, from the workspace root or from a project's own config. */
+const filesOf = (folder) => [`apps/*/src/**/${folder}/**/*.ts`, `src/**/${folder}/**/*.ts`];
+
 /** What domain code must not import: frameworks, drivers and the infrastructure libs. */
 const INFRASTRUCTURE_IMPORTS = ['@nestjs/*', 'mongoose', 'mongoose/*', 'kafkajs', 'kafkajs/*', '@orderflow/messaging', '@orderflow/messaging/*', '@orderflow/persistence', '@orderflow/persistence/*'];
 
@@ -88,4 +104,21 @@ export default [
       ],
     },
   },
+  ...FOLDER_RULES.map(({ folder, mustNotImport }) => ({
+    files: filesOf(folder),
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: mustNotImport.flatMap((other) => [`**/${other}/**`, `./${other}/**`, `../${other}/**`]),
+              message: `${folder}/ must not import ${mustNotImport.join('/, ')}/ (the import table in docs/architecture.md)`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
 ];

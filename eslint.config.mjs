@@ -38,7 +38,17 @@ const FOLDER_RULES = [
 const filesOf = (folder) => [`apps/*/src/**/${folder}/**/*.ts`, `src/**/${folder}/**/*.ts`];
 
 /** What domain code must not import: frameworks, drivers and the infrastructure libs. */
-const INFRASTRUCTURE_IMPORTS = ['@nestjs/*', 'mongoose', 'mongoose/*', 'kafkajs', 'kafkajs/*', '@orderflow/messaging', '@orderflow/messaging/*', '@orderflow/persistence', '@orderflow/persistence/*'];
+const INFRASTRUCTURE_IMPORTS = [
+  '@nestjs/*',
+  'mongoose',
+  'mongoose/*',
+  'kafkajs',
+  'kafkajs/*',
+  '@orderflow/messaging',
+  '@orderflow/messaging/*',
+  '@orderflow/persistence',
+  '@orderflow/persistence/*',
+];
 
 export default [
   ...nx.configs['flat/base'],
@@ -78,7 +88,11 @@ export default [
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/build/service\\.webpack$', '^.*/tools/infra/mongodb\\.private$'],
+          allow: [
+            '^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$',
+            '^.*/tools/build/service\\.webpack$',
+            '^.*/tools/infra/mongodb\\.private$',
+          ],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             ...withTestHelpers(LAYERS),
@@ -100,7 +114,14 @@ export default [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: INFRASTRUCTURE_IMPORTS, message: 'domain code is plain TypeScript: keep frameworks and infrastructure in the adapters around it' }] },
+        {
+          patterns: [
+            {
+              group: INFRASTRUCTURE_IMPORTS,
+              message: 'domain code is plain TypeScript: keep frameworks and infrastructure in the adapters around it',
+            },
+          ],
+        },
       ],
     },
   },

@@ -28,6 +28,13 @@ case $? in
      step "dependency advisories" "NOT CHECKED (audit endpoint unreachable or refusing)" ;;
   *) status=1; step "dependency advisories" "FAILED"; printf 'Failed tasks:\n- npm-audit\n\n' >> "$log" ;;
 esac
+echo "• Formatting (prettier --check; \`npm run format\` fixes it)"
+if npx prettier --check --log-level warn "{apps,libs,deploy,tools}/**/*.{ts,mjs,cjs}" "*.mjs"; then
+  step "formatting" "passed"
+else
+  status=1; step "formatting" "FAILED"
+  printf 'Failed tasks:\n- prettier\n\n' >> "$log"
+fi
 echo "• Lint, unit and integration tests, build"
 # Two jest targets: test (unit, nothing running) and integration (the infrastructure above);
 # each project's jest prints its own "Tests:" line, all added up at the end.

@@ -6,7 +6,14 @@ module.exports = {
   displayName: 'pipeline-e2e:unit',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/bench/**/*.spec.ts', '<rootDir>/src/chaos/**/*.spec.ts', '<rootDir>/src/external/**/*.spec.ts', '<rootDir>/src/fuzz/**/*.spec.ts', '<rootDir>/src/npm-test/**/*.spec.ts', '<rootDir>/src/support/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/src/bench/**/*.spec.ts',
+    '<rootDir>/src/chaos/**/*.spec.ts',
+    '<rootDir>/src/external/**/*.spec.ts',
+    '<rootDir>/src/fuzz/**/*.spec.ts',
+    '<rootDir>/src/npm-test/**/*.spec.ts',
+    '<rootDir>/src/support/**/*.spec.ts',
+  ],
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },

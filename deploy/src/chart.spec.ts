@@ -8,17 +8,11 @@ import { schemaErrors } from './manifest.schema';
 import { partitionCap, requiredEnv, SERVICES } from './service.catalog';
 import { paths } from './workspace.paths';
 
-const named = (objects: K8sObject[], kind: string, name: string) =>
-  objects.find((o) => o.kind === kind && o.metadata.name === name);
+const named = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 const spec = <T>(object: K8sObject | undefined) => object?.['spec'] as T;
 
 /** A deep copy with one object changed, to check the policy on renderings the chart itself refuses. */
-function mutate(
-  objects: K8sObject[],
-  kind: string,
-  name: string,
-  change: (object: K8sObject) => void,
-): K8sObject[] {
+function mutate(objects: K8sObject[], kind: string, name: string, change: (object: K8sObject) => void): K8sObject[] {
   const copy = structuredClone(objects);
   const target = named(copy, kind, name);
   if (!target) throw new Error(`no ${kind} ${name} rendered`);
@@ -99,12 +93,8 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       const pick = <K extends keyof NetworkValues['networkPolicy']>(key: K) =>
         values.reduce((found, v) => v?.[key] ?? found, values[0][key]);
       for (const service of SERVICES) {
-        const policy = spec<{ ingress: { from: unknown[] }[] }>(
-          named(objects, 'NetworkPolicy', `orderflow-${service.name}`),
-        );
-        const expected = service.public
-          ? [...pick('ingressControllers'), ...pick('extraIngressFrom')]
-          : pick('extraIngressFrom');
+        const policy = spec<{ ingress: { from: unknown[] }[] }>(named(objects, 'NetworkPolicy', `orderflow-${service.name}`));
+        const expected = service.public ? [...pick('ingressControllers'), ...pick('extraIngressFrom')] : pick('extraIngressFrom');
         expect(policy.ingress.flatMap((rule) => rule.from)).toEqual(expected);
       }
       const ingresses = objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.name);
@@ -131,15 +121,14 @@ describe('the Helm chart deploy/helm/orderflow', () => {
     it('fails to render an autoscaler allowed more replicas than partitions', () => {
       const result = template({ set: ['services.order-api.autoscaling.maxReplicas=50'] });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain(
-        `services.order-api.autoscaling.maxReplicas is 50, above ${partitionCap('order-api')}`,
-      );
+      expect(result.stderr).toContain(`services.order-api.autoscaling.maxReplicas is 50, above ${partitionCap('order-api')}`);
     });
 
     it('takes the partition count from topics.partitions: the topics Job creates that many, and replicas may use them', () => {
       const objects = render({ set: ['topics.partitions=24', 'services.order-api.autoscaling.maxReplicas=20'] });
       const job = named(objects, 'Job', 'orderflow-topics');
-      const env = spec<{ template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }>(job).template.spec.containers[0].env;
+      const env = spec<{ template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }>(job).template.spec
+        .containers[0].env;
       expect(env?.find((e) => e.name === 'TOPIC_PARTITIONS')?.value).toBe('24');
       expect(policyViolations(objects)).toEqual([]);
       const above = template({ set: ['topics.partitions=24', 'services.order-api.autoscaling.maxReplicas=25'] });
@@ -161,8 +150,12 @@ describe('the Helm chart deploy/helm/orderflow', () => {
     it('gives each service the MongoDB user and Kafka principal of its own Secret, as the production values do', () => {
       const rendered = render({ values: [paths.productionValues], set: ['services.points-service.existingSecret=orderflow-points'] });
       const secretOf = (app: string, variable: string) =>
-        (podOf(named(rendered, 'Deployment', `orderflow-${app}`) as K8sObject).containers[0].env as { name: string; valueFrom?: { secretKeyRef: { name: string } } }[])
-          .find((e) => e.name === variable)?.valueFrom?.secretKeyRef.name;
+        (
+          podOf(named(rendered, 'Deployment', `orderflow-${app}`) as K8sObject).containers[0].env as {
+            name: string;
+            valueFrom?: { secretKeyRef: { name: string } };
+          }[]
+        ).find((e) => e.name === variable)?.valueFrom?.secretKeyRef.name;
       for (const variable of ['MONGODB_URI', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']) {
         expect({ variable, secret: secretOf('points-service', variable) }).toEqual({ variable, secret: 'orderflow-points' });
         expect({ variable, secret: secretOf('order-api', variable) }).toEqual({ variable, secret: 'orderflow-order-api' });
@@ -186,7 +179,11 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       expect(scaled.triggers).toEqual([
         {
           type: 'kafka',
-          metadata: expect.objectContaining({ consumerGroup: 'orderflow.points-service', lagThreshold: '100', allowIdleConsumers: 'false' }),
+          metadata: expect.objectContaining({
+            consumerGroup: 'orderflow.points-service',
+            lagThreshold: '100',
+            allowIdleConsumers: 'false',
+          }),
           authenticationRef: { name: 'orderflow-points-service-kafka' },
         },
       ]);
@@ -202,11 +199,14 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       expect(broken.flatMap(schemaErrors)).toEqual([expect.stringContaining('ScaledObject orderflow-points-service')]);
     });
 
-    it.each(['/', '/metrics', '/Health', '/health/ready'])('fails to render an ingress path %s, which reaches an internal endpoint', (path) => {
-      const result = template({ values: [paths.productionValues], set: [`ingress.paths={${path}}`] });
-      expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain(`ingress.paths: ${path} would expose`);
-    });
+    it.each(['/', '/metrics', '/Health', '/health/ready'])(
+      'fails to render an ingress path %s, which reaches an internal endpoint',
+      (path) => {
+        const result = template({ values: [paths.productionValues], set: [`ingress.paths={${path}}`] });
+        expect(result.status).not.toBe(0);
+        expect(result.stderr).toContain(`ingress.paths: ${path} would expose`);
+      },
+    );
 
     it('fails to render a broker list the services would refuse', () => {
       const result = template({ set: ['kafka.brokers=kafka'] });
@@ -220,7 +220,7 @@ describe('the Helm chart deploy/helm/orderflow', () => {
       expect(result.stderr).toContain('/auth/jwksUrl');
     });
 
-    it('refuses AUTH_JWKS_ALLOW_HTTP in a service\'s env, as it refuses AUTH_DISABLED', () => {
+    it("refuses AUTH_JWKS_ALLOW_HTTP in a service's env, as it refuses AUTH_DISABLED", () => {
       const result = template({ set: ['services.order-api.env.AUTH_JWKS_ALLOW_HTTP=true'] });
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain('services.order-api.env.AUTH_JWKS_ALLOW_HTTP');
@@ -259,18 +259,14 @@ describe('the Helm chart deploy/helm/orderflow', () => {
         const [container] = podOf(deployment).containers;
         container.env = container.env.filter((v) => v.name !== 'MONGODB_URI');
       });
-      expect(policyViolations(broken)).toEqual([
-        'Deployment orderflow-points-service: container points-service does not set MONGODB_URI',
-      ]);
+      expect(policyViolations(broken)).toEqual(['Deployment orderflow-points-service: container points-service does not set MONGODB_URI']);
     });
 
     it('reports configuration the service itself would reject', () => {
       const broken = mutate(objects, 'ConfigMap', 'orderflow-order-api', (configMap) => {
         (configMap['data'] as Record<string, string>)['LOG_FORMAT'] = 'xml';
       });
-      expect(policyViolations(broken)).toEqual([
-        'Deployment orderflow-order-api: container order-api: LOG_FORMAT must be text or json',
-      ]);
+      expect(policyViolations(broken)).toEqual(['Deployment orderflow-order-api: container order-api: LOG_FORMAT must be text or json']);
     });
 
     it('reports a grace period that would cut a clean shutdown short', () => {

@@ -31,13 +31,9 @@ describe('docker/compose.yml', () => {
   const services = compose.services;
   const composeDir = dirname(paths.compose);
   const kafka = services['kafka'];
-  const internalKafka = /INTERNAL:\/\/([^,]+)/.exec(
-    String(kafka.environment?.['KAFKA_ADVERTISED_LISTENERS']),
-  )?.[1];
+  const internalKafka = /INTERNAL:\/\/([^,]+)/.exec(String(kafka.environment?.['KAFKA_ADVERTISED_LISTENERS']))?.[1];
   const dockerHealthcheck = (() => {
-    const runtime = parseDockerfile(readFileSync(paths.dockerfile, 'utf8')).stages.find(
-      (s) => s.name === 'runtime',
-    );
+    const runtime = parseDockerfile(readFileSync(paths.dockerfile, 'utf8')).stages.find((s) => s.name === 'runtime');
     const instruction = runtime?.instructions.find((i) => i.keyword === 'HEALTHCHECK');
     return execForm(instruction?.args.replace(/^CMD /, '') ?? '');
   })();
@@ -49,9 +45,7 @@ describe('docker/compose.yml', () => {
   });
 
   it('has exactly the infrastructure, the topic job, the local token issuer and one service per app', () => {
-    expect(Object.keys(services).sort()).toEqual(
-      ['kafka', 'mongo', 'topics', 'token-issuer', ...SERVICES.map((s) => s.name)].sort(),
-    );
+    expect(Object.keys(services).sort()).toEqual(['kafka', 'mongo', 'topics', 'token-issuer', ...SERVICES.map((s) => s.name)].sort());
   });
 
   it('points every service at the local token issuer, which signs tokens with the issuer name they expect', () => {
@@ -88,9 +82,7 @@ describe('docker/compose.yml', () => {
     });
 
     it('sets every required variable to a value the service accepts, pointing at the compose infrastructure', () => {
-      const env = Object.fromEntries(
-        Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]),
-      );
+      const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
       for (const variable of requiredEnv()) expect(env).toHaveProperty(variable);
       expect(envProblems(env)).toEqual([]);
       expect(env['PORT']).toBe(String(app.port));

@@ -46,9 +46,7 @@ exit 0
           ...env,
         },
       });
-      const calls = existsSync(join(dir, 'calls'))
-        ? readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n')
-        : [];
+      const calls = existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n') : [];
       return { ...result, calls, creates: calls.filter((c) => c.includes('--create')) };
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),

@@ -87,8 +87,7 @@ function containerHardening(where: string, pod: PodTemplate['spec'], container: 
   const name = `${where}: container ${container.name}`;
   for (const kind of ['limits', 'requests'] as const) {
     for (const resource of ['cpu', 'memory']) {
-      if (container.resources?.[kind]?.[resource] === undefined)
-        problems.push(`${name} has no ${resource} ${kind}`);
+      if (container.resources?.[kind]?.[resource] === undefined) problems.push(`${name} has no ${resource} ${kind}`);
     }
   }
   if ((c.runAsNonRoot ?? p.runAsNonRoot) !== true) problems.push(`${name} is not runAsNonRoot`);
@@ -97,11 +96,9 @@ function containerHardening(where: string, pod: PodTemplate['spec'], container: 
   if (c.allowPrivilegeEscalation !== false) problems.push(`${name} allows privilege escalation`);
   if (c.privileged === true) problems.push(`${name} is privileged`);
   if (!c.capabilities?.drop?.includes('ALL')) problems.push(`${name} does not drop ALL capabilities`);
-  if (c.capabilities?.add?.length)
-    problems.push(`${name} adds capabilities ${c.capabilities.add.join(', ')}`);
+  if (c.capabilities?.add?.length) problems.push(`${name} adds capabilities ${c.capabilities.add.join(', ')}`);
   const seccomp = (c.seccompProfile ?? p.seccompProfile)?.type;
-  if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
-    problems.push(`${name} has no seccomp profile`);
+  if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`${name} has no seccomp profile`);
   return problems;
 }
 
@@ -118,9 +115,7 @@ function resolveEnv(container: Container, configMaps: Map<string, Record<string,
       const data = configMaps.get(from.configMapKeyRef.name);
       const value = data?.[from.configMapKeyRef.key];
       if (value === undefined) {
-        problems.push(
-          `${variable.name} reads ${from.configMapKeyRef.name}/${from.configMapKeyRef.key}, which the chart does not render`,
-        );
+        problems.push(`${variable.name} reads ${from.configMapKeyRef.name}/${from.configMapKeyRef.key}, which the chart does not render`);
       } else {
         values[variable.name] = value;
       }
@@ -133,11 +128,7 @@ function resolveEnv(container: Container, configMaps: Map<string, Record<string,
   return { values, fromSecrets, problems };
 }
 
-function deploymentRules(
-  deployment: K8sObject,
-  objects: K8sObject[],
-  configMaps: Map<string, Record<string, string>>,
-): string[] {
+function deploymentRules(deployment: K8sObject, objects: K8sObject[], configMaps: Map<string, Record<string, string>>): string[] {
   const where = id(deployment);
   const template = spec<{ template: PodTemplate }>(deployment).template;
   const labels = template.metadata?.labels ?? {};
@@ -145,8 +136,7 @@ function deploymentRules(
   if (!service) return [`${where}: pod label ${COMPONENT}=${labels[COMPONENT]} is not one of the apps`];
   const problems: string[] = [];
   const pod = template.spec;
-  if (pod.automountServiceAccountToken !== false)
-    problems.push(`${where}: mounts a service account token it never uses`);
+  if (pod.automountServiceAccountToken !== false) problems.push(`${where}: mounts a service account token it never uses`);
 
   for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
     problems.push(...containerHardening(where, pod, container));
@@ -170,8 +160,7 @@ function deploymentRules(
     const env = resolveEnv(container, configMaps);
     problems.push(...env.problems.map((p) => `${name}: ${p}`));
     for (const variable of requiredEnv()) {
-      if (!(variable in env.values) && !env.fromSecrets.has(variable))
-        problems.push(`${name} does not set ${variable}`);
+      if (!(variable in env.values) && !env.fromSecrets.has(variable)) problems.push(`${name} does not set ${variable}`);
     }
     // The services' own validation, on the values the chart sets (a secret's value is not the
     // chart's to know; a missing variable is reported above).
@@ -185,9 +174,7 @@ function deploymentRules(
     const needed = preStopSeconds(container) + shutdownMs / 1000;
     const grace = pod.terminationGracePeriodSeconds ?? 30;
     if (grace <= needed) {
-      problems.push(
-        `${where}: terminationGracePeriodSeconds ${grace} is not above preStop + SHUTDOWN_TIMEOUT_MS (${needed} s)`,
-      );
+      problems.push(`${where}: terminationGracePeriodSeconds ${grace} is not above preStop + SHUTDOWN_TIMEOUT_MS (${needed} s)`);
     }
   }
 
@@ -198,8 +185,7 @@ function deploymentRules(
       spec<{ scaleTargetRef: { name: string } }>(o).scaleTargetRef.name === deployment.metadata.name,
   );
   const replicas = spec<{ replicas?: number }>(deployment).replicas ?? 1;
-  if (!hpa && replicas > cap)
-    problems.push(`${where}: ${replicas} replicas, above the ${cap} partitions its consumer group can use`);
+  if (!hpa && replicas > cap) problems.push(`${where}: ${replicas} replicas, above the ${cap} partitions its consumer group can use`);
 
   const covering = (kind: 'PodDisruptionBudget' | 'NetworkPolicy') =>
     objects.filter((o) => {
@@ -207,14 +193,10 @@ function deploymentRules(
       const s = spec<{ selector?: LabelSelector; podSelector?: LabelSelector }>(o);
       return selects(kind === 'NetworkPolicy' ? s.podSelector : s.selector, labels);
     });
-  if (covering('PodDisruptionBudget').length === 0)
-    problems.push(`${where}: no PodDisruptionBudget selects its pods`);
-  const policies = covering('NetworkPolicy').map(
-    (o) => spec<{ policyTypes?: string[] }>(o).policyTypes ?? [],
-  );
+  if (covering('PodDisruptionBudget').length === 0) problems.push(`${where}: no PodDisruptionBudget selects its pods`);
+  const policies = covering('NetworkPolicy').map((o) => spec<{ policyTypes?: string[] }>(o).policyTypes ?? []);
   for (const type of ['Ingress', 'Egress']) {
-    if (!policies.some((types) => types.includes(type)))
-      problems.push(`${where}: no NetworkPolicy restricts its ${type.toLowerCase()}`);
+    if (!policies.some((types) => types.includes(type))) problems.push(`${where}: no NetworkPolicy restricts its ${type.toLowerCase()}`);
   }
   return problems;
 }
@@ -239,22 +221,15 @@ function autoscalerRules(hpa: K8sObject, objects: K8sObject[]): string[] {
     minReplicas?: number;
     maxReplicas: number;
   }>(hpa);
-  const target = objects.find(
-    (o) => o.kind === s.scaleTargetRef.kind && o.metadata.name === s.scaleTargetRef.name,
-  );
-  if (!target)
-    return [
-      `${where}: scales ${s.scaleTargetRef.kind} ${s.scaleTargetRef.name}, which the chart does not render`,
-    ];
+  const target = objects.find((o) => o.kind === s.scaleTargetRef.kind && o.metadata.name === s.scaleTargetRef.name);
+  if (!target) return [`${where}: scales ${s.scaleTargetRef.kind} ${s.scaleTargetRef.name}, which the chart does not render`];
   const component = spec<{ template: PodTemplate }>(target).template.metadata?.labels?.[COMPONENT];
   const service = SERVICES.find((x) => x.name === component);
   if (!service) return [`${where}: scales ${component}, which is not one of the apps`];
   const cap = partitionsOfRelease(objects) ?? partitionCap(service.name);
   const problems: string[] = [];
   if (s.maxReplicas > cap) {
-    problems.push(
-      `${where}: maxReplicas ${s.maxReplicas} is above ${cap}, the partitions of the topics ${service.name} consumes`,
-    );
+    problems.push(`${where}: maxReplicas ${s.maxReplicas} is above ${cap}, the partitions of the topics ${service.name} consumes`);
   }
   if ((s.minReplicas ?? 1) > s.maxReplicas) problems.push(`${where}: minReplicas is above maxReplicas`);
   return problems;
@@ -268,8 +243,7 @@ function jobRules(job: K8sObject): string[] {
   );
   // A Job has no probes; a deadline is what stops a stuck one from blocking the release.
   if (s.activeDeadlineSeconds === undefined) problems.push(`${where}: no activeDeadlineSeconds`);
-  if (s.template.spec.automountServiceAccountToken !== false)
-    problems.push(`${where}: mounts a service account token it never uses`);
+  if (s.template.spec.automountServiceAccountToken !== false) problems.push(`${where}: mounts a service account token it never uses`);
   return problems;
 }
 
@@ -290,13 +264,11 @@ function exposureRules(objects: K8sObject[]): string[] {
 
   for (const service of services.values()) {
     const type = spec<{ type?: string }>(service).type ?? 'ClusterIP';
-    if (type !== 'ClusterIP')
-      problems.push(`${id(service)}: type ${type} exposes it outside the cluster; use the Ingress`);
+    if (type !== 'ClusterIP') problems.push(`${id(service)}: type ${type} exposes it outside the cluster; use the Ingress`);
   }
   for (const ingress of objects.filter((o) => o.kind === 'Ingress')) {
     const rules =
-      spec<{ rules?: { http?: { paths: { path?: string; backend: { service?: { name: string } } }[] } }[] }>(ingress)
-        .rules ?? [];
+      spec<{ rules?: { http?: { paths: { path?: string; backend: { service?: { name: string } } }[] } }[] }>(ingress).rules ?? [];
     for (const backend of rules.flatMap((r) => r.http?.paths ?? []).map((p) => p.backend.service?.name)) {
       const target = backend === undefined ? undefined : services.get(backend);
       if (!target || !publicNames.has(componentOf(target)))
@@ -304,8 +276,7 @@ function exposureRules(objects: K8sObject[]): string[] {
     }
     for (const path of rules.flatMap((r) => r.http?.paths ?? []).map((p) => p.path ?? '/')) {
       const reached = INTERNAL_PATHS.filter((internal) => prefixReaches(path, internal));
-      if (reached.length > 0)
-        problems.push(`${id(ingress)}: path ${path} reaches ${reached.join(', ')}, which are for the cluster only`);
+      if (reached.length > 0) problems.push(`${id(ingress)}: path ${path} reaches ${reached.join(', ')}, which are for the cluster only`);
     }
   }
   for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy')) {
@@ -326,9 +297,7 @@ function exposureRules(objects: K8sObject[]): string[] {
 
 export function policyViolations(objects: K8sObject[]): string[] {
   const configMaps = new Map(
-    objects
-      .filter((o) => o.kind === 'ConfigMap')
-      .map((o) => [o.metadata.name, (o['data'] ?? {}) as Record<string, string>]),
+    objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, (o['data'] ?? {}) as Record<string, string>]),
   );
   const problems: string[] = [];
   for (const object of objects) {
@@ -337,13 +306,19 @@ export function policyViolations(objects: K8sObject[]): string[] {
     // A KEDA ScaledObject is an autoscaler too: the same bounds, in its own field names.
     if (object.kind === 'ScaledObject') {
       const s = spec<{ scaleTargetRef: { name: string }; minReplicaCount?: number; maxReplicaCount?: number }>(object);
-      const asHpa = { ...object, spec: { scaleTargetRef: { kind: 'Deployment', name: s.scaleTargetRef.name }, minReplicas: s.minReplicaCount, maxReplicas: s.maxReplicaCount ?? 100 } };
+      const asHpa = {
+        ...object,
+        spec: {
+          scaleTargetRef: { kind: 'Deployment', name: s.scaleTargetRef.name },
+          minReplicas: s.minReplicaCount,
+          maxReplicas: s.maxReplicaCount ?? 100,
+        },
+      };
       problems.push(...autoscalerRules(asHpa, objects));
     }
     if (object.kind === 'Job') problems.push(...jobRules(object));
     // Credentials live in a Secret created outside the chart, never in values or templates.
-    if (object.kind === 'Secret')
-      problems.push(`${id(object)}: the chart must reference an existing Secret, not render one`);
+    if (object.kind === 'Secret') problems.push(`${id(object)}: the chart must reference an existing Secret, not render one`);
   }
   return [...problems, ...exposureRules(objects)];
 }

@@ -80,10 +80,7 @@ export function execForm(args: string): string[] | undefined {
 
 /** Replaces ${NAME} and $NAME with their values; unknown names become empty, as in Docker. */
 export function substitute(text: string, vars: Record<string, string>): string {
-  return text.replace(
-    /\$\{(\w+)\}|\$(\w+)/g,
-    (_, braced: string, bare: string) => vars[braced ?? bare] ?? '',
-  );
+  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string, bare: string) => vars[braced ?? bare] ?? '');
 }
 
 /** `ENV A=1 B="two words"` → { A: '1', B: 'two words' }. */

@@ -6,8 +6,7 @@ import { paths, ROOT } from './workspace.paths';
 describe('docker/Dockerfile', () => {
   const dockerfile: Dockerfile = parseDockerfile(readFileSync(paths.dockerfile, 'utf8'));
   const stage = (name: string) => dockerfile.stages.find((s) => s.name === name)?.instructions ?? [];
-  const all = (instructions: Instruction[], keyword: string) =>
-    instructions.filter((i) => i.keyword === keyword);
+  const all = (instructions: Instruction[], keyword: string) => instructions.filter((i) => i.keyword === keyword);
 
   it('builds on a slim Node LTS image in both stages', () => {
     expect(dockerfile.stages.map((s) => [s.name, s.base])).toEqual([
@@ -38,12 +37,9 @@ describe('docker/Dockerfile', () => {
     const copies = all(runtime, 'COPY');
     for (const copy of copies.filter((c) => !c.flags['from'])) {
       // From the build context only small files, never the sources.
-      for (const source of copy.args.split(' ').slice(0, -1))
-        expect(existsSync(join(ROOT, source))).toBe(true);
+      for (const source of copy.args.split(' ').slice(0, -1)) expect(existsSync(join(ROOT, source))).toBe(true);
     }
-    expect(copies.filter((c) => c.flags['from']).every((c) => c.args.includes('/dist/apps/${APP}/'))).toBe(
-      true,
-    );
+    expect(copies.filter((c) => c.flags['from']).every((c) => c.args.includes('/dist/apps/${APP}/'))).toBe(true);
     expect(all(runtime, 'USER').map((i) => i.args)).toEqual([expect.stringMatching(/^[1-9]\d*:[1-9]\d*$/)]);
     expect(
       all(runtime, 'ENV')
@@ -64,7 +60,6 @@ describe('docker/Dockerfile', () => {
     const ignored = readFileSync(paths.dockerignore, 'utf8')
       .split('\n')
       .map((l) => l.trim());
-    for (const entry of ['node_modules', 'dist', '.infra', '.nx', 'coverage', '.git'])
-      expect(ignored).toContain(entry);
+    for (const entry of ['node_modules', 'dist', '.infra', '.nx', 'coverage', '.git']) expect(ignored).toContain(entry);
   });
 });

@@ -51,14 +51,7 @@ const valueArgs = (options: RenderOptions) => [
 
 /** `helm template` of the chart: the objects, or the failure as helm printed it. */
 export function template(options: RenderOptions = {}): HelmResult & { objects: K8sObject[] } {
-  const result = helm([
-    'template',
-    options.release ?? 'orderflow',
-    paths.chart,
-    '--namespace',
-    'orderflow',
-    ...valueArgs(options),
-  ]);
+  const result = helm(['template', options.release ?? 'orderflow', paths.chart, '--namespace', 'orderflow', ...valueArgs(options)]);
   if (result.status !== 0) return { ...result, objects: [] };
   const objects = parseAllDocuments(result.stdout)
     .map((doc) => {

@@ -10,7 +10,15 @@ import { ROOT } from './workspace.paths';
 
 /** The anchors GitHub gives the `##` headings of a Markdown file. */
 const anchors = (markdown: string) =>
-  new Set([...markdown.matchAll(/^##+ (.+)$/gm)].map(([, title]) => title.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+  new Set(
+    [...markdown.matchAll(/^##+ (.+)$/gm)].map(([, title]) =>
+      title
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 
 /**
  * The dashboard and the alerting rules shipped with the chart, checked offline: valid files,
@@ -24,7 +32,13 @@ describe('monitoring shipped with the chart', () => {
 
     it('cover consumer lag, the outbox, dead letters, orders stuck PENDING and the error rate', () => {
       const exprs = rules.map((r) => r.expr).join('\n');
-      for (const metric of ['orderflow_consumer_lag', 'orderflow_outbox_oldest_event_age_seconds', 'orderflow_messages_dead_lettered_total', 'orderflow_orders_pending_oldest_age_seconds', 'http_requests_total']) {
+      for (const metric of [
+        'orderflow_consumer_lag',
+        'orderflow_outbox_oldest_event_age_seconds',
+        'orderflow_messages_dead_lettered_total',
+        'orderflow_orders_pending_oldest_age_seconds',
+        'http_requests_total',
+      ]) {
         expect([metric, exprs.includes(metric)]).toEqual([metric, true]);
       }
     });
@@ -64,7 +78,13 @@ describe('monitoring shipped with the chart', () => {
 
     it('shows the funnel, latencies, lag, the outbox and dead letters', () => {
       const metrics = monitoredMetrics();
-      for (const metric of ['orderflow_orders_placed_total', 'orderflow_order_pending_duration_seconds_bucket', 'orderflow_consumer_lag', 'orderflow_outbox_backlog', 'orderflow_messages_dead_lettered_total']) {
+      for (const metric of [
+        'orderflow_orders_placed_total',
+        'orderflow_order_pending_duration_seconds_bucket',
+        'orderflow_consumer_lag',
+        'orderflow_outbox_backlog',
+        'orderflow_messages_dead_lettered_total',
+      ]) {
         expect([metric, metrics.has(metric)]).toEqual([metric, true]);
       }
     });
@@ -130,16 +150,24 @@ describe('monitoring shipped with the chart', () => {
     const objects = render({});
     expect(objects.filter((o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind))).toEqual([]);
     for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
-      const annotations = (deployment['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+      const annotations = (deployment['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata
+        .annotations;
       expect(annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics' });
     }
     expect(parse(readFileSync(join(MONITORING_DIR, 'alerts.yaml'), 'utf8'))).toHaveProperty('groups');
   });
 
   it('sends traces only when tracing.otlpEndpoint is set, and then lets the pods reach the collector', () => {
-    const configOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'orderflow-order-api')?.['data'] as Record<string, string>;
+    const configOf = (objects: K8sObject[]) =>
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'orderflow-order-api')?.['data'] as Record<string, string>;
     const egressPorts = (objects: K8sObject[]) =>
-      ((objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'orderflow-order-api')?.['spec'] as { egress: { ports: { port: number }[] }[] }).egress ?? []).flatMap((rule) => rule.ports.map((p) => p.port));
+      (
+        (
+          objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'orderflow-order-api')?.['spec'] as {
+            egress: { ports: { port: number }[] }[];
+          }
+        ).egress ?? []
+      ).flatMap((rule) => rule.ports.map((p) => p.port));
 
     const off = render({});
     expect(Object.keys(configOf(off)).filter((key) => key.startsWith('OTEL_'))).toEqual([]);
@@ -156,4 +184,3 @@ describe('monitoring shipped with the chart', () => {
     expect(on.flatMap(schemaErrors)).toEqual([]);
   });
 });
-

@@ -21,16 +21,13 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
 }
 
 function infraEnv(): Record<string, string> {
-  if (!existsSync(paths.infraEnv))
-    throw new Error(`${paths.infraEnv} is missing: run \`npm run infra -- up\` first`);
+  if (!existsSync(paths.infraEnv)) throw new Error(`${paths.infraEnv} is missing: run \`npm run infra -- up\` first`);
   return Object.fromEntries(
     readFileSync(paths.infraEnv, 'utf8')
       .split('\n')
@@ -43,8 +40,7 @@ async function waitForReady(url: string, child: ChildProcess, deadlineMs: number
   const deadline = Date.now() + deadlineMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (!running(child))
-      throw new Error(`the service exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (!running(child)) throw new Error(`the service exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (response.status === 200) return response.status;
@@ -72,16 +68,7 @@ beforeAll(() => {
   process.stderr.write('• Building the four apps with Nx (as the image builder stage does)\n');
   const build = spawnSync(
     'npx',
-    [
-      'nx',
-      'run-many',
-      '-t',
-      'build',
-      '-p',
-      SERVICES.map((s) => s.name).join(','),
-      '--parallel=1',
-      '--outputStyle=static',
-    ],
+    ['nx', 'run-many', '-t', 'build', '-p', SERVICES.map((s) => s.name).join(','), '--parallel=1', '--outputStyle=static'],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -112,11 +99,7 @@ describe.each(SERVICES.map((s) => s.name))('the pruned manifest of %s', (app) =>
       return entry !== undefined && entry.dev !== true;
     };
     expect(names.filter((name) => !installedForRuntime(name))).toEqual([]);
-    expect(
-      names.filter((name) =>
-        /(^|\/|-)(jest|nx|webpack|typescript|eslint|tsx|ts-node|types)(\/|-|$)|^@nx\//.test(name),
-      ),
-    ).toEqual([]);
+    expect(names.filter((name) => /(^|\/|-)(jest|nx|webpack|typescript|eslint|tsx|ts-node|types)(\/|-|$)|^@nx\//.test(name))).toEqual([]);
   });
 
   it('installs every package main.js requires', () => {

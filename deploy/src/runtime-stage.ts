@@ -67,23 +67,20 @@ export function replayRuntimeStage(
         const target = local(parts.pop() as string);
         mkdirSync(target, { recursive: true });
         for (const source of parts) {
-          if (flags['from'] && flags['from'] !== 'builder')
-            throw new Error(`COPY --from=${flags['from']} is not replayable`);
+          if (flags['from'] && flags['from'] !== 'builder') throw new Error(`COPY --from=${flags['from']} is not replayable`);
           const path = flags['from'] ? join(ROOT, posix.relative(fromBuilder, source)) : join(ROOT, source);
           cpSync(path, join(target, basename(path)), { recursive: true });
         }
         break;
       }
       case 'RUN': {
-        if (!/^npm ci( |$)/.test(text))
-          throw new Error(`RUN ${text}: only \`npm ci\` is replayed outside Docker`);
+        if (!/^npm ci( |$)/.test(text)) throw new Error(`RUN ${text}: only \`npm ci\` is replayed outside Docker`);
         const run = spawnSync('sh', ['-c', text], {
           cwd: dir,
           encoding: 'utf8',
           env: { ...process.env, ...result.env, ...runEnv },
         });
-        if (run.status !== 0)
-          throw new Error(`RUN ${text} failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+        if (run.status !== 0) throw new Error(`RUN ${text} failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
         break;
       }
       case 'USER':
@@ -99,9 +96,7 @@ export function replayRuntimeStage(
         result.cmd = execForm(text) ?? ['sh', '-c', text];
         break;
       default:
-        throw new Error(
-          `${keyword} in the runtime stage is not replayable: teach deploy/src/runtime-stage.ts`,
-        );
+        throw new Error(`${keyword} in the runtime stage is not replayable: teach deploy/src/runtime-stage.ts`);
     }
   }
   return result;

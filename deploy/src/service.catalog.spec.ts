@@ -7,9 +7,7 @@ import { paths, ROOT } from './workspace.paths';
 
 describe('the service catalog the deployment is checked against', () => {
   it('names every deployable app under apps/, and only those', () => {
-    const deployable = readdirSync(join(ROOT, 'apps')).filter((app) =>
-      existsSync(join(ROOT, 'apps', app, 'webpack.config.js')),
-    );
+    const deployable = readdirSync(join(ROOT, 'apps')).filter((app) => existsSync(join(ROOT, 'apps', app, 'webpack.config.js')));
     expect(SERVICES.map((s) => s.name).sort()).toEqual(deployable.sort());
   });
 
@@ -29,9 +27,7 @@ describe('the service catalog the deployment is checked against', () => {
     expect(Object.keys(values.services).sort()).toEqual(SERVICES.map((s) => s.name).sort());
     for (const service of SERVICES) {
       expect(values.services[service.name].port).toBe(service.port);
-      expect(values.services[service.name].autoscaling.maxReplicas).toBeLessThanOrEqual(
-        partitionCap(service.name),
-      );
+      expect(values.services[service.name].autoscaling.maxReplicas).toBeLessThanOrEqual(partitionCap(service.name));
     }
   });
 });

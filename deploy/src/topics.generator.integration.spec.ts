@@ -55,16 +55,10 @@ public class ReadClientConfig {
 }
 `,
     );
-    const java = spawnSync(
-      'java',
-      ['-cp', `${jars[0]}/*`, join(stub.dir, 'ReadClientConfig.java'), join(stub.dir, 'client.properties')],
-      { encoding: 'utf8' },
-    );
+    const java = spawnSync('java', ['-cp', `${jars[0]}/*`, join(stub.dir, 'ReadClientConfig.java'), join(stub.dir, 'client.properties')], {
+      encoding: 'utf8',
+    });
     expect(java.stderr).toBe('');
-    expect(java.stdout.split('\n').slice(0, 3)).toEqual([
-      'org.apache.kafka.common.security.scram.ScramLoginModule',
-      'orderflow',
-      password,
-    ]);
+    expect(java.stdout.split('\n').slice(0, 3)).toEqual(['org.apache.kafka.common.security.scram.ScramLoginModule', 'orderflow', password]);
   }, 60_000);
 });

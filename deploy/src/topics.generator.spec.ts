@@ -33,11 +33,7 @@ describe('create-topics.sh', () => {
     expect(result.calls[0]).toMatch(/^--bootstrap-server k1:9092,k2:9092 --command-config \S+ --list$/);
     expect(result.creates).toEqual(
       missing.map((t) =>
-        expect.stringMatching(
-          new RegExp(
-            `--create --if-not-exists --topic ${t.name.replace(/\./g, '\\.')} --partitions ${t.partitions}$`,
-          ),
-        ),
+        expect.stringMatching(new RegExp(`--create --if-not-exists --topic ${t.name.replace(/\./g, '\\.')} --partitions ${t.partitions}$`)),
       ),
     );
     expect(readFileSync(join(stub.dir, 'client.properties'), 'utf8')).toBe('security.protocol=PLAINTEXT\n');

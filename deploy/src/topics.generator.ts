@@ -40,7 +40,10 @@ export function renderCreateTopicsScript(): string {
   // The event topics and their dead-letter topics take TOPIC_PARTITIONS when it is set (the
   // chart's topics.partitions); the replay topic keeps its single partition.
   const ensure = allTopics()
-    .map((topic) => `ensure_topic ${topic.name} ${topic.partitions === PARTITIONS ? `"\${TOPIC_PARTITIONS:-${topic.partitions}}"` : topic.partitions}`)
+    .map(
+      (topic) =>
+        `ensure_topic ${topic.name} ${topic.partitions === PARTITIONS ? `"\${TOPIC_PARTITIONS:-${topic.partitions}}"` : topic.partitions}`,
+    )
     .join('\n');
   return `#!/bin/sh
 ${comment(HEADER)}

@@ -67,9 +67,7 @@ async function atomicity(db: Db) {
 async function throughput(db: Db) {
   const hot = db.collection<{ _id: string; stock: number }>('hot');
   await hot.insertOne({ _id: 'hot', stock: 1e9 });
-  const hotConditionalUpdates = await rate(() =>
-    hot.updateOne({ _id: 'hot', stock: { $gte: 1 } }, { $inc: { stock: -1 } }),
-  );
+  const hotConditionalUpdates = await rate(() => hot.updateOne({ _id: 'hot', stock: { $gte: 1 } }, { $inc: { stock: -1 } }));
 
   const docs = db.collection<{ _id: string; email: string; v: number; status: string }>('docs');
   const ids: string[] = [];
@@ -101,9 +99,7 @@ async function throughput(db: Db) {
   // `_id` index only for `{_id}` alone scans for these, and each costs more as data grows.
   const orders = db.collection<{ _id: number; status: string; lines: string }>('orders');
   for (let batch = 0; batch < GROWN / 1000; batch++) {
-    await orders.insertMany(
-      Array.from({ length: 1000 }, (_, i) => ({ _id: batch * 1000 + i, status: 'PENDING', lines: 'x'.repeat(500) })),
-    );
+    await orders.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: batch * 1000 + i, status: 'PENDING', lines: 'x'.repeat(500) })));
   }
   const updateMs = async (filter: (i: number) => mongo.Filter<{ _id: number; status: string; lines: string }>) => {
     const times: number[] = [];
@@ -118,7 +114,13 @@ async function throughput(db: Db) {
   const updateByIdMs = await updateMs((n) => ({ _id: n }));
   const conditionalUpdateByIdMs = await updateMs((n) => ({ _id: n, status: 'PENDING' }));
   return {
-    hotConditionalUpdates, inserts, updatesById, findByFieldMs, findByIndexedFieldMs, updateByIdMs, conditionalUpdateByIdMs,
+    hotConditionalUpdates,
+    inserts,
+    updatesById,
+    findByFieldMs,
+    findByIndexedFieldMs,
+    updateByIdMs,
+    conditionalUpdateByIdMs,
   };
 }
 
@@ -140,13 +142,15 @@ async function shapes(db: Db) {
         { _id: 'h', [`holds.${hold}`]: { $exists: false } },
         { $set: { [`holds.${hold}`]: { qty: 2 } }, $push: { list: 'x' } as mongo.Document },
       );
-      const again = await c.updateOne(
-        { _id: 'h', [`holds.${hold}`]: { $exists: false } },
-        { $set: { [`holds.${hold}`]: { qty: 3 } } },
-      );
+      const again = await c.updateOne({ _id: 'h', [`holds.${hold}`]: { $exists: false } }, { $set: { [`holds.${hold}`]: { qty: 3 } } });
       await c.updateOne({ _id: 'h' }, { $unset: { [`holds.${hold}`]: '' } });
       const doc = await c.findOne({ _id: 'h' });
-      return first.modifiedCount === 1 && again.matchedCount === 0 && Object.keys(doc?.['holds'] as object).length === 0 && (doc?.['list'] as string[]).length === 1;
+      return (
+        first.modifiedCount === 1 &&
+        again.matchedCount === 0 &&
+        Object.keys(doc?.['holds'] as object).length === 0 &&
+        (doc?.['list'] as string[]).length === 1
+      );
     }),
     projectionSortLimitIn: await check(async () => {
       await c.insertMany([3, 1, 2].map((n) => ({ _id: `s${n}`, n, big: 'x'.repeat(100) })));

@@ -40,7 +40,12 @@ async function startLocal(): Promise<{ brokers: string; uri: string }> {
   requireJava17();
   if (runningPid('mongodb') === undefined) {
     await requireFreePort(p.mongo, 'the MongoDB-wire database', 'MONGO_PORT');
-    requireTool('javac', ['-version'], 'to compile the MongoDB-wire launcher', 'install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk-headless)');
+    requireTool(
+      'javac',
+      ['-version'],
+      'to compile the MongoDB-wire launcher',
+      'install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk-headless)',
+    );
   }
   if (runningPid('kafka') === undefined) {
     await requireFreePort(p.kafka, 'Kafka', 'KAFKA_PORT');
@@ -76,7 +81,11 @@ async function up(options: { observability: boolean }): Promise<void> {
         ? startDocker()
         : await startLocal();
   const hint = (name: string) =>
-    mode === 'local' ? `read ${paths.logFile(name)}` : mode === 'docker' ? `run: docker ${COMPOSE.join(' ')} logs` : 'check that it is reachable from here';
+    mode === 'local'
+      ? `read ${paths.logFile(name)}`
+      : mode === 'docker'
+        ? `run: docker ${COMPOSE.join(' ')} logs`
+        : 'check that it is reachable from here';
   process.stdout.write('• Waiting for MongoDB and Kafka to accept connections\n');
   await Promise.all([waitForMongo(uri, hint('mongodb')), waitForKafka(brokers, hint('kafka'))]);
   const created = await createTopics(brokers);
@@ -89,7 +98,9 @@ async function up(options: { observability: boolean }): Promise<void> {
     env += `OTEL_EXPORTER_OTLP_ENDPOINT=${jaeger.otlp}\nJAEGER_OTLP_HTTP_URL=${jaeger.otlp}\nJAEGER_QUERY_URL=${jaeger.query}\n`;
   }
   writeFileSync(paths.envFile, env);
-  process.stdout.write(`\nInfrastructure is up (${mode}). Use:\n\n${env.trimEnd().replace(/^/gm, '  export ')}\n\n(also in ${paths.envFile})\n`);
+  process.stdout.write(
+    `\nInfrastructure is up (${mode}). Use:\n\n${env.trimEnd().replace(/^/gm, '  export ')}\n\n(also in ${paths.envFile})\n`,
+  );
 }
 
 async function down(): Promise<void> {

@@ -62,7 +62,10 @@ export async function startJaeger(): Promise<JaegerAddresses> {
   }
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const answered = await fetch(`${addresses.query}/api/services`).then((r) => r.ok, () => false);
+    const answered = await fetch(`${addresses.query}/api/services`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (answered) return addresses;
     if (runningPid('jaeger') === undefined) throw new UsageError(`Jaeger exited at start: read ${paths.logFile('jaeger')}`);
     if (Date.now() > deadline) throw new UsageError(`Jaeger did not answer within 60 s: read ${paths.logFile('jaeger')}`);

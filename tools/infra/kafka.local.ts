@@ -19,10 +19,12 @@ async function ensureJars(): Promise<void> {
   const done = join(libsDir(), '.complete');
   if (existsSync(done)) return;
   mkdirSync(libsDir(), { recursive: true });
-  await runStep(`Fetching Apache Kafka ${kafkaVersion()} jars from Maven Central`, 'mvn', [
-    '-B', '-f', POM, 'dependency:copy-dependencies',
-    '-DincludeScope=runtime', `-DoutputDirectory=${libsDir()}`,
-  ], { cwd: ROOT, log: paths.logFile('kafka-setup') });
+  await runStep(
+    `Fetching Apache Kafka ${kafkaVersion()} jars from Maven Central`,
+    'mvn',
+    ['-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libsDir()}`],
+    { cwd: ROOT, log: paths.logFile('kafka-setup') },
+  );
   writeFileSync(done, '');
 }
 
@@ -35,10 +37,12 @@ async function ensureStorage(overrides: string[]): Promise<void> {
   const config = join(paths.run, 'kafka-format.properties');
   const base = readFileSync(join(KAFKA_DIR, 'server.properties'), 'utf8');
   writeFileSync(config, `${base}\n${overrides.join('\n')}\n`);
-  await runStep('Formatting Kafka storage', 'java', [
-    '-cp', classpath(), 'kafka.tools.StorageTool', 'format', '--ignore-formatted',
-    '-t', clusterId, '-c', config,
-  ], { cwd: ROOT, log: paths.logFile('kafka-setup') });
+  await runStep(
+    'Formatting Kafka storage',
+    'java',
+    ['-cp', classpath(), 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', config],
+    { cwd: ROOT, log: paths.logFile('kafka-setup') },
+  );
 }
 
 export async function startKafka(): Promise<string> {
@@ -53,7 +57,11 @@ export async function startKafka(): Promise<string> {
     `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${kafka}`, ...extra.map((l) => `${l.name}://127.0.0.1:${l.advertisedPort}`)].join(',')}`,
     `controller.quorum.voters=1@127.0.0.1:${kafkaController}`,
     `log.dirs=${dataDir()}`,
-    ...(extra.length === 0 ? [] : [`listener.security.protocol.map=${['CONTROLLER', 'PLAINTEXT', ...extra.map((l) => l.name)].map((n) => `${n}:PLAINTEXT`).join(',')}`]),
+    ...(extra.length === 0
+      ? []
+      : [
+          `listener.security.protocol.map=${['CONTROLLER', 'PLAINTEXT', ...extra.map((l) => l.name)].map((n) => `${n}:PLAINTEXT`).join(',')}`,
+        ]),
   ];
   await ensureStorage(overrides);
   process.stdout.write(`• Starting Kafka on ${brokers} (log: ${paths.logFile('kafka')})\n`);
@@ -61,9 +69,14 @@ export async function startKafka(): Promise<string> {
     // Small heap: a single-partition-leader dev broker on a 2-core machine needs little.
     // Full tiered JIT: C1 alone starts the broker on about half the CPU, but leaves the code
     // that carries every message without C2's optimisations for as long as the broker runs.
-    '-Xms256m', '-Xmx512m', '-XX:+UseG1GC',
+    '-Xms256m',
+    '-Xmx512m',
+    '-XX:+UseG1GC',
     `-Dlog4j2.configurationFile=${join(KAFKA_DIR, 'log4j2.yaml')}`,
-    '-cp', classpath(), 'kafka.Kafka', join(KAFKA_DIR, 'server.properties'),
+    '-cp',
+    classpath(),
+    'kafka.Kafka',
+    join(KAFKA_DIR, 'server.properties'),
     ...overrides.flatMap((o) => ['--override', o]),
   ]);
   return brokers;

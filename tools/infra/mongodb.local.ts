@@ -8,7 +8,11 @@ import { runStep } from './step';
 const SOURCE_DIR = join(ROOT, 'tools/mongodb');
 const POM = join(SOURCE_DIR, 'pom.xml');
 /** The launcher's Java sources, compiled together. */
-const sources = () => readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.java')).sort().map((f) => join(SOURCE_DIR, f));
+const sources = () =>
+  readdirSync(SOURCE_DIR)
+    .filter((f) => f.endsWith('.java'))
+    .sort()
+    .map((f) => join(SOURCE_DIR, f));
 
 /** The mongo-java-server version pinned in tools/mongodb/pom.xml; the jar cache is keyed by it. */
 const version = () => /<mongo-java-server\.version>([^<]+)</.exec(readFileSync(POM, 'utf8'))?.[1] ?? 'unknown';
@@ -23,10 +27,12 @@ async function ensureJars(): Promise<void> {
   const done = join(libsDir(), '.complete');
   if (existsSync(done)) return;
   mkdirSync(libsDir(), { recursive: true });
-  await runStep(`Fetching mongo-java-server ${version()} jars from Maven Central`, 'mvn', [
-    '-B', '-f', POM, 'dependency:copy-dependencies',
-    '-DincludeScope=runtime', `-DoutputDirectory=${libsDir()}`,
-  ], { cwd: ROOT, log: paths.logFile('mongodb-setup') });
+  await runStep(
+    `Fetching mongo-java-server ${version()} jars from Maven Central`,
+    'mvn',
+    ['-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libsDir()}`],
+    { cwd: ROOT, log: paths.logFile('mongodb-setup') },
+  );
   writeFileSync(done, '');
 }
 
@@ -37,9 +43,10 @@ async function ensureLauncher(): Promise<void> {
   const newest = Math.max(...sources().map((file) => statSync(file).mtimeMs));
   if (compiledFor === libsDir() && statSync(stamp).mtimeMs > newest) return;
   mkdirSync(classesDir(), { recursive: true });
-  await runStep('Compiling the MongoDB-wire launcher', 'javac', [
-    '-cp', `${libsDir()}/*`, '-d', classesDir(), ...sources(),
-  ], { cwd: ROOT, log: paths.logFile('mongodb-setup') });
+  await runStep('Compiling the MongoDB-wire launcher', 'javac', ['-cp', `${libsDir()}/*`, '-d', classesDir(), ...sources()], {
+    cwd: ROOT,
+    log: paths.logFile('mongodb-setup'),
+  });
   writeFileSync(stamp, libsDir());
 }
 
@@ -54,14 +61,22 @@ export function mongoServerArgs(port: number, dataDir: string): string[] {
   return [
     // The documents live on the heap (the journal is only written, and read at start). G1
     // keeps pauses short while the old generation grows with the data.
-    '-Xms256m', '-Xmx4g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=50',
+    '-Xms256m',
+    '-Xmx4g',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=50',
     // Commands run on netty's event-loop threads (2 per core by default), and each write waits
     // there for its commit. More threads let more writes wait at once and share one commit:
     // measured with 32 clients updating by _id, 0.73 ms of CPU per update against 1.13 ms.
     '-Dio.netty.eventLoopThreads=32',
     // mongo-java-server logs every connection at INFO.
     '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-    '-cp', classpath(), 'OrderflowMongoServer', '127.0.0.1', String(port), dataDir,
+    '-cp',
+    classpath(),
+    'OrderflowMongoServer',
+    '127.0.0.1',
+    String(port),
+    dataDir,
   ];
 }
 

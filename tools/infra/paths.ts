@@ -54,7 +54,9 @@ export const extraListeners = (): ExtraListener[] => {
   return value.split(',').map((entry) => {
     const match = /^([A-Z][A-Z0-9_]*):(\d+):(\d+)$/.exec(entry.trim());
     if (!match || ['PLAINTEXT', 'CONTROLLER'].includes(match[1])) {
-      throw new UsageError(`KAFKA_EXTRA_LISTENERS must be NAME:port:advertisedPort entries, comma-separated (NAME in capitals, not PLAINTEXT or CONTROLLER), got "${entry}"`);
+      throw new UsageError(
+        `KAFKA_EXTRA_LISTENERS must be NAME:port:advertisedPort entries, comma-separated (NAME in capitals, not PLAINTEXT or CONTROLLER), got "${entry}"`,
+      );
     }
     return { name: match[1], port: Number(match[2]), advertisedPort: Number(match[3]) };
   });

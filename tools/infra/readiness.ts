@@ -18,8 +18,7 @@ async function waitFor(what: string, logHint: string, timeoutMs: number, attempt
     }
   }
   throw new UsageError(
-    `${what} did not accept connections within ${timeoutMs / 1000} s ` +
-      `(${(lastError as Error)?.message ?? 'no answer'}); ${logHint}`,
+    `${what} did not accept connections within ${timeoutMs / 1000} s ` + `(${(lastError as Error)?.message ?? 'no answer'}); ${logHint}`,
   );
 }
 

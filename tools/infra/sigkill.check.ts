@@ -75,7 +75,12 @@ export async function sigkillCheck(
   try {
     const db2 = after.db(db.databaseName);
     const present = new Set(
-      (await db2.collection('acked').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)),
+      (
+        await db2
+          .collection('acked')
+          .find({}, { projection: { _id: 1 } })
+          .toArray()
+      ).map((d) => String(d._id)),
     );
     const counter = (await db2.collection('counter').findOne({ _id: 'k' as never }))?.['n'] as number | undefined;
     await db2.dropDatabase();

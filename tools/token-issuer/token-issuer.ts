@@ -47,7 +47,9 @@ export class TokenIssuer {
     let issuer: TokenIssuer | undefined;
     const server = createServer((request, response) => {
       if (!issuer) return send(response, 503, { error: 'temporarily_unavailable' });
-      issuer.handle(request, response).catch((error: Error) => send(response, 500, { error: 'server_error', error_description: error.message }));
+      issuer
+        .handle(request, response)
+        .catch((error: Error) => send(response, 500, { error: 'server_error', error_description: error.message }));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -96,7 +98,12 @@ export class TokenIssuer {
       return send(response, 200, { keys: this.keys.map((k) => k.publicJwk) });
     }
     if (request.method === 'GET' && path === '/.well-known/openid-configuration') {
-      return send(response, 200, { issuer: this.url, jwks_uri: this.jwksUrl, token_endpoint: `${this.url}/token`, id_token_signing_alg_values_supported: ['RS256'] });
+      return send(response, 200, {
+        issuer: this.url,
+        jwks_uri: this.jwksUrl,
+        token_endpoint: `${this.url}/token`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
     }
     if (request.method === 'POST' && path === '/rotate') {
       await this.rotate();
@@ -107,9 +114,14 @@ export class TokenIssuer {
       const sub = typeof body['sub'] === 'string' ? body['sub'] : '';
       if (!sub) return send(response, 400, { error: 'invalid_request', error_description: 'sub is required' });
       const expiresIn = body['expires_in'] === undefined ? undefined : Number(body['expires_in']);
-      if (expiresIn !== undefined && !Number.isInteger(expiresIn)) return send(response, 400, { error: 'invalid_request', error_description: 'expires_in must be whole seconds' });
+      if (expiresIn !== undefined && !Number.isInteger(expiresIn))
+        return send(response, 400, { error: 'invalid_request', error_description: 'expires_in must be whole seconds' });
       const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
-      return send(response, 200, await this.issue({ sub, scope: text('scope'), expires_in: expiresIn, aud: text('aud'), iss: text('iss') }));
+      return send(
+        response,
+        200,
+        await this.issue({ sub, scope: text('scope'), expires_in: expiresIn, aud: text('aud'), iss: text('iss') }),
+      );
     }
     send(response, 404, { error: 'not_found' });
   }

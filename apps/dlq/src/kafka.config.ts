@@ -13,7 +13,11 @@ export function kafkaFromEnv(env: NodeJS.ProcessEnv = process.env): Kafka {
   let brokers = env['KAFKA_BROKERS'];
   if (!brokers) {
     const file = join(resolve(ROOT, env['INFRA_DIR'] ?? '.infra'), 'env');
-    const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('KAFKA_BROKERS=')) : undefined;
+    const line = existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith('KAFKA_BROKERS='))
+      : undefined;
     brokers = line?.slice('KAFKA_BROKERS='.length);
   }
   if (!brokers) throw new UsageError('KAFKA_BROKERS is not set and no local infrastructure runs (`npm run infra -- up`)');

@@ -12,7 +12,10 @@ import { ReservationsModule } from './reservations/reservations.module';
   imports: [
     MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'inventory' }) }),
     MetricsModule,
-    MessagingModule.forRootAsync({ inject: [SERVICE_NAME, MessagingConfig], useFactory: (service: string, config: MessagingConfig) => ({ service, config }) }),
+    MessagingModule.forRootAsync({
+      inject: [SERVICE_NAME, MessagingConfig],
+      useFactory: (service: string, config: MessagingConfig) => ({ service, config }),
+    }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     RestModule.forRoot({ errorStatuses: PRODUCT_ERROR_STATUSES }),
     ProductsModule,

@@ -10,7 +10,10 @@ import { NotificationsModule } from './notifications/notifications.module';
   imports: [
     MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'notifications' }) }),
     MetricsModule,
-    MessagingModule.forRootAsync({ inject: [SERVICE_NAME, MessagingConfig], useFactory: (service: string, config: MessagingConfig) => ({ service, config }) }),
+    MessagingModule.forRootAsync({
+      inject: [SERVICE_NAME, MessagingConfig],
+      useFactory: (service: string, config: MessagingConfig) => ({ service, config }),
+    }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     // No domain errors reach HTTP here: the query API only validates its parameters.
     RestModule.forRoot({ errorStatuses: {} }),

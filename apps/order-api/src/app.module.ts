@@ -11,7 +11,10 @@ import { OrdersModule } from './orders/orders.module';
   imports: [
     MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'orders' }) }),
     MetricsModule,
-    MessagingModule.forRootAsync({ inject: [SERVICE_NAME, MessagingConfig], useFactory: (service: string, config: MessagingConfig) => ({ service, config }) }),
+    MessagingModule.forRootAsync({
+      inject: [SERVICE_NAME, MessagingConfig],
+      useFactory: (service: string, config: MessagingConfig) => ({ service, config }),
+    }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     RestModule.forRoot({ errorStatuses: ORDER_ERROR_STATUSES }),
     OrdersModule,

@@ -39,7 +39,14 @@ async function expectReleased(orderId: string, who: string, sku: string, stock: 
 
   const points = await getPoints(who);
   expect(points.balance).toBe(0);
-  expect(movementsOf(points, orderId)).toEqual(earned > 0 ? [['AWARD', earned], ['REVERSAL', -earned]] : []);
+  expect(movementsOf(points, orderId)).toEqual(
+    earned > 0
+      ? [
+          ['AWARD', earned],
+          ['REVERSAL', -earned],
+        ]
+      : [],
+  );
 
   const kinds: NotificationKind[] = confirmed ? ['ORDER_CONFIRMED', 'ORDER_CANCELLED'] : ['ORDER_CANCELLED'];
   if (earned > 0) kinds.push('POINTS_AWARDED', 'POINTS_REVERSED');
@@ -78,7 +85,10 @@ describe('cancelling an order', () => {
     expect(statuses(cancelled.body)).toEqual(['PENDING', 'CONFIRMED', 'CANCELLED']);
 
     await expectReleased(order.id, who, sku, 10);
-    expect(movementsOf(await getPoints(who), order.id)).toEqual([['AWARD', 102], ['REVERSAL', -102]]);
+    expect(movementsOf(await getPoints(who), order.id)).toEqual([
+      ['AWARD', 102],
+      ['REVERSAL', -102],
+    ]);
   });
 
   it('a second time answers 200 with the order unchanged', async () => {
@@ -109,7 +119,10 @@ describe('cancelling an order', () => {
     expect(statuses(answers[0].body)).toEqual(['PENDING', 'CONFIRMED', 'CANCELLED']);
 
     await expectReleased(order.id, who, sku, 3);
-    expect(movementsOf(await getPoints(who), order.id)).toEqual([['AWARD', 29], ['REVERSAL', -29]]);
+    expect(movementsOf(await getPoints(who), order.id)).toEqual([
+      ['AWARD', 29],
+      ['REVERSAL', -29],
+    ]);
   });
 
   it('at every stage, for many orders at once, leaves every unit and point where it was', async () => {
@@ -134,7 +147,12 @@ describe('cancelling an order', () => {
     const ledgers = new Map(await Promise.all(customers.map(async (who) => [who, await getPoints(who)] as const)));
     for (const answer of answers) {
       const { id, customerId } = answer.body;
-      const movements = statuses(answer.body).includes('CONFIRMED') ? [['AWARD', 14], ['REVERSAL', -14]] : [];
+      const movements = statuses(answer.body).includes('CONFIRMED')
+        ? [
+            ['AWARD', 14],
+            ['REVERSAL', -14],
+          ]
+        : [];
       expect({ id, movements: movementsOf(ledgers.get(customerId) as CustomerPoints, id) }).toEqual({ id, movements });
     }
     for (const [who, points] of ledgers) expect({ who, balance: points.balance }).toEqual({ who, balance: 0 });

@@ -86,9 +86,12 @@ function expectKilledMidFlight(atKill: KillSnapshot): void {
 
 /** Polls until `probe` says the service has started on the burst (some, usually not all, of it done). */
 const started = (what: string, probe: () => Promise<boolean>) =>
-  eventually(async () => {
-    if (!(await probe())) throw new Error(`waiting until ${what}`);
-  }, { timeoutMs: 60_000, intervalMs: 25 });
+  eventually(
+    async () => {
+      if (!(await probe())) throw new Error(`waiting until ${what}`);
+    },
+    { timeoutMs: 60_000, intervalMs: 25 },
+  );
 
 const isFinal = async (id: string) => FINAL.includes((await getOrder(id)).status);
 

@@ -42,7 +42,14 @@ withOwnServices('it starts services of its own and cuts their connection to Mong
     }
   });
 
-  async function request(url: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer & { body: unknown }> {
+  async function request(
+    url: string,
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer & { body: unknown }> {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -64,7 +71,8 @@ withOwnServices('it starts services of its own and cuts their connection to Mong
     await putProduct(sku, { price: 500, stock: 100 });
     const customer = uniqueName('outage');
     const token = await customerToken(customer);
-    const order = (key: string) => request(service.url, 'POST', '/orders', token, { customerId: customer, items: [{ sku, quantity: 1 }] }, { 'Idempotency-Key': key });
+    const order = (key: string) =>
+      request(service.url, 'POST', '/orders', token, { customerId: customer, items: [{ sku, quantity: 1 }] }, { 'Idempotency-Key': key });
 
     const before = await order(uniqueName('key'));
     expect(before.status).toBe(202);
@@ -80,7 +88,12 @@ withOwnServices('it starts services of its own and cuts their connection to Mong
       request(service.url, 'GET', `/orders?customerId=${customer}`, token),
       request(service.url, 'POST', `/orders/${id}/cancel`, staff),
     ]);
-    const summary = during.map(({ route, status, retryAfter, type }) => ({ route: route.replace(/[0-9a-f-]{36}/, '{id}'), status, retryAfter, type }));
+    const summary = during.map(({ route, status, retryAfter, type }) => ({
+      route: route.replace(/[0-9a-f-]{36}/, '{id}'),
+      status,
+      retryAfter,
+      type,
+    }));
     // An order whose insert reached the database before the cut may be accepted (202);
     // anything else is refused as a retryable outage, never as a server error.
     const retryable = (a: Answer) => a.status === 503 && a.retryAfter === '5' && Boolean(a.type?.includes('application/problem+json'));

@@ -58,11 +58,14 @@ localOnly('dead letters an operator can handle (npm run dlq)', () => {
     }
     expect(backup).not.toBeNull();
 
-    const [parked] = await eventually(async () => {
-      const listed = await dlqJson<Listed[]>('list', '--order', order.id);
-      if (listed.length === 0) throw new Error(`no dead letter for order ${order.id} yet`);
-      return listed;
-    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    const [parked] = await eventually(
+      async () => {
+        const listed = await dlqJson<Listed[]>('list', '--order', order.id);
+        if (listed.length === 0) throw new Error(`no dead letter for order ${order.id} yet`);
+        return listed;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
     expect(parked).toMatchObject({
       orderId: order.id,
       eventType: 'orderflow.inventory.v1.InventoryReserved',
@@ -90,9 +93,13 @@ localOnly('dead letters an operator can handle (npm run dlq)', () => {
 
     // The same event again (same event id): consumers see a duplicate and change nothing.
     expect(await dlq('replay', parked.id)).toMatchObject({ code: 0 });
-    await eventually(async () => {
-      if ((await dlqJson<Listed[]>('list', '--order', order.id))[0].replays.length !== 2) throw new Error('second replay not recorded yet');
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        if ((await dlqJson<Listed[]>('list', '--order', order.id))[0].replays.length !== 2)
+          throw new Error('second replay not recorded yet');
+      },
+      { timeoutMs: 30_000 },
+    );
     const sentinel = await placeOrder(customerId, [{ sku, quantity: 1 }]);
     await orderReaches(sentinel.id, ['CONFIRMED'], 60_000);
     await notificationsSent({ orderId: sentinel.id }, ['ORDER_CONFIRMED', 'POINTS_AWARDED'], 60_000);
@@ -117,11 +124,14 @@ localOnly('dead letters an operator can handle (npm run dlq)', () => {
       .filter((group) => (group.topics as readonly string[]).includes('orders'))
       .map((group) => group.groupId)
       .sort();
-    const parked = await eventually(async () => {
-      const listed = await dlqJson<Listed[]>('list', '--order', key);
-      expect(listed.map((letter) => letter.consumerGroup).sort()).toEqual(readers);
-      return listed;
-    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    const parked = await eventually(
+      async () => {
+        const listed = await dlqJson<Listed[]>('list', '--order', key);
+        expect(listed.map((letter) => letter.consumerGroup).sort()).toEqual(readers);
+        return listed;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
     expect(new Set(parked.map((letter) => letter.id)).size).toBe(readers.length);
 
     // The table an operator reads names the group of each copy.
@@ -135,13 +145,22 @@ localOnly('dead letters an operator can handle (npm run dlq)', () => {
     const inventory = await dlqJson<Listed[]>('list', '--order', key, '--group', 'inventory-service');
     expect(inventory.map((letter) => letter.consumerGroup)).toEqual(['orderflow.inventory-service']);
     expect(await dlqJson<Listed[]>('list', '--order', key, '--group', 'orderflow.points-service')).toHaveLength(1);
-    expect(await dlq('list', '--group', 'payments-service')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown consumer group "payments-service"') });
+    expect(await dlq('list', '--group', 'payments-service')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown consumer group "payments-service"'),
+    });
   }, 180_000);
 
   it('answers bad input with a clear message and the documented exit codes', async () => {
     expect(await dlq('show', 'inventory-3-17')).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a dead-letter id') });
-    expect(await dlq('list', '--topic', 'payments')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown topic "payments"') });
-    expect(await dlq('show', 'points:5:999999999')).toMatchObject({ code: 3, stderr: expect.stringContaining('no dead letter points:5:999999999') });
+    expect(await dlq('list', '--topic', 'payments')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown topic "payments"'),
+    });
+    expect(await dlq('show', 'points:5:999999999')).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining('no dead letter points:5:999999999'),
+    });
     expect(await dlq('replay', '--order', '00000000-0000-4000-8000-000000000000')).toMatchObject({ code: 3 });
   }, 120_000);
 

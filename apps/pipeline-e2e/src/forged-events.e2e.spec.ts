@@ -43,11 +43,14 @@ withOwnServices('it writes forged events straight onto the orders topic of the l
    * no handler for an event its topic carries passes it over unread: it acts on nothing.
    */
   const parkedBy = (orderId: string, groups: string[]) =>
-    eventually(async () => {
-      const listed = await dlqJson<Listed[]>('list', '--topic', 'orders', '--order', orderId);
-      expect(listed.map((letter) => letter.consumerGroup).sort()).toEqual(groups);
-      return listed;
-    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    eventually(
+      async () => {
+        const listed = await dlqJson<Listed[]>('list', '--topic', 'orders', '--order', orderId);
+        expect(listed.map((letter) => letter.consumerGroup).sort()).toEqual(groups);
+        return listed;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
 
   it('an OrderConfirmed from another service than order-api awards no points and tells nobody; it is dead-lettered with the reason', async () => {
     const orderId = randomUUID();
@@ -75,7 +78,11 @@ withOwnServices('it writes forged events straight onto the orders topic of the l
     const orderId = randomUUID();
     const customerId = uniqueName('forger');
     await produceOntoOrders(
-      encodeEvent(PointsAwardedSchema, { orderId, customerId, points: 1_000_000n, orderTotal: 100_000_000n, currency: 'USD' }, { producer: 'points-service' }),
+      encodeEvent(
+        PointsAwardedSchema,
+        { orderId, customerId, points: 1_000_000n, orderTotal: 100_000_000n, currency: 'USD' },
+        { producer: 'points-service' },
+      ),
     );
     const parked = await parkedBy(orderId, ORDERS_READERS);
     for (const letter of parked) {

@@ -58,11 +58,14 @@ withOwnServices('it starts an order-api of its own and cuts its connection to Mo
       await waitUntilReady(service);
 
       await proxy.stop();
-      const down = await eventually(async () => {
-        const response = await fetch(`${service.url}/health/ready`);
-        expect(response.status).toBe(503);
-        return response.json();
-      }, { timeoutMs: 30_000, intervalMs: 250 });
+      const down = await eventually(
+        async () => {
+          const response = await fetch(`${service.url}/health/ready`);
+          expect(response.status).toBe(503);
+          return response.json();
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
       // Names only: the driver's reason (an address, a host name) stays in the service's log.
       expect(down).toEqual({
         status: 'error',

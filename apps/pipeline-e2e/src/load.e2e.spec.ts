@@ -30,7 +30,10 @@ describe('under load', () => {
     const placed = await Promise.all(wanted.map(({ customerId, items }) => placeOrder(customerId, items)));
     expect(new Set(placed.map((order) => order.id)).size).toBe(wanted.length);
 
-    const orders = await allFinal(placed.map((order) => order.id), 300_000);
+    const orders = await allFinal(
+      placed.map((order) => order.id),
+      300_000,
+    );
     const elapsed = (Date.now() - started) / 1000;
     const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
     const rejected = orders.filter((o) => o.status === 'REJECTED');

@@ -36,44 +36,50 @@ describe('metrics at /metrics', () => {
     await orderReaches(unknown.id, ['REJECTED']);
     expect((await call('order-api', 'POST', `/orders/${confirmed.id}/cancel`)).status).toBe(200);
 
-    await eventually(async () => {
-      const after = await scrapeAll();
-      const grew = (service: ServiceName, name: string, labels: Record<string, string> = {}) =>
-        total(after[service], name, labels) - total(before[service], name, labels);
+    await eventually(
+      async () => {
+        const after = await scrapeAll();
+        const grew = (service: ServiceName, name: string, labels: Record<string, string> = {}) =>
+          total(after[service], name, labels) - total(before[service], name, labels);
 
-      expect(grew('order-api', 'orderflow_orders_placed_total')).toBeGreaterThanOrEqual(3);
-      expect(grew('order-api', 'orderflow_orders_confirmed_total')).toBeGreaterThanOrEqual(1);
-      expect(grew('order-api', 'orderflow_orders_rejected_total', { reason: 'OUT_OF_STOCK' })).toBeGreaterThanOrEqual(1);
-      expect(grew('order-api', 'orderflow_orders_rejected_total', { reason: 'UNKNOWN_SKU' })).toBeGreaterThanOrEqual(1);
-      expect(grew('order-api', 'orderflow_orders_cancelled_total', { previous_status: 'CONFIRMED' })).toBeGreaterThanOrEqual(1);
-      expect(grew('order-api', 'orderflow_order_pending_duration_seconds_count', { outcome: 'confirmed' })).toBeGreaterThanOrEqual(1);
-      expect(grew('order-api', 'orderflow_order_pending_duration_seconds_count', { outcome: 'rejected' })).toBeGreaterThanOrEqual(2);
+        expect(grew('order-api', 'orderflow_orders_placed_total')).toBeGreaterThanOrEqual(3);
+        expect(grew('order-api', 'orderflow_orders_confirmed_total')).toBeGreaterThanOrEqual(1);
+        expect(grew('order-api', 'orderflow_orders_rejected_total', { reason: 'OUT_OF_STOCK' })).toBeGreaterThanOrEqual(1);
+        expect(grew('order-api', 'orderflow_orders_rejected_total', { reason: 'UNKNOWN_SKU' })).toBeGreaterThanOrEqual(1);
+        expect(grew('order-api', 'orderflow_orders_cancelled_total', { previous_status: 'CONFIRMED' })).toBeGreaterThanOrEqual(1);
+        expect(grew('order-api', 'orderflow_order_pending_duration_seconds_count', { outcome: 'confirmed' })).toBeGreaterThanOrEqual(1);
+        expect(grew('order-api', 'orderflow_order_pending_duration_seconds_count', { outcome: 'rejected' })).toBeGreaterThanOrEqual(2);
 
-      expect(grew('inventory-service', 'orderflow_inventory_units_reserved_total')).toBeGreaterThanOrEqual(2);
-      expect(grew('inventory-service', 'orderflow_inventory_units_released_total')).toBeGreaterThanOrEqual(2);
-      // 2 × 12.50 = 25.00: 25 points, awarded and then taken back.
-      expect(grew('points-service', 'orderflow_points_awarded_total')).toBeGreaterThanOrEqual(25);
-      expect(grew('points-service', 'orderflow_points_reversed_total')).toBeGreaterThanOrEqual(25);
-      for (const kind of ['ORDER_CONFIRMED', 'ORDER_REJECTED', 'ORDER_CANCELLED', 'POINTS_AWARDED', 'POINTS_REVERSED']) {
-        // The kind in the expectation names the one that is missing.
-        expect([kind, grew('notification-service', 'orderflow_notifications_sent_total', { kind }) >= 1]).toEqual([kind, true]);
-      }
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+        expect(grew('inventory-service', 'orderflow_inventory_units_reserved_total')).toBeGreaterThanOrEqual(2);
+        expect(grew('inventory-service', 'orderflow_inventory_units_released_total')).toBeGreaterThanOrEqual(2);
+        // 2 × 12.50 = 25.00: 25 points, awarded and then taken back.
+        expect(grew('points-service', 'orderflow_points_awarded_total')).toBeGreaterThanOrEqual(25);
+        expect(grew('points-service', 'orderflow_points_reversed_total')).toBeGreaterThanOrEqual(25);
+        for (const kind of ['ORDER_CONFIRMED', 'ORDER_REJECTED', 'ORDER_CANCELLED', 'POINTS_AWARDED', 'POINTS_REVERSED']) {
+          // The kind in the expectation names the one that is missing.
+          expect([kind, grew('notification-service', 'orderflow_notifications_sent_total', { kind }) >= 1]).toEqual([kind, true]);
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
   });
 
   it('show each consumer group caught up per topic and partition, and the outbox empty, once the pipeline is idle', async () => {
-    await eventually(async () => {
-      const now = await scrapeAll();
-      for (const { name } of SERVICES) {
-        const lag = now[name].filter((s) => s.name === 'orderflow_consumer_lag');
-        // One series per partition of every topic the service reads.
-        expect(lag.length).toBeGreaterThanOrEqual(Topics.orders.partitions);
-        expect(new Set(lag.map((s) => s.labels['partition'])).size).toBe(Topics.orders.partitions);
-        expect(lag.filter((s) => s.value > 0)).toEqual([]);
-        expect(total(now[name], 'orderflow_outbox_backlog')).toBe(0);
-        expect(total(now[name], 'orderflow_outbox_oldest_event_age_seconds')).toBe(0);
-      }
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    await eventually(
+      async () => {
+        const now = await scrapeAll();
+        for (const { name } of SERVICES) {
+          const lag = now[name].filter((s) => s.name === 'orderflow_consumer_lag');
+          // One series per partition of every topic the service reads.
+          expect(lag.length).toBeGreaterThanOrEqual(Topics.orders.partitions);
+          expect(new Set(lag.map((s) => s.labels['partition'])).size).toBe(Topics.orders.partitions);
+          expect(lag.filter((s) => s.value > 0)).toEqual([]);
+          expect(total(now[name], 'orderflow_outbox_backlog')).toBe(0);
+          expect(total(now[name], 'orderflow_outbox_oldest_event_age_seconds')).toBe(0);
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
   });
 
   it('count a message no service can read as dead-lettered, by topic and reason, in every group that consumed it', async () => {
@@ -88,20 +94,30 @@ describe('metrics at /metrics', () => {
     } finally {
       await producer.disconnect();
     }
-    await eventually(async () => {
-      const after = await scrapeAll();
-      for (const service of readers) {
-        const labels = { topic: Topics.orders.name, code: 'MISSING_HEADER' };
-        expect([service, total(after[service], 'orderflow_messages_dead_lettered_total', labels) - total(before[service], 'orderflow_messages_dead_lettered_total', labels)]).toEqual([service, 1]);
-      }
-    }, { timeoutMs: 30_000, intervalMs: 250 });
+    await eventually(
+      async () => {
+        const after = await scrapeAll();
+        for (const service of readers) {
+          const labels = { topic: Topics.orders.name, code: 'MISSING_HEADER' };
+          expect([
+            service,
+            total(after[service], 'orderflow_messages_dead_lettered_total', labels) -
+              total(before[service], 'orderflow_messages_dead_lettered_total', labels),
+          ]).toEqual([service, 1]);
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
   });
 
   it('serve every metric the dashboard and the alerts of the chart read', async () => {
     const monitoring = join(__dirname, '../../../deploy/helm/orderflow/files/monitoring');
     const alerts = parse(readFileSync(join(monitoring, 'alerts.yaml'), 'utf8')) as { groups: { rules: { expr: string }[] }[] };
     const board = JSON.parse(readFileSync(join(monitoring, 'dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
-    const exprs = [...alerts.groups.flatMap((g) => g.rules.map((r) => r.expr)), ...board.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr))];
+    const exprs = [
+      ...alerts.groups.flatMap((g) => g.rules.map((r) => r.expr)),
+      ...board.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
+    ];
     const read = new Set(exprs.flatMap((expr) => checkPromql(expr).metrics));
     const served = new Set((await Promise.all(SERVICES.map((s) => exposedSeries(s.name)))).flatMap((names) => [...names]));
     expect([...read].filter((metric) => !served.has(metric))).toEqual([]);

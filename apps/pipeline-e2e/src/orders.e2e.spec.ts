@@ -9,7 +9,13 @@ describe('placing an order', () => {
     await putProduct(mug, { price: 1250, stock: 10 });
     await putProduct(tea, { price: 499, stock: 5 });
 
-    const placed = await call('order-api', 'POST', '/orders', { customerId: 'c-1', items: [{ sku: mug, quantity: 2 }, { sku: tea, quantity: 3 }] });
+    const placed = await call('order-api', 'POST', '/orders', {
+      customerId: 'c-1',
+      items: [
+        { sku: mug, quantity: 2 },
+        { sku: tea, quantity: 3 },
+      ],
+    });
     expect(placed.status).toBe(202);
     expect(placed.headers.get('location')).toBe(`/orders/${placed.body.id}`);
     expect(placed.body).toMatchObject({ status: 'PENDING', total: null, currency: 'USD', rejection: null });
@@ -41,7 +47,15 @@ describe('placing an order', () => {
     const known = uniqueName('PEN');
     await putProduct(known, { price: 100, stock: 3 });
     const [ghost1, ghost2] = [uniqueName('GHOST'), uniqueName('GHOST')];
-    const order = await orderReaches((await placeOrder(customer(), [{ sku: ghost1, quantity: 1 }, { sku: known, quantity: 1 }, { sku: ghost2, quantity: 1 }])).id);
+    const order = await orderReaches(
+      (
+        await placeOrder(customer(), [
+          { sku: ghost1, quantity: 1 },
+          { sku: known, quantity: 1 },
+          { sku: ghost2, quantity: 1 },
+        ])
+      ).id,
+    );
     expect(order.status).toBe('REJECTED');
     expect(order.rejection.reason).toBe('UNKNOWN_SKU');
     expect([...order.rejection.skus].sort()).toEqual([ghost1, ghost2].sort());
@@ -53,7 +67,14 @@ describe('placing an order', () => {
     await putProduct(skus[0], { price: 100, stock: 5 });
     await putProduct(skus[1], { price: 200, stock: 1 });
     await putProduct(skus[2], { price: 300, stock: 5 });
-    const order = await orderReaches((await placeOrder(customer(), skus.map((sku) => ({ sku, quantity: 2 })))).id);
+    const order = await orderReaches(
+      (
+        await placeOrder(
+          customer(),
+          skus.map((sku) => ({ sku, quantity: 2 })),
+        )
+      ).id,
+    );
     expect(order).toMatchObject({ status: 'REJECTED', rejection: { reason: 'OUT_OF_STOCK', skus: [skus[1]] } });
     for (const sku of skus) expect((await getProduct(sku)).reserved).toBe(0);
     expect((await getProduct(skus[0])).available).toBe(5);
@@ -104,7 +125,9 @@ describe('Idempotency-Key', () => {
     const sku = uniqueName('RACE');
     await putProduct(sku, { price: 100, stock: 100 });
     const key = uniqueName('key');
-    const answers = await Promise.all(Array.from({ length: 20 }, () => call('order-api', 'POST', '/orders', body(sku), { 'Idempotency-Key': key })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => call('order-api', 'POST', '/orders', body(sku), { 'Idempotency-Key': key })),
+    );
     // Each answer is the order (first or replayed) or a 409 "still being processed".
     for (const answer of answers) expect([202, 409]).toContain(answer.status);
     const ids = new Set(answers.filter((a) => a.status === 202).map((a) => a.body.id));
@@ -123,7 +146,7 @@ describe('reading orders', () => {
     expect((await call('order-api', 'GET', '/orders/not-a-uuid')).status).toBe(400);
   });
 
-  it('lists a customer\'s orders newest first, page by page', async () => {
+  it("lists a customer's orders newest first, page by page", async () => {
     const who = customer();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await placeOrder(who, [{ sku: 'ANY', quantity: 1 }])).id);
@@ -198,11 +221,14 @@ describe('bad requests get problem+json naming what is wrong', () => {
     expect(response.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
   });
 
-  it.each(['limit=0', 'limit=101', 'limit=ten', 'status=LOST', 'cursor=garbage', 'customerId=a%2Fb'])('400 for GET /orders?%s', async (query) => {
-    const response = await call('order-api', 'GET', `/orders?${query}`);
-    expect(response.status).toBe(400);
-    expect(response.headers.get('content-type')).toContain('application/problem+json');
-  });
+  it.each(['limit=0', 'limit=101', 'limit=ten', 'status=LOST', 'cursor=garbage', 'customerId=a%2Fb'])(
+    '400 for GET /orders?%s',
+    async (query) => {
+      const response = await call('order-api', 'GET', `/orders?${query}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    },
+  );
 });
 
 describe('products', () => {
@@ -232,7 +258,9 @@ describe('products', () => {
 
   it('answers 404 for an unknown SKU and 400 for bad input', async () => {
     expect((await call('inventory-service', 'GET', `/products/${uniqueName('NONE')}`)).status).toBe(404);
-    expect((await call('inventory-service', 'POST', `/products/${uniqueName('NONE')}/stock-adjustments`, { delta: 1, reason: 'x' })).status).toBe(404);
+    expect(
+      (await call('inventory-service', 'POST', `/products/${uniqueName('NONE')}/stock-adjustments`, { delta: 1, reason: 'x' })).status,
+    ).toBe(404);
     const bad = await call('inventory-service', 'PUT', `/products/${uniqueName('P')}`, { name: '', price: -1, stock: 1.5 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['name', 'price', 'stock']);

@@ -43,10 +43,13 @@ localOnly('an order PENDING past the limit (ADR 0004), with inventory answering 
     await startServiceAgain('inventory-service');
     inventoryDown = false;
     await timelineIncludes(placed.id, ['InventoryReserved', 'InventoryReleased'], 120_000);
-    await eventually(async () => {
-      const product = await getProduct(sku);
-      if (product.reserved !== 0) throw new Error(`${sku} still has ${product.reserved} reserved`);
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    await eventually(
+      async () => {
+        const product = await getProduct(sku);
+        if (product.reserved !== 0) throw new Error(`${sku} still has ${product.reserved} reserved`);
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     expect(await getProduct(sku)).toMatchObject({ available: 5, reserved: 0 });
 
     // The late reservation changed nothing at order-api, and nothing happened twice.

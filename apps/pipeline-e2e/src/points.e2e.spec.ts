@@ -10,7 +10,14 @@ describe('loyalty points', () => {
     const [mug, tea] = [uniqueName('MUG'), uniqueName('TEA')];
     await putProduct(mug, { price: 1250, stock: 10 });
     await putProduct(tea, { price: 499, stock: 5 });
-    const order = await orderReaches((await placeOrder(who, [{ sku: mug, quantity: 2 }, { sku: tea, quantity: 3 }])).id);
+    const order = await orderReaches(
+      (
+        await placeOrder(who, [
+          { sku: mug, quantity: 2 },
+          { sku: tea, quantity: 3 },
+        ])
+      ).id,
+    );
     expect(order).toMatchObject({ status: 'CONFIRMED', total: 3997 });
 
     const points = await pointsReach(who, (p) => p.entries.length > 0, 'the award');
@@ -60,13 +67,19 @@ describe('loyalty points', () => {
     expect(again).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
 
     const reversed = await pointsReach(who, (p) => movementsOf(p, order.id).length === 2, 'the reversal');
-    expect(movementsOf(reversed, order.id)).toEqual([['AWARD', 39], ['REVERSAL', -39]]);
+    expect(movementsOf(reversed, order.id)).toEqual([
+      ['AWARD', 39],
+      ['REVERSAL', -39],
+    ]);
     expect(reversed.balance).toBe(5);
 
     // Once a later award of the same customer is in, nothing else for the cancelled order came with it.
     const sentinel = await confirmedOrder(who, 300);
     const points = await pointsReach(who, (p) => movementsOf(p, sentinel.id).length > 0, 'the later award');
-    expect(movementsOf(points, order.id)).toEqual([['AWARD', 39], ['REVERSAL', -39]]);
+    expect(movementsOf(points, order.id)).toEqual([
+      ['AWARD', 39],
+      ['REVERSAL', -39],
+    ]);
     expect(movementsOf(points, kept.id)).toEqual([['AWARD', 5]]);
     expect(points.balance).toBe(8);
     expect(points.balance).toBe(points.entries.reduce((sum, entry) => sum + entry.points, 0));

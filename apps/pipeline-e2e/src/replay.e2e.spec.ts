@@ -19,14 +19,17 @@ interface Scenario {
  */
 async function processed(orderId: string, events: string[], kinds: NotificationKind[]): Promise<void> {
   await notificationsSent({ orderId }, kinds);
-  await eventually(async () => {
-    const counts = countByType(await getTimeline(orderId));
-    const missing = events.filter((type) => !counts[type]);
-    const announced = counts['NotificationSent'] ?? 0;
-    if (missing.length > 0 || announced < kinds.length) {
-      throw new Error(`timeline of ${orderId} lacks ${missing.join(', ')} and has ${announced} of ${kinds.length} NotificationSent`);
-    }
-  }, { timeoutMs: 30_000, intervalMs: 100 });
+  await eventually(
+    async () => {
+      const counts = countByType(await getTimeline(orderId));
+      const missing = events.filter((type) => !counts[type]);
+      const announced = counts['NotificationSent'] ?? 0;
+      if (missing.length > 0 || announced < kinds.length) {
+        throw new Error(`timeline of ${orderId} lacks ${missing.join(', ')} and has ${announced} of ${kinds.length} NotificationSent`);
+      }
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
 }
 
 /** Confirmed, rejected and cancelled orders of a few customers, every one fully processed. */
@@ -38,7 +41,10 @@ async function processedOrders(): Promise<Scenario> {
 
   const confirmed = await placeOrder(c1, [{ sku: mug, quantity: 2 }]);
   const rejected = await placeOrder(c1, [{ sku: tea, quantity: 5 }]);
-  const twoLines = await placeOrder(c2, [{ sku: mug, quantity: 1 }, { sku: tea, quantity: 2 }]);
+  const twoLines = await placeOrder(c2, [
+    { sku: mug, quantity: 1 },
+    { sku: tea, quantity: 2 },
+  ]);
   const toCancel = await placeOrder(c3, [{ sku: mug, quantity: 3 }]);
   const cancelledAtOnce = await placeOrder(c3, [{ sku: tea, quantity: 1 }]);
   expect((await call('order-api', 'POST', `/orders/${cancelledAtOnce.id}/cancel`)).status).toBe(200);
@@ -53,7 +59,11 @@ async function processedOrders(): Promise<Scenario> {
   await processed(confirmed.id, confirmation, ['ORDER_CONFIRMED', 'POINTS_AWARDED']);
   await processed(twoLines.id, confirmation, ['ORDER_CONFIRMED', 'POINTS_AWARDED']);
   await processed(rejected.id, ['OrderCreated', 'InventoryRejected', 'OrderRejected'], ['ORDER_REJECTED']);
-  await processed(toCancel.id, [...confirmation, ...release, 'PointsReversed'], ['ORDER_CONFIRMED', 'POINTS_AWARDED', 'ORDER_CANCELLED', 'POINTS_REVERSED']);
+  await processed(
+    toCancel.id,
+    [...confirmation, ...release, 'PointsReversed'],
+    ['ORDER_CONFIRMED', 'POINTS_AWARDED', 'ORDER_CANCELLED', 'POINTS_REVERSED'],
+  );
   const early = await getOrder(cancelledAtOnce.id);
   const wasConfirmed = early.history.some((h: { status: string }) => h.status === 'CONFIRMED');
   await processed(
@@ -72,7 +82,9 @@ async function processedOrders(): Promise<Scenario> {
 async function snapshot({ orderIds, customers, skus }: Scenario) {
   return {
     orders: await Promise.all(orderIds.map((id) => getOrder(id))),
-    timelines: await Promise.all(orderIds.map(async (id) => (await getTimeline(id)).map((e) => `${e.at} ${e.type} ${e.source} ${e.eventId}`))),
+    timelines: await Promise.all(
+      orderIds.map(async (id) => (await getTimeline(id)).map((e) => `${e.at} ${e.type} ${e.source} ${e.eventId}`)),
+    ),
     products: await Promise.all(skus.map((sku) => getProduct(sku))),
     points: await Promise.all(customers.map((customerId) => getPoints(customerId))),
     notifications: await Promise.all(orderIds.map((orderId) => listNotifications({ orderId }))),

@@ -1,4 +1,14 @@
-import { freePort, infraEnv, issueToken, rawRequest, SCOPES, startService, uniqueName, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
+import {
+  freePort,
+  infraEnv,
+  issueToken,
+  rawRequest,
+  SCOPES,
+  startService,
+  uniqueName,
+  waitUntilReady,
+  type ServiceProcess,
+} from '@orderflow/testing';
 import { call, customerToken, getProduct, orderReaches, placeOrder, putProduct, staffToken, tokens } from './support/api';
 import { scrape, type Sample } from './support/metrics';
 import { notificationsSent } from './support/notifications';
@@ -49,7 +59,12 @@ describe('authentication', () => {
       expect(response.headers.get('www-authenticate')).toBe(
         'Bearer realm="orderflow", error="invalid_token", error_description="The access token is invalid or has expired"',
       );
-      expect(response.body).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The access token is invalid or has expired.' });
+      expect(response.body).toEqual({
+        type: 'about:blank',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'The access token is invalid or has expired.',
+      });
     }
   });
 
@@ -74,7 +89,13 @@ describe('a customer acts only as themselves', () => {
   it('cannot place an order for another customer (403)', async () => {
     const sku = uniqueName('SEC');
     await putProduct(sku, { price: 100, stock: 5 });
-    const response = await call('order-api', 'POST', '/orders', { customerId: uniqueName('bob'), items: [{ sku, quantity: 1 }] }, await as(uniqueName('alice')));
+    const response = await call(
+      'order-api',
+      'POST',
+      '/orders',
+      { customerId: uniqueName('bob'), items: [{ sku, quantity: 1 }] },
+      await as(uniqueName('alice')),
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
   });
@@ -88,10 +109,23 @@ describe('a customer acts only as themselves', () => {
       ['POST', `/orders/${order.id}/cancel`],
     ]) {
       const foreign = await call('order-api', method, path, undefined, await as(bob));
-      const unknown = await call('order-api', method, path.replace(order.id, '00000000-0000-4000-8000-000000000000'), undefined, await as(bob));
-      expect({ path, status: foreign.status, body: { ...foreign.body, detail: undefined } }).toEqual({ path, status: 404, body: { ...unknown.body, detail: undefined } });
+      const unknown = await call(
+        'order-api',
+        method,
+        path.replace(order.id, '00000000-0000-4000-8000-000000000000'),
+        undefined,
+        await as(bob),
+      );
+      expect({ path, status: foreign.status, body: { ...foreign.body, detail: undefined } }).toEqual({
+        path,
+        status: 404,
+        body: { ...unknown.body, detail: undefined },
+      });
     }
-    expect((await call('order-api', 'GET', `/orders/${order.id}`, undefined, await as(alice))).body).toMatchObject({ id: order.id, status: 'CONFIRMED' });
+    expect((await call('order-api', 'GET', `/orders/${order.id}`, undefined, await as(alice))).body).toMatchObject({
+      id: order.id,
+      status: 'CONFIRMED',
+    });
     expect((await call('order-api', 'GET', `/orders/${order.id}/timeline`, undefined, await as(alice))).status).toBe(200);
     const cancelled = await call('order-api', 'POST', `/orders/${order.id}/cancel`, undefined, await as(alice));
     expect(cancelled).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
@@ -102,7 +136,9 @@ describe('a customer acts only as themselves', () => {
     const [mine] = await Promise.all([confirmedOrderOf(alice), confirmedOrderOf(bob)]);
     const foreign = await call('order-api', 'GET', `/orders?customerId=${bob}`, undefined, await as(alice));
     expect(foreign.status).toBe(403);
-    expect(foreign.headers.get('www-authenticate')).toBe(`Bearer realm="orderflow", error="insufficient_scope", scope="${SCOPES.staffRead}"`);
+    expect(foreign.headers.get('www-authenticate')).toBe(
+      `Bearer realm="orderflow", error="insufficient_scope", scope="${SCOPES.staffRead}"`,
+    );
     const own = await call('order-api', 'GET', '/orders?limit=100', undefined, await as(alice));
     expect(own.status).toBe(200);
     expect(own.body.items.map((o: { id: string }) => o.id)).toEqual([mine.id]);
@@ -111,7 +147,11 @@ describe('a customer acts only as themselves', () => {
   it("is refused another customer's points (403) and reads their own", async () => {
     const [alice, bob] = [uniqueName('alice'), uniqueName('bob')];
     expect((await call('points-service', 'GET', `/customers/${bob}/points`, undefined, await as(alice))).status).toBe(403);
-    expect((await call('points-service', 'GET', `/customers/${alice}/points`, undefined, await as(alice))).body).toEqual({ customerId: alice, balance: 0, entries: [] });
+    expect((await call('points-service', 'GET', `/customers/${alice}/points`, undefined, await as(alice))).body).toEqual({
+      customerId: alice,
+      balance: 0,
+      entries: [],
+    });
   });
 
   it("is refused another customer's notifications (403), and finds none by another customer's order id", async () => {
@@ -132,8 +172,12 @@ describe('a customer acts only as themselves', () => {
     expect((await call('inventory-service', 'GET', `/products/${sku}`, undefined, alice)).status).toBe(200);
     const put = await call('inventory-service', 'PUT', `/products/${sku}`, { name: 'x', price: 1, stock: 1 }, alice);
     expect(put.status).toBe(403);
-    expect(put.headers.get('www-authenticate')).toBe(`Bearer realm="orderflow", error="insufficient_scope", scope="${SCOPES.inventoryAdmin}"`);
-    expect((await call('inventory-service', 'POST', `/products/${sku}/stock-adjustments`, { delta: 5, reason: 'x' }, alice)).status).toBe(403);
+    expect(put.headers.get('www-authenticate')).toBe(
+      `Bearer realm="orderflow", error="insufficient_scope", scope="${SCOPES.inventoryAdmin}"`,
+    );
+    expect((await call('inventory-service', 'POST', `/products/${sku}/stock-adjustments`, { delta: 5, reason: 'x' }, alice)).status).toBe(
+      403,
+    );
   });
 });
 
@@ -147,32 +191,46 @@ describe('staff scopes', () => {
     expect((await call('order-api', 'GET', `/orders/${order.id}/timeline`, undefined, staff)).status).toBe(200);
     expect((await call('order-api', 'GET', `/orders?customerId=${alice}`, undefined, staff)).body.items).toHaveLength(1);
     expect((await call('points-service', 'GET', `/customers/${alice}/points`, undefined, staff)).status).toBe(200);
-    expect((await call('notification-service', 'GET', `/notifications?customerId=${alice}`, undefined, staff)).body.items.length).toBeGreaterThan(0);
+    expect(
+      (await call('notification-service', 'GET', `/notifications?customerId=${alice}`, undefined, staff)).body.items.length,
+    ).toBeGreaterThan(0);
   });
 
   it('cancel any order only with the cancel scope', async () => {
     const order = await confirmedOrderOf(uniqueName('alice'));
     const reader = await call('order-api', 'POST', `/orders/${order.id}/cancel`, undefined, await staffWith(SCOPES.staffRead));
     expect(reader.status).toBe(403);
-    expect(reader.headers.get('www-authenticate')).toBe(`Bearer realm="orderflow", error="insufficient_scope", scope="${SCOPES.staffCancel}"`);
+    expect(reader.headers.get('www-authenticate')).toBe(
+      `Bearer realm="orderflow", error="insufficient_scope", scope="${SCOPES.staffCancel}"`,
+    );
     const canceller = await call('order-api', 'POST', `/orders/${order.id}/cancel`, undefined, await staffWith(SCOPES.staffCancel));
     expect(canceller).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
   });
 
-  it('never place an order in a customer\'s name', async () => {
+  it("never place an order in a customer's name", async () => {
     const sku = uniqueName('SEC');
     await putProduct(sku, { price: 100, stock: 5 });
-    const response = await call('order-api', 'POST', '/orders', { customerId: uniqueName('alice'), items: [{ sku, quantity: 1 }] }, bearer(await staffToken()));
+    const response = await call(
+      'order-api',
+      'POST',
+      '/orders',
+      { customerId: uniqueName('alice'), items: [{ sku, quantity: 1 }] },
+      bearer(await staffToken()),
+    );
     expect(response.status).toBe(403);
   });
 
   it('administer products only with the inventory admin scope', async () => {
     const sku = uniqueName('SEC');
     const product = { name: 'Mug', price: 1250, stock: 3 };
-    expect((await call('inventory-service', 'PUT', `/products/${sku}`, product, await staffWith(SCOPES.staffRead, SCOPES.staffCancel))).status).toBe(403);
+    expect(
+      (await call('inventory-service', 'PUT', `/products/${sku}`, product, await staffWith(SCOPES.staffRead, SCOPES.staffCancel))).status,
+    ).toBe(403);
     const admin = await staffWith(SCOPES.inventoryAdmin);
     expect((await call('inventory-service', 'PUT', `/products/${sku}`, product, admin)).status).toBe(201);
-    expect((await call('inventory-service', 'POST', `/products/${sku}/stock-adjustments`, { delta: 2, reason: 'restock' }, admin)).body).toMatchObject({ available: 5 });
+    expect(
+      (await call('inventory-service', 'POST', `/products/${sku}/stock-adjustments`, { delta: 2, reason: 'restock' }, admin)).body,
+    ).toMatchObject({ available: 5 });
   });
 });
 
@@ -196,7 +254,12 @@ describe('Idempotency-Key is scoped to the caller', () => {
 });
 
 describe('query strings cannot smuggle MongoDB operators', () => {
-  const attempts = (parameter: string) => [`${parameter}[$ne]=x`, `${parameter}[$gt]=`, `${parameter}=a&${parameter}=b`, `${parameter}[a][b]=c`];
+  const attempts = (parameter: string) => [
+    `${parameter}[$ne]=x`,
+    `${parameter}[$gt]=`,
+    `${parameter}=a&${parameter}=b`,
+    `${parameter}[a][b]=c`,
+  ];
 
   it.each([
     ['order-api', '/orders', ['customerId', 'status', 'cursor', 'limit']],
@@ -242,7 +305,8 @@ describe('hostile request bodies', () => {
         path: '/orders',
         body: { customerId, items: [{ sku, quantity: 1 }] },
         headers: await as(customerId),
-        unchanged: async () => expect((await call('order-api', 'GET', `/orders?customerId=${customerId}`)).body).toEqual({ items: [], nextCursor: null }),
+        unchanged: async () =>
+          expect((await call('order-api', 'GET', `/orders?customerId=${customerId}`)).body).toEqual({ items: [], nextCursor: null }),
       };
     },
     'inventory-service PUT /products/{sku}': async () => {
@@ -281,114 +345,159 @@ describe('hostile request bodies', () => {
       const document = await call(service, 'GET', '/docs-json');
       expect(document.status).toBe(200);
       for (const [path, item] of Object.entries<Record<string, { requestBody?: unknown }>>(document.body.paths)) {
-        for (const [method, operation] of Object.entries(item)) if (operation?.requestBody) withBody.push(`${service} ${method.toUpperCase()} ${path}`);
+        for (const [method, operation] of Object.entries(item))
+          if (operation?.requestBody) withBody.push(`${service} ${method.toUpperCase()} ${path}`);
       }
     }
     expect(withBody.sort()).toEqual(Object.keys(routes).sort());
   });
 
-  it.each(Object.keys(routes))('%s answers arrays or objects 5,000 deep (20 KB) with 400 naming the limit, and counts no server error', async (name) => {
-    const service = serviceOf(name);
-    const route = await routes[name]();
-    const errorsBefore = serverErrors(await scrape(service));
-    for (const text of [deep.arrays, deep.objects, withKey(route.body, 'x', deep.arrays), withKey(route.body, 'x', deep.objects)]) {
-      const response = await call(service, methodOf(name), route.path, text, route.headers);
-      expect({ text: text.slice(0, 40), status: response.status, type: response.headers.get('content-type'), body: response.body }).toEqual({
-        text: text.slice(0, 40),
-        status: 400,
-        type: expect.stringContaining('application/problem+json'),
-        body: expect.objectContaining({ status: 400, detail: 'The request body is nested deeper than 32 levels of arrays and objects.' }),
-      });
-      // Refused before any route runs, and still with the security headers.
-      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    }
-    await route.unchanged();
-    expect(serverErrors(await scrape(service))).toBe(errorsBefore);
-    expect((await call(service, methodOf(name), route.path, route.body, route.headers)).status).toBeLessThan(300);
-  });
+  it.each(Object.keys(routes))(
+    '%s answers arrays or objects 5,000 deep (20 KB) with 400 naming the limit, and counts no server error',
+    async (name) => {
+      const service = serviceOf(name);
+      const route = await routes[name]();
+      const errorsBefore = serverErrors(await scrape(service));
+      for (const text of [deep.arrays, deep.objects, withKey(route.body, 'x', deep.arrays), withKey(route.body, 'x', deep.objects)]) {
+        const response = await call(service, methodOf(name), route.path, text, route.headers);
+        expect({
+          text: text.slice(0, 40),
+          status: response.status,
+          type: response.headers.get('content-type'),
+          body: response.body,
+        }).toEqual({
+          text: text.slice(0, 40),
+          status: 400,
+          type: expect.stringContaining('application/problem+json'),
+          body: expect.objectContaining({ status: 400, detail: 'The request body is nested deeper than 32 levels of arrays and objects.' }),
+        });
+        // Refused before any route runs, and still with the security headers.
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+      await route.unchanged();
+      expect(serverErrors(await scrape(service))).toBe(errorsBefore);
+      expect((await call(service, methodOf(name), route.path, route.body, route.headers)).status).toBeLessThan(300);
+    },
+  );
 
-  it.each(Object.keys(routes))('%s refuses __proto__, constructor and prototype as keys (400, named like any unknown property), and changes nothing', async (name) => {
-    const service = serviceOf(name);
-    const route = await routes[name]();
-    for (const key of ['__proto__', 'constructor', 'prototype']) {
-      const response = await call(service, methodOf(name), route.path, withKey(route.body, key, '{"admin":true}'), route.headers);
-      expect({ key, status: response.status, errors: response.body.errors }).toEqual({ key, status: 400, errors: [{ field: key, message: `property ${key} should not exist` }] });
-    }
-    await route.unchanged();
-    expect((await call(service, methodOf(name), route.path, route.body, route.headers)).status).toBeLessThan(300);
-  });
+  it.each(Object.keys(routes))(
+    '%s refuses __proto__, constructor and prototype as keys (400, named like any unknown property), and changes nothing',
+    async (name) => {
+      const service = serviceOf(name);
+      const route = await routes[name]();
+      for (const key of ['__proto__', 'constructor', 'prototype']) {
+        const response = await call(service, methodOf(name), route.path, withKey(route.body, key, '{"admin":true}'), route.headers);
+        expect({ key, status: response.status, errors: response.body.errors }).toEqual({
+          key,
+          status: 400,
+          errors: [{ field: key, message: `property ${key} should not exist` }],
+        });
+      }
+      await route.unchanged();
+      expect((await call(service, methodOf(name), route.path, route.body, route.headers)).status).toBeLessThan(300);
+    },
+  );
 
   it.each(['__proto__', 'constructor', 'prototype'])('refuses an order line carrying %s, and places no order', async (key) => {
     const route = await routes['order-api POST /orders']();
     const [line] = (route.body as { items: object[] }).items;
     const text = JSON.stringify(route.body).replace(JSON.stringify(line), withKey(line, key, '{"admin":true}'));
     const response = await call('order-api', 'POST', '/orders', text, route.headers);
-    expect(response).toMatchObject({ status: 400, body: { errors: [{ field: `items[0].${key}`, message: `property ${key} should not exist` }] } });
+    expect(response).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: `items[0].${key}`, message: `property ${key} should not exist` }] },
+    });
     await route.unchanged();
   });
 });
 
-withOwnServices('it starts an order-api without the token issuer settings, then with AUTH_DISABLED=true')('turning authentication off', () => {
-  it('takes AUTH_DISABLED=true, nothing less, and the service says so loudly at start', async () => {
-    const env = { ...infraEnv(), PORT: String(await freePort()), MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}` };
-    // Without the issuer's settings and without the explicit switch, the service refuses to start.
-    const refused = startService('order-api', env);
-    expect(await refused.exited).toBe(1);
-    expect(refused.output()).toContain('AUTH_JWKS_URL is missing');
+withOwnServices('it starts an order-api without the token issuer settings, then with AUTH_DISABLED=true')(
+  'turning authentication off',
+  () => {
+    it('takes AUTH_DISABLED=true, nothing less, and the service says so loudly at start', async () => {
+      const env = { ...infraEnv(), PORT: String(await freePort()), MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}` };
+      // Without the issuer's settings and without the explicit switch, the service refuses to start.
+      const refused = startService('order-api', env);
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain('AUTH_JWKS_URL is missing');
 
-    // Same database as the suite's order-api, so joining its consumer group changes nothing.
-    const open = startService('order-api', { ...env, AUTH_DISABLED: 'true' });
-    try {
-      await waitUntilReady(open);
-      expect(open.output()).toContain('AUTHENTICATION IS DISABLED (AUTH_DISABLED=true)');
-      expect((await fetch(`${open.url}/orders?limit=1`)).status).toBe(200);
-    } finally {
-      expect(await open.stop()).toBe(0);
-    }
-  });
-});
-
+      // Same database as the suite's order-api, so joining its consumer group changes nothing.
+      const open = startService('order-api', { ...env, AUTH_DISABLED: 'true' });
+      try {
+        await waitUntilReady(open);
+        expect(open.output()).toContain('AUTHENTICATION IS DISABLED (AUTH_DISABLED=true)');
+        expect((await fetch(`${open.url}/orders?limit=1`)).status).toBe(200);
+      } finally {
+        expect(await open.stop()).toBe(0);
+      }
+    });
+  },
+);
 
 /**
  * The access modes of the docs and /metrics on a running order-api, probed with the
  * spellings a router or a proxy folds together: case, a trailing or doubled slash,
  * percent-encoding, dot segments.
  */
-withOwnServices('it starts order-api processes of its own with other DOCS_ACCESS and METRICS_ACCESS settings')('DOCS_ACCESS and METRICS_ACCESS hold for every spelling of a path', () => {
-  const docs = ['/docs', '/DOCS', '/docs-json', '/DOCS-JSON', '/Docs-json', '/docs-json/', '/docs-yaml', '/DOCS/swagger-ui-init.js', '//docs-json', '/%64ocs-json', '/docs%2Djson', '/x/../docs-json'];
-  const metrics = ['/metrics', '/METRICS', '/Metrics/', '//metrics', '/%6Detrics'];
-  const health = ['/health/live', '/HEALTH/LIVE', '/health/ready/'];
-  const started: ServiceProcess[] = [];
+withOwnServices('it starts order-api processes of its own with other DOCS_ACCESS and METRICS_ACCESS settings')(
+  'DOCS_ACCESS and METRICS_ACCESS hold for every spelling of a path',
+  () => {
+    const docs = [
+      '/docs',
+      '/DOCS',
+      '/docs-json',
+      '/DOCS-JSON',
+      '/Docs-json',
+      '/docs-json/',
+      '/docs-yaml',
+      '/DOCS/swagger-ui-init.js',
+      '//docs-json',
+      '/%64ocs-json',
+      '/docs%2Djson',
+      '/x/../docs-json',
+    ];
+    const metrics = ['/metrics', '/METRICS', '/Metrics/', '//metrics', '/%6Detrics'];
+    const health = ['/health/live', '/HEALTH/LIVE', '/health/ready/'];
+    const started: ServiceProcess[] = [];
 
-  // Same database as the suite's order-api, so joining its consumer group changes nothing.
-  async function orderApiWith(access: Record<string, string>) {
-    const env = { ...infraEnv(), ...securityEnv(), PORT: String(await freePort()), MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}`, ...access };
-    const service = startService('order-api', env);
-    started.push(service);
-    await waitUntilReady(service);
-    return service.url;
-  }
-  const statuses = async (url: string, paths: string[], headers: Record<string, string> = {}) =>
-    Object.fromEntries(await Promise.all(paths.map(async (path) => [path, (await rawRequest(url, path, { headers })).status] as const)));
-  const none200 = (answers: Record<string, number>) => Object.entries(answers).filter(([, status]) => status === 200);
-  const all = (paths: string[], status: number) => Object.fromEntries(paths.map((path) => [path, status]));
+    // Same database as the suite's order-api, so joining its consumer group changes nothing.
+    async function orderApiWith(access: Record<string, string>) {
+      const env = {
+        ...infraEnv(),
+        ...securityEnv(),
+        PORT: String(await freePort()),
+        MONGODB_DATABASE: `orders-e2e-${process.env['E2E_RUN_ID']}`,
+        ...access,
+      };
+      const service = startService('order-api', env);
+      started.push(service);
+      await waitUntilReady(service);
+      return service.url;
+    }
+    const statuses = async (url: string, paths: string[], headers: Record<string, string> = {}) =>
+      Object.fromEntries(await Promise.all(paths.map(async (path) => [path, (await rawRequest(url, path, { headers })).status] as const)));
+    const none200 = (answers: Record<string, number>) => Object.entries(answers).filter(([, status]) => status === 200);
+    const all = (paths: string[], status: number) => Object.fromEntries(paths.map((path) => [path, status]));
 
-  afterAll(async () => {
-    for (const service of started) expect(await service.stop()).toBe(0);
-  });
+    afterAll(async () => {
+      for (const service of started) expect(await service.stop()).toBe(0);
+    });
 
-  it('token: neither the docs nor /metrics answer without a valid token, in any spelling; health stays open', async () => {
-    const url = await orderApiWith({ DOCS_ACCESS: 'token', METRICS_ACCESS: 'token' });
-    expect(await statuses(url, docs)).toEqual(all(docs, 401));
-    expect(none200(await statuses(url, metrics))).toEqual([]);
-    expect(await statuses(url, health)).toEqual(all(health, 200));
-    const token = bearer(await customerToken(uniqueName('reader')));
-    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/metrics', '/METRICS'], token)).toEqual(all(['/docs-json', '/DOCS-JSON', '/metrics', '/METRICS'], 200));
-  });
+    it('token: neither the docs nor /metrics answer without a valid token, in any spelling; health stays open', async () => {
+      const url = await orderApiWith({ DOCS_ACCESS: 'token', METRICS_ACCESS: 'token' });
+      expect(await statuses(url, docs)).toEqual(all(docs, 401));
+      expect(none200(await statuses(url, metrics))).toEqual([]);
+      expect(await statuses(url, health)).toEqual(all(health, 200));
+      const token = bearer(await customerToken(uniqueName('reader')));
+      expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/metrics', '/METRICS'], token)).toEqual(
+        all(['/docs-json', '/DOCS-JSON', '/metrics', '/METRICS'], 200),
+      );
+    });
 
-  it('off: no spelling of the docs is served, even with a token', async () => {
-    const url = await orderApiWith({ DOCS_ACCESS: 'off' });
-    expect(await statuses(url, docs)).toEqual(all(docs, 404));
-    expect(await statuses(url, docs, bearer(await customerToken(uniqueName('reader'))))).toEqual(all(docs, 404));
-  });
-});
+    it('off: no spelling of the docs is served, even with a token', async () => {
+      const url = await orderApiWith({ DOCS_ACCESS: 'off' });
+      expect(await statuses(url, docs)).toEqual(all(docs, 404));
+      expect(await statuses(url, docs, bearer(await customerToken(uniqueName('reader'))))).toEqual(all(docs, 404));
+    });
+  },
+);

@@ -37,7 +37,12 @@ describe('GET /orders/{id}/timeline', () => {
     expect(response.headers.get('content-type')).toContain('application/json');
 
     for (const entry of timeline) {
-      expect(entry).toEqual({ type: expect.any(String), eventId: expect.stringMatching(UUID), source: expect.any(String), at: expect.any(String) });
+      expect(entry).toEqual({
+        type: expect.any(String),
+        eventId: expect.stringMatching(UUID),
+        source: expect.any(String),
+        at: expect.any(String),
+      });
       expect(Number.isNaN(Date.parse(entry.at))).toBe(false);
     }
     const life = timeline.filter((entry) => LIFE.includes(entry.type));
@@ -45,7 +50,12 @@ describe('GET /orders/{id}/timeline', () => {
     // Each step follows the one that caused it; the release and the reversal both answer
     // the cancel, independently, so they may come in either order.
     expect(life.slice(0, 5).map((entry) => entry.type)).toEqual(LIFE.slice(0, 5));
-    expect(life.slice(5).map((entry) => entry.type).sort()).toEqual(['InventoryReleased', 'PointsReversed']);
+    expect(
+      life
+        .slice(5)
+        .map((entry) => entry.type)
+        .sort(),
+    ).toEqual(['InventoryReleased', 'PointsReversed']);
     const others = timeline.filter((entry) => !LIFE.includes(entry.type));
     for (const entry of others) expect(entry).toMatchObject({ type: 'NotificationSent', source: 'notification-service' });
     expect(others.length).toBeLessThanOrEqual(4);

@@ -71,9 +71,15 @@ localOnly('one order, one trace', () => {
     // The caller's own span: the whole order hangs below it.
     const traceId = hex(16);
     const callerSpanId = hex(8);
-    const placed = await call('order-api', 'POST', '/orders', { customerId: uniqueName('trace'), items: [{ sku, quantity: 2 }] }, {
-      traceparent: `00-${traceId}-${callerSpanId}-01`,
-    });
+    const placed = await call(
+      'order-api',
+      'POST',
+      '/orders',
+      { customerId: uniqueName('trace'), items: [{ sku, quantity: 2 }] },
+      {
+        traceparent: `00-${traceId}-${callerSpanId}-01`,
+      },
+    );
     expect(placed.status).toBe(202);
     const orderId = placed.body.id as string;
     await orderReaches(orderId, ['CONFIRMED']);
@@ -93,11 +99,14 @@ localOnly('one order, one trace', () => {
     ];
     const isStep = (span: StoredSpan, [service, kind, type]: [ServiceName, string, string]) =>
       span.service === service && span.kind === kind && String(span.attributes['orderflow.event_type']).endsWith(`.${type}`);
-    const spans = await eventually(async () => {
-      const found = await backend.trace(traceId);
-      expect(steps.filter((step) => !found.some((span) => isStep(span, step)))).toEqual([]);
-      return found;
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const spans = await eventually(
+      async () => {
+        const found = await backend.trace(traceId);
+        expect(steps.filter((step) => !found.some((span) => isStep(span, step)))).toEqual([]);
+        return found;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
 
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const one = (service: ServiceName, kind: string, eventType: string) => {
@@ -137,16 +146,34 @@ localOnly('one order, one trace', () => {
     // Log lines of that work name the same trace, span, order and event as fields.
     const lines = (service: ServiceName) => logLines(traced.get(service) as ServiceProcess).filter((line) => line['order_id'] === orderId);
     const requestLine = lines('order-api').find((line) => line['msg'] === 'POST /orders 202');
-    expect(requestLine).toMatchObject({ level: 'info', service: 'order-api', trace_id: traceId, res: { status: 202 }, duration_ms: expect.any(Number) });
+    expect(requestLine).toMatchObject({
+      level: 'info',
+      service: 'order-api',
+      trace_id: traceId,
+      res: { status: 202 },
+      duration_ms: expect.any(Number),
+    });
     expect(byId.get(requestLine?.['span_id'] as string)).toBeDefined();
     const confirmLine = lines('order-api').find((line) => String(line['msg']).includes('PENDING -> CONFIRMED'));
-    expect(confirmLine).toMatchObject({ trace_id: traceId, span_id: confirming.spanId, event_id: confirming.attributes['orderflow.event_id'] });
+    expect(confirmLine).toMatchObject({
+      trace_id: traceId,
+      span_id: confirming.spanId,
+      event_id: confirming.attributes['orderflow.event_id'],
+    });
     const reserveLine = lines('inventory-service').find((line) => String(line['msg']).includes('reserved'));
-    expect(reserveLine).toMatchObject({ trace_id: traceId, span_id: reserving.spanId, event_id: reserving.attributes['orderflow.event_id'] });
+    expect(reserveLine).toMatchObject({
+      trace_id: traceId,
+      span_id: reserving.spanId,
+      event_id: reserving.attributes['orderflow.event_id'],
+    });
     const awardLine = lines('points-service').find((line) => String(line['msg']).includes('awarded'));
     expect(awardLine).toMatchObject({ trace_id: traceId, span_id: awarding.spanId, event_id: awarding.attributes['orderflow.event_id'] });
     // Notifications go out from the dispatcher, after the message that recorded them.
-    expect(lines('notification-service').filter((line) => String(line['msg']).includes('notification') && String(line['msg']).includes(': sent'))).toHaveLength(2);
+    expect(
+      lines('notification-service').filter(
+        (line) => String(line['msg']).includes('notification') && String(line['msg']).includes(': sent'),
+      ),
+    ).toHaveLength(2);
   });
 
   it('records dead-lettering on the span of the message, in every service that gave up on it', async () => {
@@ -162,18 +189,23 @@ localOnly('one order, one trace', () => {
     } finally {
       await producer.disconnect();
     }
-    await eventually(async () => {
-      const parked = (await backend.trace(traceId)).filter((s) => s.kind === 'CONSUMER' && s.events.includes('dead-lettered'));
-      // Every service that reads the orders topic (order-api writes it and does not).
-      expect(new Set(parked.map((s) => s.service))).toEqual(new Set(['inventory-service', 'points-service', 'notification-service']));
-      for (const span of parked) expect(span.attributes['orderflow.dead_letter.code']).toBe('MISSING_HEADER');
-    }, { timeoutMs: 30_000, intervalMs: 250 });
+    await eventually(
+      async () => {
+        const parked = (await backend.trace(traceId)).filter((s) => s.kind === 'CONSUMER' && s.events.includes('dead-lettered'));
+        // Every service that reads the orders topic (order-api writes it and does not).
+        expect(new Set(parked.map((s) => s.service))).toEqual(new Set(['inventory-service', 'points-service', 'notification-service']));
+        for (const span of parked) expect(span.attributes['orderflow.dead_letter.code']).toBe('MISSING_HEADER');
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
   });
 
   it('never writes a bearer token to the logs', async () => {
     const token = `secret-${hex(12)}`;
     await call('order-api', 'GET', `/orders/${randomUUID()}`, undefined, { authorization: `Bearer ${token}` });
-    await eventually(() => expect(logLines(traced.get('order-api') as ServiceProcess).some((l) => String(l['msg']).startsWith('GET /orders/'))).toBe(true));
+    await eventually(() =>
+      expect(logLines(traced.get('order-api') as ServiceProcess).some((l) => String(l['msg']).startsWith('GET /orders/'))).toBe(true),
+    );
     for (const service of traced.values()) expect(service.output()).not.toContain(token);
   });
 });

@@ -10,7 +10,10 @@ import { PointsModule } from './points/points.module';
   imports: [
     MongoModule.forRootAsync({ inject: [MongoConfig], useFactory: (config: MongoConfig) => ({ config, database: 'points' }) }),
     MetricsModule,
-    MessagingModule.forRootAsync({ inject: [SERVICE_NAME, MessagingConfig], useFactory: (service: string, config: MessagingConfig) => ({ service, config }) }),
+    MessagingModule.forRootAsync({
+      inject: [SERVICE_NAME, MessagingConfig],
+      useFactory: (service: string, config: MessagingConfig) => ({ service, config }),
+    }),
     HealthModule.forRoot([MongoReadiness, KafkaReadiness]),
     // No domain error reaches HTTP here: the one route answers 200 or a validation 400.
     RestModule.forRoot({ errorStatuses: {} }),

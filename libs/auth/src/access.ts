@@ -36,14 +36,20 @@ export class Access {
   /** 403 unless the caller holds the staff read scope (listing across customers). */
   assertMayReadAnyone(caller: Principal): void {
     if (!this.policy.mayReadAnyone(caller)) {
-      throw insufficientScope(this.policy.scopes.staffRead, `Listing every customer's data needs the scope ${this.policy.scopes.staffRead}; filter by your own customerId.`);
+      throw insufficientScope(
+        this.policy.scopes.staffRead,
+        `Listing every customer's data needs the scope ${this.policy.scopes.staffRead}; filter by your own customerId.`,
+      );
     }
   }
 
   /** 403 unless the caller holds the staff cancel scope. */
   assertMayCancelAnyone(caller: Principal): void {
     if (!caller.scopes.has(this.policy.scopes.staffCancel)) {
-      throw insufficientScope(this.policy.scopes.staffCancel, `Cancelling another customer's order needs the scope ${this.policy.scopes.staffCancel}.`);
+      throw insufficientScope(
+        this.policy.scopes.staffCancel,
+        `Cancelling another customer's order needs the scope ${this.policy.scopes.staffCancel}.`,
+      );
     }
   }
 

@@ -1,6 +1,18 @@
 import { envInteger, wholeNumberOf } from '@orderflow/contracts';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  type ValidationArguments,
+} from 'class-validator';
 import type { AuthOptions } from './auth.options';
 
 /** Needed unless authentication is explicitly disabled. */
@@ -43,8 +55,10 @@ const IsJwksUrl = () =>
   ValidateBy({
     name: 'isJwksUrl',
     validator: {
-      validate: (value: unknown, args?: ValidationArguments) => jwksUrlProblem(value, (args?.object as AuthConfig).AUTH_JWKS_ALLOW_HTTP === 'true') === undefined,
-      defaultMessage: (args?: ValidationArguments) => jwksUrlProblem(args?.value, (args?.object as AuthConfig).AUTH_JWKS_ALLOW_HTTP === 'true') ?? 'is invalid',
+      validate: (value: unknown, args?: ValidationArguments) =>
+        jwksUrlProblem(value, (args?.object as AuthConfig).AUTH_JWKS_ALLOW_HTTP === 'true') === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        jwksUrlProblem(args?.value, (args?.object as AuthConfig).AUTH_JWKS_ALLOW_HTTP === 'true') ?? 'is invalid',
     },
   });
 
@@ -177,6 +191,11 @@ export function authOptionsOf(env: AuthConfig): AuthOptions {
     },
     metrics: env.METRICS_ACCESS,
     docs: env.DOCS_ACCESS,
-    rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, perCaller: env.RATE_LIMIT_PER_CALLER, perIp: env.RATE_LIMIT_PER_IP, maxCallers: env.RATE_LIMIT_MAX_CALLERS },
+    rateLimit: {
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      perCaller: env.RATE_LIMIT_PER_CALLER,
+      perIp: env.RATE_LIMIT_PER_IP,
+      maxCallers: env.RATE_LIMIT_MAX_CALLERS,
+    },
   };
 }

@@ -65,7 +65,10 @@ class CapturingLogger implements LoggerService {
 }
 
 async function startApp(options: AuthOptions, logger: LoggerService): Promise<{ app: INestApplication; url: string }> {
-  @Module({ imports: [AuthModule.forRoot(options), RestModule.forRoot({ errorStatuses: {} })], controllers: [MeController, OpenController, MetricsLikeController] })
+  @Module({
+    imports: [AuthModule.forRoot(options), RestModule.forRoot({ errorStatuses: {} })],
+    controllers: [MeController, OpenController, MetricsLikeController],
+  })
   class TestModule {}
   const app = await NestFactory.create(TestModule, { logger });
   // As the services' bootstrap serves them: the gate, then the pages.
@@ -177,17 +180,20 @@ describe('bearer authentication against a JWKS', () => {
     expect((await get('/me', before)).status).toBe(200);
   });
 
-  it('lets a customer read their own data only; a staff scope opens everyone\'s', async () => {
+  it("lets a customer read their own data only; a staff scope opens everyone's", async () => {
     const alice = await token('alice');
     expect((await get('/me/customers/alice', alice)).status).toBe(200);
     const refused = await get('/me/customers/bob', alice);
     expect(refused.status).toBe(403);
-    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="orderflow", error="insufficient_scope", scope="orderflow:staff:read"');
+    expect(refused.headers.get('www-authenticate')).toBe(
+      'Bearer realm="orderflow", error="insufficient_scope", scope="orderflow:staff:read"',
+    );
     expect((await get('/me/customers/bob', await token('staff-1', { scope: DEFAULT_SCOPES.staffRead }))).status).toBe(200);
   });
 
   it('needs the admin scope for a route that requires it', async () => {
-    const put = async (t: string) => (await fetch(`${url}/me/products`, { method: 'PUT', headers: { authorization: `Bearer ${t}` } })).status;
+    const put = async (t: string) =>
+      (await fetch(`${url}/me/products`, { method: 'PUT', headers: { authorization: `Bearer ${t}` } })).status;
     expect(await put(await token('alice'))).toBe(403);
     expect(await put(await token('staff-1', { scope: DEFAULT_SCOPES.staffRead }))).toBe(403);
     expect(await put(await token('ops', { scope: DEFAULT_SCOPES.inventoryAdmin }))).toBe(200);
@@ -206,7 +212,10 @@ describe('rate limits', () => {
 
   beforeAll(async () => {
     issuer = await startTokenIssuer();
-    ({ app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 3, perIp: 2, maxCallers: 1000 } }), new CapturingLogger()));
+    ({ app, url } = await startApp(
+      options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 3, perIp: 2, maxCallers: 1000 } }),
+      new CapturingLogger(),
+    ));
   }, 60_000);
 
   afterAll(async () => {
@@ -248,9 +257,12 @@ describe('rate limits', () => {
 });
 
 describe('rate limits for IPv6 callers', () => {
-  it('count one /64 network as one caller, as it is one subscriber\'s to hand out', async () => {
+  it("count one /64 network as one caller, as it is one subscriber's to hand out", async () => {
     const issuer = await startTokenIssuer();
-    const { app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 2, maxCallers: 1000 } }), new CapturingLogger());
+    const { app, url } = await startApp(
+      options(issuer.url, { rateLimit: { windowMs: 60_000, perCaller: 1000, perIp: 2, maxCallers: 1000 } }),
+      new CapturingLogger(),
+    );
     // Behind one proxy hop, as the chart runs order-api, so the address comes from X-Forwarded-For.
     (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('trust proxy', 1);
     try {
@@ -270,20 +282,26 @@ describe('rate limits with a full table of callers', () => {
   it('refuse a new caller with 429 and Retry-After while the known ones keep their counts, and let it in once a window ends', async () => {
     const issuer = await startTokenIssuer();
     // Room for two callers, in windows of one second.
-    const { app, url } = await startApp(options(issuer.url, { rateLimit: { windowMs: 1_000, perCaller: 2, perIp: 1000, maxCallers: 2 } }), new CapturingLogger());
+    const { app, url } = await startApp(
+      options(issuer.url, { rateLimit: { windowMs: 1_000, perCaller: 2, perIp: 1000, maxCallers: 2 } }),
+      new CapturingLogger(),
+    );
     try {
       const as = async (sub: string) => ({ authorization: `Bearer ${await issueToken(issuer.url, { sub })}` });
       const [alice, bob, carol] = [await as('alice'), await as('bob'), await as('carol')];
       const status = async (headers: Record<string, string>) => (await fetch(`${url}/me`, { headers })).status;
-      await eventually(async () => {
-        // A fresh window for everyone: alice and bob fill the table.
-        expect([await status(alice), await status(bob)]).toEqual([200, 200]);
-        const refused = await fetch(`${url}/me`, { headers: carol });
-        expect(refused.status).toBe(429);
-        expect(refused.headers.get('retry-after')).toBe('1');
-        // Still counted: alice's second call passes, her third does not.
-        expect([await status(alice), await status(alice)]).toEqual([200, 429]);
-      }, { timeoutMs: 10_000, intervalMs: 1_100 });
+      await eventually(
+        async () => {
+          // A fresh window for everyone: alice and bob fill the table.
+          expect([await status(alice), await status(bob)]).toEqual([200, 200]);
+          const refused = await fetch(`${url}/me`, { headers: carol });
+          expect(refused.status).toBe(429);
+          expect(refused.headers.get('retry-after')).toBe('1');
+          // Still counted: alice's second call passes, her third does not.
+          expect([await status(alice), await status(alice)]).toEqual([200, 429]);
+        },
+        { timeoutMs: 10_000, intervalMs: 1_100 },
+      );
       await eventually(async () => expect(await status(carol)).toBe(200), { timeoutMs: 5_000, intervalMs: 200 });
     } finally {
       await app.close();
@@ -337,9 +355,26 @@ describe('METRICS_ACCESS=token', () => {
  */
 describe('every access rule holds for every spelling of a path', () => {
   const docsSpellings = [
-    '/docs', '/docs/', '/docs-json', '/docs-yaml', '/DOCS', '/DOCS-JSON', '/Docs-json', '/docs-json/', '/DOCS/', '/docs//',
-    '/docs/swagger-ui-init.js', '/DOCS/swagger-ui-init.js', '//docs-json', '/%64ocs-json', '/docs%2Djson', '/%2564ocs-json',
-    '/./docs-json', '/x/../docs-json', '/docs-json;x', '/docs-json?x=1',
+    '/docs',
+    '/docs/',
+    '/docs-json',
+    '/docs-yaml',
+    '/DOCS',
+    '/DOCS-JSON',
+    '/Docs-json',
+    '/docs-json/',
+    '/DOCS/',
+    '/docs//',
+    '/docs/swagger-ui-init.js',
+    '/DOCS/swagger-ui-init.js',
+    '//docs-json',
+    '/%64ocs-json',
+    '/docs%2Djson',
+    '/%2564ocs-json',
+    '/./docs-json',
+    '/x/../docs-json',
+    '/docs-json;x',
+    '/docs-json?x=1',
   ];
   const metricsSpellings = ['/metrics', '/METRICS', '/Metrics/', '//metrics', '/%6detrics', '/./metrics'];
   let issuer: TokenIssuerProcess;
@@ -367,7 +402,9 @@ describe('every access rule holds for every spelling of a path', () => {
     expect(await statuses(url, docsSpellings)).toEqual(all(docsSpellings, 401));
     expect(await statuses(url, docsSpellings, { authorization: 'Bearer not-a-token' })).toEqual(all(docsSpellings, 401));
     const token = { authorization: `Bearer ${await issueToken(issuer.url, { sub: 'reader' })}` };
-    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/docs/', '/docs-yaml'], token)).toEqual(all(['/docs-json', '/DOCS-JSON', '/docs/', '/docs-yaml'], 200));
+    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/docs/', '/docs-yaml'], token)).toEqual(
+      all(['/docs-json', '/DOCS-JSON', '/docs/', '/docs-yaml'], 200),
+    );
   });
 
   it('DOCS_ACCESS=off: no spelling of the docs is served, with a token or without', async () => {
@@ -379,7 +416,9 @@ describe('every access rule holds for every spelling of a path', () => {
 
   it('DOCS_ACCESS=open: the docs answer anyone, in the spellings the router serves', async () => {
     const url = await start({ docs: 'open' });
-    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/docs/', '/Docs-yaml'])).toEqual(all(['/docs-json', '/DOCS-JSON', '/docs/', '/Docs-yaml'], 200));
+    expect(await statuses(url, ['/docs-json', '/DOCS-JSON', '/docs/', '/Docs-yaml'])).toEqual(
+      all(['/docs-json', '/DOCS-JSON', '/docs/', '/Docs-yaml'], 200),
+    );
   });
 
   it('METRICS_ACCESS=token: no spelling of /metrics answers 200 without a valid token; health stays open', async () => {
@@ -388,7 +427,9 @@ describe('every access rule holds for every spelling of a path', () => {
     expect(Object.entries(answered).filter(([, status]) => status === 200)).toEqual([]);
     const token = { authorization: `Bearer ${await issueToken(issuer.url, { sub: 'prometheus' })}` };
     expect(await statuses(url, ['/metrics', '/METRICS', '/Metrics/'], token)).toEqual(all(['/metrics', '/METRICS', '/Metrics/'], 200));
-    expect(await statuses(url, ['/health/live', '/HEALTH/LIVE', '/health/live/'])).toEqual(all(['/health/live', '/HEALTH/LIVE', '/health/live/'], 200));
+    expect(await statuses(url, ['/health/live', '/HEALTH/LIVE', '/health/live/'])).toEqual(
+      all(['/health/live', '/HEALTH/LIVE', '/health/live/'], 200),
+    );
   });
 
   it('METRICS_ACCESS=open: /metrics answers anyone', async () => {

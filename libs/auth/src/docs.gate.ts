@@ -26,6 +26,9 @@ export function docsGate(options: AuthOptions, verifier: TokenVerifier) {
     if (authenticated.principal) return next();
     const refusal = authenticated.authFailure === 'invalid' ? tokenInvalid() : tokenRequired();
     for (const [name, value] of Object.entries(refusal.headers)) response.setHeader(name, value);
-    response.status(401).type('application/problem+json').json({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: refusal.message });
+    response
+      .status(401)
+      .type('application/problem+json')
+      .json({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: refusal.message });
   };
 }

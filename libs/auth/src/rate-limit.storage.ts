@@ -67,7 +67,9 @@ export class RateLimitStorage implements ThrottlerStorage {
     const oldest = this.windows.values().next().value as Window;
     if (now >= this.warnedUntil) {
       this.warnedUntil = oldest.endsAt;
-      this.logger.warn(`counting ${this.windows.size} callers, the most RATE_LIMIT_MAX_CALLERS allows: new callers get 429 until windows end`);
+      this.logger.warn(
+        `counting ${this.windows.size} callers, the most RATE_LIMIT_MAX_CALLERS allows: new callers get 429 until windows end`,
+      );
     }
     const seconds = secondsUntil(oldest.endsAt, now);
     return { totalHits: limit + 1, timeToExpire: seconds, isBlocked: true, timeToBlockExpire: seconds };

@@ -22,9 +22,19 @@ export function brokerAcls(service: ServiceName): BrokerAcl[] {
   const produced = (Object.keys(Topics) as TopicKey[]).filter((key) => Topics[key].producer === service);
   const consumed = topics as readonly TopicKey[];
   return [
-    ...produced.flatMap((key) => (['WRITE', 'DESCRIBE'] as const).map((operation) => ({ resource: 'TOPIC' as const, name: Topics[key].name, operation }))),
-    ...consumed.flatMap((key) => (['READ', 'DESCRIBE'] as const).map((operation) => ({ resource: 'TOPIC' as const, name: Topics[key].name, operation }))),
-    ...consumed.flatMap((key) => (['WRITE', 'DESCRIBE'] as const).map((operation) => ({ resource: 'TOPIC' as const, name: deadLetterTopic(Topics[key].name), operation }))),
+    ...produced.flatMap((key) =>
+      (['WRITE', 'DESCRIBE'] as const).map((operation) => ({ resource: 'TOPIC' as const, name: Topics[key].name, operation })),
+    ),
+    ...consumed.flatMap((key) =>
+      (['READ', 'DESCRIBE'] as const).map((operation) => ({ resource: 'TOPIC' as const, name: Topics[key].name, operation })),
+    ),
+    ...consumed.flatMap((key) =>
+      (['WRITE', 'DESCRIBE'] as const).map((operation) => ({
+        resource: 'TOPIC' as const,
+        name: deadLetterTopic(Topics[key].name),
+        operation,
+      })),
+    ),
     { resource: 'GROUP', name: groupId, operation: 'READ' },
     { resource: 'GROUP', name: groupId, operation: 'DESCRIBE' },
   ];

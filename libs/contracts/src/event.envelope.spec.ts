@@ -22,11 +22,7 @@ import {
   InventoryReleasedSchema,
   InventoryReservedSchema,
 } from './gen/orderflow/inventory/v1/events_pb';
-import {
-  NotificationKind,
-  NotificationSentSchema,
-  NotificationStatus,
-} from './gen/orderflow/notifications/v1/events_pb';
+import { NotificationKind, NotificationSentSchema, NotificationStatus } from './gen/orderflow/notifications/v1/events_pb';
 import {
   CancelledOrderStatus,
   file_orderflow_orders_v1_events,
@@ -46,10 +42,7 @@ interface Sample<M extends EventMessage> {
   schema: GenMessage<M>;
   init: MessageInitShape<GenMessage<M>>;
 }
-const sample = <M extends EventMessage>(
-  schema: GenMessage<M>,
-  init: MessageInitShape<GenMessage<M>>,
-): Sample<M> => ({
+const sample = <M extends EventMessage>(schema: GenMessage<M>, init: MessageInitShape<GenMessage<M>>): Sample<M> => ({
   schema,
   init,
 });
@@ -246,10 +239,7 @@ describe('event envelope', () => {
   it('reads headers as kafkajs delivers them: Buffer, string or repeated', () => {
     const { key, value, headers } = orderCreated();
     const mixed = Object.fromEntries(
-      Object.entries(headers).map(([k, v], i) => [
-        k,
-        i % 3 === 0 ? v : i % 3 === 1 ? Buffer.from(v) : [v, Buffer.from(v)],
-      ]),
+      Object.entries(headers).map(([k, v], i) => [k, i % 3 === 0 ? v : i % 3 === 1 ? Buffer.from(v) : [v, Buffer.from(v)]]),
     );
 
     expect(decodeEvent({ key, value, headers: mixed }).message.orderId).toBe(orderId);
@@ -340,9 +330,7 @@ describe('schema evolution inside v1', () => {
       ...initOf(OrderRejectedSchema),
       reason: 4,
     } as never);
-    const decoded = decodeEvent(
-      consumed(encodeEvent(newer as typeof OrderRejectedSchema, written as never, meta)),
-    );
+    const decoded = decodeEvent(consumed(encodeEvent(newer as typeof OrderRejectedSchema, written as never, meta)));
 
     if (!isEvent(decoded, OrderRejectedSchema)) throw new Error('expected OrderRejected');
     expect(decoded.message.reason).toBe(4);
@@ -358,16 +346,8 @@ describe('contract violations', () => {
   };
 
   it.each<[string, () => KafkaMessageLike, ContractErrorCode]>([
-    [
-      'an unknown event type',
-      () => withHeaders({ ce_type: 'orderflow.orders.v1.OrderTeleported' }),
-      'UNKNOWN_EVENT_TYPE',
-    ],
-    [
-      'a non-event message type',
-      () => withHeaders({ ce_type: 'orderflow.orders.v1.OrderLine' }),
-      'UNKNOWN_EVENT_TYPE',
-    ],
+    ['an unknown event type', () => withHeaders({ ce_type: 'orderflow.orders.v1.OrderTeleported' }), 'UNKNOWN_EVENT_TYPE'],
+    ['a non-event message type', () => withHeaders({ ce_type: 'orderflow.orders.v1.OrderLine' }), 'UNKNOWN_EVENT_TYPE'],
     ['no headers at all', () => ({ ...valid(), headers: undefined }), 'MISSING_HEADER'],
     ['no event type', () => withHeaders({ ce_type: undefined }), 'MISSING_HEADER'],
     ['no event id', () => withHeaders({ ce_id: undefined }), 'MISSING_HEADER'],
@@ -378,28 +358,12 @@ describe('contract violations', () => {
     ['no content type', () => withHeaders({ 'content-type': undefined }), 'MISSING_HEADER'],
     ['an event id that is not a UUID', () => withHeaders({ ce_id: 'evt-1' }), 'MALFORMED_HEADER'],
     ['an empty header', () => withHeaders({ ce_source: '' }), 'MALFORMED_HEADER'],
-    [
-      'an occurred-at that is not a timestamp',
-      () => withHeaders({ ce_time: 'yesterday' }),
-      'MALFORMED_HEADER',
-    ],
-    [
-      'an occurred-at without a zone',
-      () => withHeaders({ ce_time: '2025-03-01T12:00:00' }),
-      'MALFORMED_HEADER',
-    ],
-    [
-      'a schema version other than the type’s',
-      () => withHeaders({ ce_schemaversion: 'v2' }),
-      'MALFORMED_HEADER',
-    ],
+    ['an occurred-at that is not a timestamp', () => withHeaders({ ce_time: 'yesterday' }), 'MALFORMED_HEADER'],
+    ['an occurred-at without a zone', () => withHeaders({ ce_time: '2025-03-01T12:00:00' }), 'MALFORMED_HEADER'],
+    ['a schema version other than the type’s', () => withHeaders({ ce_schemaversion: 'v2' }), 'MALFORMED_HEADER'],
     ['a JSON body', () => withHeaders({ 'content-type': 'application/json' }), 'MALFORMED_HEADER'],
     ['another CloudEvents version', () => withHeaders({ ce_specversion: '0.3' }), 'MALFORMED_HEADER'],
-    [
-      'a causation id that is not a UUID',
-      () => withHeaders({ ce_causationid: 'because' }),
-      'MALFORMED_HEADER',
-    ],
+    ['a causation id that is not a UUID', () => withHeaders({ ce_causationid: 'because' }), 'MALFORMED_HEADER'],
     [
       'a header repeated with different values',
       () => ({
@@ -412,11 +376,7 @@ describe('contract violations', () => {
       'MALFORMED_HEADER',
     ],
     ['no body (a tombstone)', () => ({ ...valid(), value: null }), 'UNDECODABLE_BODY'],
-    [
-      'bytes that are not protobuf',
-      () => ({ ...valid(), value: Buffer.from([0xff, 0xff, 0xff]) }),
-      'UNDECODABLE_BODY',
-    ],
+    ['bytes that are not protobuf', () => ({ ...valid(), value: Buffer.from([0xff, 0xff, 0xff]) }), 'UNDECODABLE_BODY'],
     ['a truncated body', () => ({ ...valid(), value: valid().value?.subarray(0, 10) }), 'UNDECODABLE_BODY'],
     ['no key', () => ({ ...valid(), key: null }), 'KEY_MISMATCH'],
     ['a key that is not the body’s order id', () => ({ ...valid(), key: 'another-order' }), 'KEY_MISMATCH'],
@@ -425,9 +385,7 @@ describe('contract violations', () => {
   });
 
   it('says what is wrong, for the dead-letter record', () => {
-    expect(() => decodeEvent(withHeaders({ ce_id: 'evt-1' }))).toThrow(
-      'MALFORMED_HEADER: header ce_id must be a UUID, got "evt-1"',
-    );
+    expect(() => decodeEvent(withHeaders({ ce_id: 'evt-1' }))).toThrow('MALFORMED_HEADER: header ce_id must be a UUID, got "evt-1"');
   });
 
   it.each<[string, () => unknown, ContractErrorCode]>([
@@ -436,37 +394,17 @@ describe('contract violations', () => {
       () => encodeEvent(OrderCreatedSchema.field.lines.message as never, {} as never, meta),
       'UNKNOWN_EVENT_TYPE',
     ],
-    [
-      'an event without an order id',
-      () => encodeEvent(OrderCreatedSchema, { customerId: 'c-1' }, meta),
-      'INVALID_EVENT',
-    ],
-    [
-      'an order id that is not a UUID',
-      () => encodeEvent(OrderCreatedSchema, { orderId: 'o-1' }, meta),
-      'INVALID_EVENT',
-    ],
+    ['an event without an order id', () => encodeEvent(OrderCreatedSchema, { customerId: 'c-1' }, meta), 'INVALID_EVENT'],
+    ['an order id that is not a UUID', () => encodeEvent(OrderCreatedSchema, { orderId: 'o-1' }, meta), 'INVALID_EVENT'],
     ['no producer', () => encodeEvent(OrderCreatedSchema, { orderId }, { producer: '' }), 'INVALID_EVENT'],
-    [
-      'an event id that is not a UUID',
-      () => encodeEvent(OrderCreatedSchema, { orderId }, { ...meta, eventId: 'e' }),
-      'INVALID_EVENT',
-    ],
+    ['an event id that is not a UUID', () => encodeEvent(OrderCreatedSchema, { orderId }, { ...meta, eventId: 'e' }), 'INVALID_EVENT'],
     [
       'a causation id that is not a UUID',
       () => encodeEvent(OrderCreatedSchema, { orderId }, { ...meta, causationId: 'c' }),
       'INVALID_EVENT',
     ],
-    [
-      'a malformed traceparent',
-      () => encodeEvent(OrderCreatedSchema, { orderId }, { ...meta, traceparent: 'x' }),
-      'INVALID_EVENT',
-    ],
-    [
-      'an invalid occurred-at',
-      () => encodeEvent(OrderCreatedSchema, { orderId }, { ...meta, occurredAt: 'soon' }),
-      'INVALID_EVENT',
-    ],
+    ['a malformed traceparent', () => encodeEvent(OrderCreatedSchema, { orderId }, { ...meta, traceparent: 'x' }), 'INVALID_EVENT'],
+    ['an invalid occurred-at', () => encodeEvent(OrderCreatedSchema, { orderId }, { ...meta, occurredAt: 'soon' }), 'INVALID_EVENT'],
   ])('refuses to publish %s', (_, publish, code) => {
     expect(codeOf(publish)).toBe(code);
   });

@@ -146,20 +146,10 @@ export function decodeEvent(record: KafkaMessageLike): DecodedEvent {
   checked(headers, EnvelopeHeader.specVersion, (v) => v === SPEC_VERSION, `must be ${SPEC_VERSION}`);
   checked(headers, EnvelopeHeader.contentType, (v) => v === CONTENT_TYPE, `must be ${CONTENT_TYPE}`);
   const schemaVersion = schemaVersionOf(type);
-  checked(
-    headers,
-    EnvelopeHeader.schemaVersion,
-    (v) => v === schemaVersion,
-    `must be ${schemaVersion} for ${type}`,
-  );
+  checked(headers, EnvelopeHeader.schemaVersion, (v) => v === schemaVersion, `must be ${schemaVersion} for ${type}`);
   const eventId = checked(headers, EnvelopeHeader.id, (v) => UUID.test(v), 'must be a UUID');
   const time = checked(headers, EnvelopeHeader.time, isRfc3339, 'must be an RFC 3339 timestamp');
-  const producer = checked(
-    headers,
-    EnvelopeHeader.source,
-    (v) => SERVICE_NAME.test(v),
-    'must be a service name',
-  );
+  const producer = checked(headers, EnvelopeHeader.source, (v) => SERVICE_NAME.test(v), 'must be a service name');
   const correlationId = required(headers, EnvelopeHeader.correlationId);
   const causationId = optional(headers, EnvelopeHeader.causationId);
   if (causationId !== undefined && !UUID.test(causationId)) {
@@ -180,10 +170,7 @@ export function decodeEvent(record: KafkaMessageLike): DecodedEvent {
 
   const key = record.key === null || record.key === undefined ? undefined : text(record.key);
   if (key !== message.orderId) {
-    throw new ContractError(
-      'KEY_MISMATCH',
-      `key "${key ?? ''}" is not the body's order id "${message.orderId}"`,
-    );
+    throw new ContractError('KEY_MISMATCH', `key "${key ?? ''}" is not the body's order id "${message.orderId}"`);
   }
 
   const meta: EventMeta = {
@@ -199,17 +186,12 @@ export function decodeEvent(record: KafkaMessageLike): DecodedEvent {
 }
 
 /** Narrows a decoded event to one schema's message type. */
-export function isEvent<M extends EventMessage>(
-  event: DecodedEvent,
-  schema: GenMessage<M>,
-): event is DecodedEvent<M> {
+export function isEvent<M extends EventMessage>(event: DecodedEvent, schema: GenMessage<M>): event is DecodedEvent<M> {
   return event.type === schema.typeName;
 }
 
 /** Metadata for an event published in reaction to `event`: it continues its causal chain and trace. */
-export function causedBy(
-  event: DecodedEvent,
-): Pick<EncodeMeta, 'causationId' | 'traceparent' | 'tracestate'> {
+export function causedBy(event: DecodedEvent): Pick<EncodeMeta, 'causationId' | 'traceparent' | 'tracestate'> {
   const { eventId, traceparent, tracestate } = event.meta;
   return {
     causationId: eventId,

@@ -4,18 +4,9 @@
  */
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
 import type { MessageShape } from '@bufbuild/protobuf';
-import {
-  InventoryRejectedSchema,
-  InventoryReleasedSchema,
-  InventoryReservedSchema,
-} from './gen/orderflow/inventory/v1/events_pb';
+import { InventoryRejectedSchema, InventoryReleasedSchema, InventoryReservedSchema } from './gen/orderflow/inventory/v1/events_pb';
 import { NotificationSentSchema } from './gen/orderflow/notifications/v1/events_pb';
-import {
-  OrderCancelledSchema,
-  OrderConfirmedSchema,
-  OrderCreatedSchema,
-  OrderRejectedSchema,
-} from './gen/orderflow/orders/v1/events_pb';
+import { OrderCancelledSchema, OrderConfirmedSchema, OrderCreatedSchema, OrderRejectedSchema } from './gen/orderflow/orders/v1/events_pb';
 import { PointsAwardedSchema, PointsReversedSchema } from './gen/orderflow/points/v1/events_pb';
 
 export const eventSchemas = [

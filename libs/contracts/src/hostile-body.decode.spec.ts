@@ -18,7 +18,11 @@ const UNKNOWN_FIELD = 15;
 
 /** An OrderCreated exactly as order-api publishes it, with `extra` bytes after its fields. */
 function orderCreatedWith(extra: Uint8Array): KafkaMessageLike {
-  const record = encodeEvent(OrderCreatedSchema, { orderId, customerId: 'c-1', lines: [{ sku: 'SKU-1', quantity: 2 }], currency: 'USD' }, { producer: 'order-api' });
+  const record = encodeEvent(
+    OrderCreatedSchema,
+    { orderId, customerId: 'c-1', lines: [{ sku: 'SKU-1', quantity: 2 }], currency: 'USD' },
+    { producer: 'order-api' },
+  );
   return { key: record.key, value: Buffer.concat([record.value, extra]), headers: record.headers };
 }
 

@@ -85,8 +85,7 @@ describe('what the breaking check lets through', () => {
     return dir;
   }
 
-  const currencyField =
-    /( {2}\/\/ ISO 4217 code of the currency the order will be priced in.*\n) {2}string currency = 4;\n/;
+  const currencyField = /( {2}\/\/ ISO 4217 code of the currency the order will be priced in.*\n) {2}string currency = 4;\n/;
 
   function breakingRules(dir: string, config?: object): { status: number | null; rules: string[] } {
     const args = ['breaking', '--against', BASELINE, '--error-format', 'json'];
@@ -119,9 +118,7 @@ describe('what the breaking check lets through', () => {
   });
 
   it('still rejects a removal with its number and name reserved, which only the wire could accept', () => {
-    const dir = workspaceWith((proto) =>
-      proto.replace(currencyField, '  reserved 4;\n  reserved "currency";\n'),
-    );
+    const dir = workspaceWith((proto) => proto.replace(currencyField, '  reserved 4;\n  reserved "currency";\n'));
     const wireOnly = { version: 'v2', modules: [{ path: 'proto' }], breaking: { use: ['WIRE_JSON'] } };
 
     expect(breakingRules(dir).rules).toContain('FIELD_NO_DELETE');

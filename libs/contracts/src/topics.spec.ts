@@ -57,18 +57,15 @@ describe('topic registry', () => {
     ],
   };
 
-  it.each(Object.entries(needs))(
-    'subscribes %s to every event its part of the flow needs',
-    (service, events) => {
-      const subscribed = ConsumerGroups[service as keyof typeof ConsumerGroups].topics.map(
-        (key) => Topics[key].name,
-      );
-      for (const event of events) expect(subscribed).toContain(topicOf(event).name);
-    },
-  );
+  it.each(Object.entries(needs))('subscribes %s to every event its part of the flow needs', (service, events) => {
+    const subscribed = ConsumerGroups[service as keyof typeof ConsumerGroups].topics.map((key) => Topics[key].name);
+    for (const event of events) expect(subscribed).toContain(topicOf(event).name);
+  });
 
   it("lets order-api see every other service's events, for the order timeline (its own are written there with the order)", () => {
-    const others = Object.entries(Topics).filter(([, topic]) => topic.producer !== 'order-api').map(([name]) => name);
+    const others = Object.entries(Topics)
+      .filter(([, topic]) => topic.producer !== 'order-api')
+      .map(([name]) => name);
     expect([...ConsumerGroups['order-api'].topics].sort()).toEqual(others.sort());
   });
 

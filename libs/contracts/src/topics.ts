@@ -9,18 +9,9 @@
  */
 
 import { eventTypeOf } from './event.registry';
-import {
-  InventoryRejectedSchema,
-  InventoryReleasedSchema,
-  InventoryReservedSchema,
-} from './gen/orderflow/inventory/v1/events_pb';
+import { InventoryRejectedSchema, InventoryReleasedSchema, InventoryReservedSchema } from './gen/orderflow/inventory/v1/events_pb';
 import { NotificationSentSchema } from './gen/orderflow/notifications/v1/events_pb';
-import {
-  OrderCancelledSchema,
-  OrderConfirmedSchema,
-  OrderCreatedSchema,
-  OrderRejectedSchema,
-} from './gen/orderflow/orders/v1/events_pb';
+import { OrderCancelledSchema, OrderConfirmedSchema, OrderCreatedSchema, OrderRejectedSchema } from './gen/orderflow/orders/v1/events_pb';
 import { PointsAwardedSchema, PointsReversedSchema } from './gen/orderflow/points/v1/events_pb';
 
 export interface TopicSpec {
@@ -58,11 +49,7 @@ export const Topics = {
   inventory: {
     name: 'orderflow.inventory.events.v1',
     partitions: PARTITIONS,
-    events: [
-      eventTypeOf(InventoryReservedSchema),
-      eventTypeOf(InventoryRejectedSchema),
-      eventTypeOf(InventoryReleasedSchema),
-    ],
+    events: [eventTypeOf(InventoryReservedSchema), eventTypeOf(InventoryRejectedSchema), eventTypeOf(InventoryReleasedSchema)],
     producer: 'inventory-service',
   },
   points: {

@@ -16,18 +16,22 @@ const SERVICES = Object.keys(ConsumerGroups) as Service[];
  */
 // The private broker runs from the jars the local infrastructure fetched; with Docker or an
 // external Kafka there are none, and jest reports these tests as skipped.
-(kafkaJars() ? describe : describe.skip)('a broker with SASL/SCRAM and the services\' ACLs', () => {
+(kafkaJars() ? describe : describe.skip)("a broker with SASL/SCRAM and the services' ACLs", () => {
   let broker: ScramBroker;
 
   /** A client as a service builds it from its variables. */
   const serviceClient = (service: string, password = broker.password(service)) =>
-    createKafkaClient(service, Object.assign(new MessagingConfig(), {
-      KAFKA_BROKERS: broker.brokers.join(','),
-      KAFKA_SASL_MECHANISM: 'scram-sha-256',
-      KAFKA_SASL_USERNAME: service,
-      KAFKA_SASL_PASSWORD: password,
-    }));
-  const anonymous = (config: Partial<KafkaConfig> = {}) => new Kafka({ clientId: 'anonymous', brokers: broker.brokers, logLevel: logLevel.NOTHING, ...config });
+    createKafkaClient(
+      service,
+      Object.assign(new MessagingConfig(), {
+        KAFKA_BROKERS: broker.brokers.join(','),
+        KAFKA_SASL_MECHANISM: 'scram-sha-256',
+        KAFKA_SASL_USERNAME: service,
+        KAFKA_SASL_PASSWORD: password,
+      }),
+    );
+  const anonymous = (config: Partial<KafkaConfig> = {}) =>
+    new Kafka({ clientId: 'anonymous', brokers: broker.brokers, logLevel: logLevel.NOTHING, ...config });
 
   /** What one produce request of `client` to `topic` comes to: `ok`, or kafkajs's error type. */
   async function produce(client: Kafka, topic: string): Promise<string> {
@@ -84,7 +88,10 @@ const SERVICES = Object.keys(ConsumerGroups) as Service[];
       for (const topic of Object.values(Topics)) answers[service][topic.name] = await produce(serviceClient(service), topic.name);
     }
     const expected = Object.fromEntries(
-      SERVICES.map((service) => [service, Object.fromEntries(Object.values(Topics).map((t) => [t.name, t.producer === service ? 'ok' : 'TOPIC_AUTHORIZATION_FAILED']))]),
+      SERVICES.map((service) => [
+        service,
+        Object.fromEntries(Object.values(Topics).map((t) => [t.name, t.producer === service ? 'ok' : 'TOPIC_AUTHORIZATION_FAILED'])),
+      ]),
     );
     expect(answers).toEqual(expected);
   }, 120_000);
@@ -94,7 +101,7 @@ const SERVICES = Object.keys(ConsumerGroups) as Service[];
     expect(await produce(serviceClient('order-api', 'guessed'), Topics.orders.name)).toBe('KafkaJSSASLAuthenticationError');
   }, 60_000);
 
-  it('lets a service read what it consumes with its own group, and not as another service\'s group', async () => {
+  it("lets a service read what it consumes with its own group, and not as another service's group", async () => {
     expect(await produce(serviceClient('order-api'), Topics.orders.name)).toBe('ok');
     const received: string[] = [];
     const own = serviceClient('points-service').consumer({ groupId: ConsumerGroups['points-service'].groupId });
@@ -111,7 +118,10 @@ const SERVICES = Object.keys(ConsumerGroups) as Service[];
     // (GROUP_AUTHORIZATION_FAILED, which kafkajs reports as finding no coordinator).
     const crashes: string[] = [];
     const stolen: string[] = [];
-    const foreign = serviceClient('points-service').consumer({ groupId: ConsumerGroups['inventory-service'].groupId, retry: { retries: 0 } });
+    const foreign = serviceClient('points-service').consumer({
+      groupId: ConsumerGroups['inventory-service'].groupId,
+      retry: { retries: 0 },
+    });
     foreign.on(foreign.events.CRASH, (event) => void crashes.push(event.payload.error.name));
     await foreign.connect();
     await foreign.subscribe({ topics: [Topics.orders.name], fromBeginning: true });

@@ -38,8 +38,12 @@ export interface MessagingModuleOptions {
   config: MessagingConfig;
 }
 
-const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<MessagingModuleOptions>({ moduleName: 'Messaging' }).setClassMethodName('forRoot').build();
+const {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN: OPTIONS,
+  OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<MessagingModuleOptions>({ moduleName: 'Messaging' }).setClassMethodName('forRoot').build();
 
 /**
  * Starts the relay once the app is up, and stops things in the order that loses nothing:
@@ -118,14 +122,20 @@ export class MessagingModule extends ConfigurableModuleClass {
             traffic: KafkaTrafficMetrics,
           ) => {
             const group = consumerGroupOf(service);
-            return new EventConsumerServer(kafka, producer, {
-              groupId: group.groupId,
-              topics: group.topics,
-              retry: { initialMs: env.CONSUMER_RETRY_INITIAL_MS, maxMs: env.CONSUMER_RETRY_MAX_MS },
-              sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
-              partitionsConsumedConcurrently: 6,
-              keysConsumedConcurrently: 16,
-            }, metrics, traffic);
+            return new EventConsumerServer(
+              kafka,
+              producer,
+              {
+                groupId: group.groupId,
+                topics: group.topics,
+                retry: { initialMs: env.CONSUMER_RETRY_INITIAL_MS, maxMs: env.CONSUMER_RETRY_MAX_MS },
+                sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+                partitionsConsumedConcurrently: 6,
+                keysConsumedConcurrently: 16,
+              },
+              metrics,
+              traffic,
+            );
           },
         },
         {

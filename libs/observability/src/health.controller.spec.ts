@@ -53,12 +53,15 @@ describe('GET /health/ready', () => {
 
   it('names a dependency that is down, and never repeats what its driver said', async () => {
     probe.failure = new Error('connect ECONNREFUSED 10.1.2.3:27017 (mongo-0.internal.example)');
-    await eventually(async () => {
-      expect(await ready()).toEqual({
-        status: 503,
-        body: { status: 'error', info: {}, error: { mongodb: { status: 'down' } }, details: { mongodb: { status: 'down' } } },
-      });
-    }, { timeoutMs: 5_000, intervalMs: 50 });
+    await eventually(
+      async () => {
+        expect(await ready()).toEqual({
+          status: 503,
+          body: { status: 'error', info: {}, error: { mongodb: { status: 'down' } }, details: { mongodb: { status: 'down' } } },
+        });
+      },
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
     probe.failure = null;
     await eventually(async () => expect((await ready()).status).toBe(200), { timeoutMs: 5_000, intervalMs: 50 });
   });
@@ -72,9 +75,12 @@ describe('GET /health/ready', () => {
     expect(probe.calls - before).toBeLessThanOrEqual(1);
     // Once the interval has passed, the dependency is asked again.
     const after = probe.calls;
-    await eventually(async () => {
-      await ready();
-      expect(probe.calls).toBeGreaterThan(after);
-    }, { timeoutMs: 5_000, intervalMs: 50 });
+    await eventually(
+      async () => {
+        await ready();
+        expect(probe.calls).toBeGreaterThan(after);
+      },
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
   });
 });

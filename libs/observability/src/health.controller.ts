@@ -30,7 +30,11 @@ export class HealthController {
   async ready() {
     const readiness = await this.readiness.current();
     return this.health.check(
-      [...readiness].map(([name, up]) => async () => (up ? this.indicators.check(name).up() : this.indicators.check(name).down())),
+      [...readiness].map(
+        ([name, up]) =>
+          async () =>
+            up ? this.indicators.check(name).up() : this.indicators.check(name).down(),
+      ),
     );
   }
 }

@@ -18,7 +18,14 @@ interface Stamped extends GuardedUpdate {
   stamp: number;
 }
 
-const event = (key: string): OutboxMessage => ({ eventId: randomUUID(), type: 'test.Moved', topic: 'test.accounts', key, value: Buffer.from([1]), headers: {} });
+const event = (key: string): OutboxMessage => ({
+  eventId: randomUUID(),
+  type: 'test.Moved',
+  topic: 'test.accounts',
+  key,
+  value: Buffer.from([1]),
+  headers: {},
+});
 
 /**
  * The batching helpers against the real database: many callers at once, one command, and
@@ -35,7 +42,11 @@ describe('batched reads and writes (integration)', () => {
     connection = await mongoose
       .createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-batched'), monitorCommands: true })
       .asPromise();
-    accounts = connection.model<Account>('Account', new Schema<Account>({ _id: String, balance: Number, stamp: Number }).plugin(outboxPlugin), 'accounts');
+    accounts = connection.model<Account>(
+      'Account',
+      new Schema<Account>({ _id: String, balance: Number, stamp: Number }).plugin(outboxPlugin),
+      'accounts',
+    );
     connection.getClient().on('commandStarted', (started) => commands.push(started.commandName));
     stop = listenToOutbox(connection, (_, id) => announced.push(id));
   });
@@ -80,14 +91,23 @@ describe('batched reads and writes (integration)', () => {
     const docs = ids(12);
     await accounts.insertMany(docs.map((id) => ({ _id: id, balance: 10, outbox: [] })));
     const readBack = jest.fn(async (updates: Stamped[]) => {
-      const stored = await accounts.find({ _id: { $in: updates.map((u) => u.id) } }, { stamp: 1 }).lean().exec();
+      const stored = await accounts
+        .find({ _id: { $in: updates.map((u) => u.id) } }, { stamp: 1 })
+        .lean()
+        .exec();
       const stamps = new Map(stored.map((doc) => [doc._id, doc.stamp]));
       return updates.map((u) => stamps.get(u.id) === u.stamp);
     });
     const updates = new GuardedUpdates<Stamped>(accounts, readBack);
     // Withdraw 4 from each, twice over, and 20 from half of them: the balance never goes below zero.
     const withdraw = (id: string, amount: number, stamp: number) =>
-      updates.apply({ id, stamp, where: { balance: { $gte: amount } }, update: { $inc: { balance: -amount }, $set: { stamp }, $push: { outbox: event(id) } }, events: [event(id)] });
+      updates.apply({
+        id,
+        stamp,
+        where: { balance: { $gte: amount } },
+        update: { $inc: { balance: -amount }, $set: { stamp }, $push: { outbox: event(id) } },
+        events: [event(id)],
+      });
     const first = await Promise.all(docs.map((id, i) => withdraw(id, 4, i)));
     expect(first).toEqual(docs.map(() => true));
     const mixed = await Promise.all(docs.map((id, i) => withdraw(id, i % 2 === 0 ? 20 : 4, 100 + i)));
@@ -95,7 +115,10 @@ describe('batched reads and writes (integration)', () => {
     const none = await Promise.all(docs.map((id, i) => withdraw(id, 20, 200 + i)));
     expect(none).toEqual(docs.map(() => false));
 
-    const balances = await accounts.find({ _id: { $in: docs } }, { balance: 1 }).lean().exec();
+    const balances = await accounts
+      .find({ _id: { $in: docs } }, { balance: 1 })
+      .lean()
+      .exec();
     expect(new Map(balances.map((doc) => [doc._id, doc.balance]))).toEqual(new Map(docs.map((id, i) => [id, i % 2 === 0 ? 6 : 2])));
     // Each caller's events are announced only if its update applied.
     expect(announced.filter((id) => docs.indexOf(id) % 2 === 0)).toHaveLength(6);
@@ -109,7 +132,14 @@ describe('batched reads and writes (integration)', () => {
     const updates = new GuardedUpdates<Stamped>(accounts, async () => {
       throw new Error('no read back is needed when inserts and refusals say it all');
     });
-    const open = (id: string) => updates.apply({ id, stamp: 2, where: { stamp: { $exists: false } }, update: { $set: { stamp: 2, balance: 0, outbox: [] } }, upsert: true });
+    const open = (id: string) =>
+      updates.apply({
+        id,
+        stamp: 2,
+        where: { stamp: { $exists: false } },
+        update: { $set: { stamp: 2, balance: 0, outbox: [] } },
+        upsert: true,
+      });
     expect(await Promise.all([open(existing), open(fresh), open(existing)])).toEqual([false, true, false]);
   });
 });

@@ -12,7 +12,9 @@ export class ByIdReader<D extends { _id: string }> {
 
   constructor(model: StoredModel, projection: mongo.Document, maxBatch = 500) {
     this.batcher = new CommandBatcher(async (ids) => {
-      const docs = (await driverCollection(model).find({ _id: { $in: [...new Set(ids)] } }, { projection }).toArray()) as unknown as D[];
+      const docs = (await driverCollection(model)
+        .find({ _id: { $in: [...new Set(ids)] } }, { projection })
+        .toArray()) as unknown as D[];
       const byId = new Map(docs.map((doc) => [doc._id, doc]));
       return ids.map((id) => byId.get(id) ?? null);
     }, maxBatch);

@@ -20,7 +20,7 @@ describe('CommandBatcher', () => {
     expect(writes).toEqual([[1], [2, 3, 4]]);
   });
 
-  it("fails every caller of a failed write with its error, and goes on with later ones", async () => {
+  it('fails every caller of a failed write with its error, and goes on with later ones', async () => {
     let fail = true;
     const batcher = new CommandBatcher<string>(async (items) => {
       if (fail) throw new Error('database down');

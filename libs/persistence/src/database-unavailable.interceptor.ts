@@ -24,7 +24,10 @@ export class DatabaseUnavailableInterceptor implements NestInterceptor {
         if (!isDatabaseUnavailable(error)) return throwError(() => error);
         this.logger.warn(`answering 503: the database is unavailable (${(error as Error).name}: ${(error as Error).message})`);
         return throwError(
-          () => new ProblemException(503, 'The database is unavailable right now; retry shortly.', { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) }),
+          () =>
+            new ProblemException(503, 'The database is unavailable right now; retry shortly.', {
+              'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+            }),
         );
       }),
     );

@@ -33,7 +33,8 @@ export function guardDriverWrites(): void {
   const prototype = driverConnectionClass().prototype as DriverConnection & { [GUARDED]?: true };
   if (prototype[GUARDED]) return;
   const write = prototype.writeCommand;
-  if (typeof write !== 'function') throw new Error('mongodb driver: Connection.writeCommand not found; check driver-write.guard.ts against this driver version');
+  if (typeof write !== 'function')
+    throw new Error('mongodb driver: Connection.writeCommand not found; check driver-write.guard.ts against this driver version');
   prototype.writeCommand = function guardedWriteCommand(this: DriverConnection, ...args: unknown[]) {
     let onClose = (): void => undefined;
     const closed = new Promise<never>((_, reject) => {
@@ -52,6 +53,7 @@ export function guardDriverWrites(): void {
  */
 function driverConnectionClass(): { prototype: unknown } {
   const driver = require('mongodb') as typeof mongo;
-  if (driver.MongoClient !== mongo.MongoClient) throw new Error('mongodb driver: mongoose uses another copy of the driver than node_modules/mongodb');
+  if (driver.MongoClient !== mongo.MongoClient)
+    throw new Error('mongodb driver: mongoose uses another copy of the driver than node_modules/mongodb');
   return (require('mongodb/lib/cmap/connection') as { Connection: { prototype: unknown } }).Connection;
 }

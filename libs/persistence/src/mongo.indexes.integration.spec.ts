@@ -59,16 +59,36 @@ describe('Secondary indexes (integration)', () => {
     { name: 'a customer, every order', filter: { customerId: 'c-5' }, sort: { createdAt: -1, _id: -1 } },
     {
       name: 'a customer, the page after a keyset position',
-      filter: { customerId: 'c-2', $or: [{ createdAt: { $lt: new Date(Date.UTC(2026, 0, 1) + 80_000) } }, { createdAt: new Date(Date.UTC(2026, 0, 1) + 80_000), _id: { $lt: 'o-0322' as never } }] },
+      filter: {
+        customerId: 'c-2',
+        $or: [
+          { createdAt: { $lt: new Date(Date.UTC(2026, 0, 1) + 80_000) } },
+          { createdAt: new Date(Date.UTC(2026, 0, 1) + 80_000), _id: { $lt: 'o-0322' as never } },
+        ],
+      },
       sort: { createdAt: -1, _id: -1 },
       limit: 10,
     },
     { name: 'PENDING oldest first', filter: { status: 'PENDING' }, sort: { createdAt: 1 }, limit: 5 },
-    { name: 'PENDING created before a moment', filter: { status: 'PENDING', createdAt: { $lt: new Date(Date.UTC(2026, 0, 1) + 30_000) } }, sort: { createdAt: 1 }, limit: 50 },
-    { name: 'due notifications', filter: { status: 'PENDING', nextAttemptAt: { $lte: new Date(Date.UTC(2026, 0, 1) + 100_000) } }, sort: { _id: 1 } },
+    {
+      name: 'PENDING created before a moment',
+      filter: { status: 'PENDING', createdAt: { $lt: new Date(Date.UTC(2026, 0, 1) + 30_000) } },
+      sort: { createdAt: 1 },
+      limit: 50,
+    },
+    {
+      name: 'due notifications',
+      filter: { status: 'PENDING', nextAttemptAt: { $lte: new Date(Date.UTC(2026, 0, 1) + 100_000) } },
+      sort: { _id: 1 },
+    },
     { name: 'outboxes with events', filter: { 'outbox.eventId': { $exists: true } }, sort: { _id: 1 } },
     { name: 'a range with both ends', filter: { total: { $gte: 40, $lt: 60 } }, sort: { total: -1, _id: 1 } },
-    { name: 'a status and a customer (two indexes could serve)', filter: { status: 'CONFIRMED', customerId: 'c-1' }, sort: { createdAt: -1, _id: -1 }, limit: 7 },
+    {
+      name: 'a status and a customer (two indexes could serve)',
+      filter: { status: 'CONFIRMED', customerId: 'c-1' },
+      sort: { createdAt: -1, _id: -1 },
+      limit: 7,
+    },
     { name: 'every order of a status, newest first', filter: { status: 'REJECTED' }, sort: { createdAt: -1, _id: -1 }, limit: 3 },
   ];
 
@@ -96,7 +116,11 @@ describe('Secondary indexes (integration)', () => {
     const [after, expectedAfter] = await count();
     expect(after).toBe(expectedAfter);
     expect(after).toBeLessThan(before);
-    const withEvents = (collection: Collection) => collection.find({ 'outbox.eventId': { $exists: true } }).sort({ _id: 1 }).toArray();
+    const withEvents = (collection: Collection) =>
+      collection
+        .find({ 'outbox.eventId': { $exists: true } })
+        .sort({ _id: 1 })
+        .toArray();
     expect(await withEvents(indexed)).toEqual(await withEvents(plain));
   });
 });
@@ -122,7 +146,9 @@ const local = process.env['MONGODB_URI'] === undefined || /127\.0\.0\.1|localhos
     const before = await MongoClient.connect(database.uri);
     const orders = before.db('restart').collection('orders');
     await orders.createIndex({ customerId: 1, createdAt: -1 });
-    await orders.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: `o-${i}` as never, customerId: `c-${i % 3}`, createdAt: new Date(1_000 * i), n: 0 })));
+    await orders.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({ _id: `o-${i}` as never, customerId: `c-${i % 3}`, createdAt: new Date(1_000 * i), n: 0 })),
+    );
     await orders.updateMany({ customerId: 'c-1' }, { $inc: { n: 1 } });
     await orders.deleteOne({ _id: 'o-4' as never });
     const expected = await orders.find({ customerId: 'c-1' }).sort({ createdAt: -1 }).toArray();
@@ -139,7 +165,10 @@ const local = process.env['MONGODB_URI'] === undefined || /127\.0\.0\.1|localhos
       expect((await restored.indexes()).map((index) => index.name)).toContain('customerId_1_createdAt_-1');
       // Writes go on after the restart, into the same slots and indexes.
       await restored.insertOne({ _id: 'o-4' as never, customerId: 'c-1', createdAt: new Date(4_000), n: 5 });
-      expect((await restored.find({ customerId: 'c-1' }).sort({ createdAt: 1 }).limit(2).toArray()).map((d) => d._id)).toEqual(['o-1', 'o-4']);
+      expect((await restored.find({ customerId: 'c-1' }).sort({ createdAt: 1 }).limit(2).toArray()).map((d) => d._id)).toEqual([
+        'o-1',
+        'o-4',
+      ]);
     } finally {
       await after.close(true);
     }
@@ -152,13 +181,22 @@ const local = process.env['MONGODB_URI'] === undefined || /127\.0\.0\.1|localhos
     await client.close(true);
     await database.kill();
     // What a process killed inside write() leaves: the start of a record and no more.
-    const segments = readdirSync(database.dataDir).filter((f) => f.startsWith('journal-')).sort();
+    const segments = readdirSync(database.dataDir)
+      .filter((f) => f.startsWith('journal-'))
+      .sort();
     appendFileSync(join(database.dataDir, segments[segments.length - 1]), Buffer.from([0, 0, 1, 0, 0x12, 0x34]));
     await database.restart();
 
     const after = await MongoClient.connect(database.uri);
     try {
-      expect((await after.db('torn').collection('counters').findOne({ _id: 'k' as never }))?.['n']).toBe(50);
+      expect(
+        (
+          await after
+            .db('torn')
+            .collection('counters')
+            .findOne({ _id: 'k' as never })
+        )?.['n'],
+      ).toBe(50);
     } finally {
       await after.close(true);
     }

@@ -12,9 +12,7 @@ describe('MongoDB wire protocol server (integration)', () => {
   let connection: Connection;
 
   beforeAll(async () => {
-    connection = await mongoose
-      .createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-mongo') })
-      .asPromise();
+    connection = await mongoose.createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-mongo') }).asPromise();
   });
 
   afterAll(async () => {
@@ -23,10 +21,7 @@ describe('MongoDB wire protocol server (integration)', () => {
   });
 
   it('writes, reads, and refuses a duplicate under a unique index', async () => {
-    const Customer = connection.model(
-      'Customer',
-      new Schema({ email: { type: String, required: true, unique: true }, name: String }),
-    );
+    const Customer = connection.model('Customer', new Schema({ email: { type: String, required: true, unique: true }, name: String }));
     await Customer.init();
     await Customer.create({ email: 'ada@example.com', name: 'Ada' });
 
@@ -42,9 +37,7 @@ describe('MongoDB wire protocol server (integration)', () => {
     const Counter = connection.model('Counter', new Schema({ _id: String, n: { type: Number, required: true } }));
     await Counter.create({ _id: 'hits', n: 0 });
 
-    const results = await Promise.all(
-      Array.from({ length: 500 }, () => Counter.updateOne({ _id: 'hits' }, { $inc: { n: 1 } })),
-    );
+    const results = await Promise.all(Array.from({ length: 500 }, () => Counter.updateOne({ _id: 'hits' }, { $inc: { n: 1 } })));
 
     expect(results.every((r) => r.modifiedCount === 1)).toBe(true);
     expect((await Counter.findById('hits').lean())?.n).toBe(500);
@@ -73,11 +66,7 @@ describe('MongoDB wire protocol server (integration)', () => {
 
     const attempts = await Promise.all(
       Array.from({ length: 50 }, () =>
-        Stock.findOneAndUpdate(
-          { _id: 'SKU-1', available: { $gte: 1 } },
-          { $inc: { available: -1 } },
-          { returnDocument: 'after' },
-        ).lean(),
+        Stock.findOneAndUpdate({ _id: 'SKU-1', available: { $gte: 1 } }, { $inc: { available: -1 } }, { returnDocument: 'after' }).lean(),
       ),
     );
 
@@ -89,7 +78,10 @@ describe('MongoDB wire protocol server (integration)', () => {
 
   describe('an unordered insert of several documents', () => {
     const insertAll = (collection: string, ids: string[]) =>
-      connection.collection(collection).insertMany(ids.map((_id) => ({ _id: _id as unknown as mongoose.Types.ObjectId })), { ordered: false });
+      connection.collection(collection).insertMany(
+        ids.map((_id) => ({ _id: _id as unknown as mongoose.Types.ObjectId })),
+        { ordered: false },
+      );
 
     it('names the documents that were there already, and writes the others', async () => {
       const collection = uniqueName('inserts');

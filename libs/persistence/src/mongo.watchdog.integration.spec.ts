@@ -21,7 +21,9 @@ describe('MongoWatchdog (integration)', () => {
     relay = new TcpProxy({ host: target.hostname, port: Number(target.port) }, await freePort());
     await relay.start();
     relayUri = `mongodb://127.0.0.1:${relay.port}`;
-    connection = await mongoose.createConnection(relayUri, { dbName: uniqueName('it-watchdog'), serverSelectionTimeoutMS: 5_000 }).asPromise();
+    connection = await mongoose
+      .createConnection(relayUri, { dbName: uniqueName('it-watchdog'), serverSelectionTimeoutMS: 5_000 })
+      .asPromise();
     stuck.length = 0;
   });
 

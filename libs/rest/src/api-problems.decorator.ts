@@ -27,7 +27,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'The request body is larger than 64 KiB.',
   422: 'The Idempotency-Key was already used by this caller with a different request.',
   429: 'Too many requests from this caller (or IP address); retry after Retry-After seconds.',
-  503: 'The token issuer\'s keys cannot be fetched, or the request took too long; retry after Retry-After seconds.',
+  503: "The token issuer's keys cannot be fetched, or the request took too long; retry after Retry-After seconds.",
 };
 
 export const problemContent = () => ({ [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) } } });
@@ -36,7 +36,9 @@ export const problemContent = () => ({ [PROBLEM_CONTENT_TYPE]: { schema: { $ref:
 export function ApiProblems(statuses: number[], descriptions: Record<number, string> = {}): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ProblemDocument),
-    ...statuses.map((status) => ApiResponse({ status, description: descriptions[status] ?? DESCRIPTIONS[status], content: problemContent() })),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: descriptions[status] ?? DESCRIPTIONS[status], content: problemContent() }),
+    ),
   );
 }
 

@@ -20,7 +20,9 @@ describe('bodyShapeProblem', () => {
       const problem = bodyShapeProblem(build(depth));
       expect(problem?.getStatus()).toBe(400);
       expect(problem?.detail).toBe(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects.`);
-      expect(problem?.errors).toEqual([{ field: expect.any(String), message: `is nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects` }]);
+      expect(problem?.errors).toEqual([
+        { field: expect.any(String), message: `is nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects` },
+      ]);
     }
   });
 
@@ -45,7 +47,13 @@ describe('bodyShapeProblem', () => {
 
   it('names every prototype key of a body, in the body’s order', () => {
     const body = JSON.parse('{"__proto__":1,"items":[{"constructor":1},{"x":{"prototype":1}}],"z":{"__proto__":{"__proto__":1}}}');
-    expect(bodyShapeProblem(body)?.errors.map((e) => e.field)).toEqual(['__proto__', 'items[0].constructor', 'items[1].x.prototype', 'z.__proto__', 'z.__proto__.__proto__']);
+    expect(bodyShapeProblem(body)?.errors.map((e) => e.field)).toEqual([
+      '__proto__',
+      'items[0].constructor',
+      'items[1].x.prototype',
+      'z.__proto__',
+      'z.__proto__.__proto__',
+    ]);
   });
 
   it('takes the same words as values, and an array of them, as harmless', () => {

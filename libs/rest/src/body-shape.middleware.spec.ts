@@ -38,7 +38,10 @@ class OrdersModule {}
 /** Every line the app logs, by level: what an operator's alerts would see. */
 const logged: { level: string; message: string }[] = [];
 const logger: LoggerService = Object.fromEntries(
-  ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'].map((level) => [level, (message: unknown) => logged.push({ level, message: String(message) })]),
+  ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'].map((level) => [
+    level,
+    (message: unknown) => logged.push({ level, message: String(message) }),
+  ]),
 ) as unknown as LoggerService;
 
 /**
@@ -92,18 +95,29 @@ describe('bodyShape, in front of the validation pipe', () => {
     expect(answer).toMatchObject({
       status: 400,
       type: expect.stringContaining('application/problem+json'),
-      body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: `The request body is nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects.` },
+      body: {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: `The request body is nested deeper than ${MAX_BODY_DEPTH} levels of arrays and objects.`,
+      },
     });
     expect(received).toEqual([]);
     expect(logged.filter((line) => line.level === 'error' || line.level === 'fatal')).toEqual([]);
   });
 
-  it.each(['__proto__', 'constructor', 'prototype'])('refuses an order line carrying %s (400), and the handler never sees it', async (key) => {
-    const answer = await post(`{"customerId":"c-1","items":[{"sku":"SKU-1","quantity":2,"${key}":{"admin":true}}]}`);
-    expect(answer).toMatchObject({ status: 400, body: { detail: 'The request is invalid.', errors: [{ field: `items[0].${key}`, message: `property ${key} should not exist` }] } });
-    expect(received).toEqual([]);
-    expect(({} as { admin?: unknown }).admin).toBeUndefined();
-  });
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses an order line carrying %s (400), and the handler never sees it',
+    async (key) => {
+      const answer = await post(`{"customerId":"c-1","items":[{"sku":"SKU-1","quantity":2,"${key}":{"admin":true}}]}`);
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { detail: 'The request is invalid.', errors: [{ field: `items[0].${key}`, message: `property ${key} should not exist` }] },
+      });
+      expect(received).toEqual([]);
+      expect(({} as { admin?: unknown }).admin).toBeUndefined();
+    },
+  );
 
   it('refuses a prototype key on the body itself as an unknown property, as it does any other', async () => {
     const proto = await post(withX('1').replace('"x"', '"__proto__"'));

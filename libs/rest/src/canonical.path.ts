@@ -22,4 +22,3 @@ export function canonicalPath(path: string): string {
   }
   return `/${segments.join('/')}`;
 }
-

@@ -31,7 +31,11 @@ function answer(method: string, path: string, cors = false) {
 
 describe('methodNotAllowed', () => {
   it('answers 405 with Allow for a path that has other methods', () => {
-    expect(answer('DELETE', '/orders/0b8f')).toMatchObject({ status: 405, headers: { Allow: 'GET, HEAD' }, body: { status: 405, title: 'Method Not Allowed' } });
+    expect(answer('DELETE', '/orders/0b8f')).toMatchObject({
+      status: 405,
+      headers: { Allow: 'GET, HEAD' },
+      body: { status: 405, title: 'Method Not Allowed' },
+    });
     expect(answer('GET', '/orders/0b8f/cancel')).toMatchObject({ status: 405, headers: { Allow: 'POST' } });
   });
 

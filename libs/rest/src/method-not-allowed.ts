@@ -8,7 +8,12 @@ export interface KnownRoute {
 }
 
 const templateToRegex = (path: string) =>
-  new RegExp(`^${path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}/?$`);
+  new RegExp(
+    `^${path
+      .split(/\{[^}]+\}/)
+      .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+      .join('[^/]+')}/?$`,
+  );
 
 /**
  * Answers `405 Method Not Allowed` with `Allow` for a path that exists with other methods,

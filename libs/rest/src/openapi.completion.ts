@@ -44,7 +44,10 @@ export function completeDocument(document: OpenAPIObject, publicPath: (path: str
  * their schemas say `additionalProperties: false`, down to nested ones such as order lines.
  */
 function closeRequestSchemas(document: OpenAPIObject): void {
-  const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown>; additionalProperties?: boolean }>;
+  const schemas = (document.components?.schemas ?? {}) as Record<
+    string,
+    { properties?: Record<string, unknown>; additionalProperties?: boolean }
+  >;
   const closed = new Set<string>();
   const close = (name: string) => {
     const schema = schemas[name];

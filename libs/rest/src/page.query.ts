@@ -12,7 +12,11 @@ export class PageQuery {
   @Max(100)
   limit = 20;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page, unchanged (anything else is a 400)', minLength: 1, pattern: '^[A-Za-z0-9_-]+$' })
+  @ApiPropertyOptional({
+    description: 'nextCursor of the previous page, unchanged (anything else is a 400)',
+    minLength: 1,
+    pattern: '^[A-Za-z0-9_-]+$',
+  })
   @IsOptional()
   @IsString()
   cursor?: string;

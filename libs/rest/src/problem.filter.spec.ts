@@ -39,7 +39,13 @@ describe('ProblemFilter', () => {
     expect(sent).toEqual({
       status: 400,
       type: 'application/problem+json',
-      body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'The request is invalid.', errors: [{ field: 'items[0].quantity', message: 'too small' }] },
+      body: {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'The request is invalid.',
+        errors: [{ field: 'items[0].quantity', message: 'too small' }],
+      },
     });
   });
 

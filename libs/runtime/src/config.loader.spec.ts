@@ -33,9 +33,7 @@ describe('loadConfig', () => {
   });
 
   it.each(['PORT'])('names a missing %s', (variable) => {
-    expect(problemsOf({ ...valid, [variable]: undefined })).toEqual([
-      { variable, problem: 'is missing' },
-    ]);
+    expect(problemsOf({ ...valid, [variable]: undefined })).toEqual([{ variable, problem: 'is missing' }]);
   });
 
   it.each([
@@ -66,8 +64,7 @@ describe('loadConfig', () => {
     })();
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toBe(
-      'invalid configuration: PORT is missing; ' +
-        'AUTH_JWKS_URL is missing; AUTH_ISSUER is missing; AUTH_AUDIENCE is missing',
+      'invalid configuration: PORT is missing; ' + 'AUTH_JWKS_URL is missing; AUTH_ISSUER is missing; AUTH_AUDIENCE is missing',
     );
   });
 
@@ -79,7 +76,11 @@ describe('loadConfig', () => {
     const { AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, ...withoutIssuer } = valid;
     expect([AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE]).toHaveLength(3);
     expect(loadConfig(AuthConfig, { ...withoutIssuer, AUTH_DISABLED: 'true' }).AUTH_DISABLED).toBe('true');
-    expect(problemsOf({ ...withoutIssuer, AUTH_DISABLED: 'false' }).map((p) => p.variable)).toEqual(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']);
+    expect(problemsOf({ ...withoutIssuer, AUTH_DISABLED: 'false' }).map((p) => p.variable)).toEqual([
+      'AUTH_JWKS_URL',
+      'AUTH_ISSUER',
+      'AUTH_AUDIENCE',
+    ]);
   });
 
   it.each([

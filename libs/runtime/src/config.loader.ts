@@ -11,19 +11,13 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 
   constructor(readonly problems: ConfigProblem[]) {
-    super(
-      'invalid configuration: ' +
-        problems.map((p) => `${p.variable} ${p.problem}`).join('; '),
-    );
+    super('invalid configuration: ' + problems.map((p) => `${p.variable} ${p.problem}`).join('; '));
   }
 }
 
 const describe = (error: ValidationError): ConfigProblem => ({
   variable: error.property,
-  problem:
-    error.value === undefined || error.value === ''
-      ? 'is missing'
-      : Object.values(error.constraints ?? {})[0] ?? 'is invalid',
+  problem: error.value === undefined || error.value === '' ? 'is missing' : (Object.values(error.constraints ?? {})[0] ?? 'is invalid'),
 });
 
 type Env = Record<string, string | undefined>;

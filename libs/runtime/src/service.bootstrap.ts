@@ -74,7 +74,11 @@ function harden(app: NestExpressApplication, config: RuntimeConfig): void {
   // browser to upgrade its requests to https on a plain-HTTP port.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.CORS_ORIGINS) {
-    app.enableCors({ origin: config.CORS_ORIGINS.split(','), allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], exposedHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'] });
+    app.enableCors({
+      origin: config.CORS_ORIGINS.split(','),
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      exposedHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'],
+    });
   }
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
 }
@@ -90,7 +94,7 @@ function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions
       .setTitle(title)
       .setDescription(
         'Every operation but the health checks needs an OAuth 2.0 bearer access token (JWT) from the configured issuer. ' +
-          'A customer (the token\'s customer claim) acts only as themselves; scope ' +
+          "A customer (the token's customer claim) acts only as themselves; scope " +
           `\`${auth.scopes.staffRead}\` reads any customer's data, \`${auth.scopes.staffCancel}\` cancels any order, ` +
           `\`${auth.scopes.inventoryAdmin}\` administers products. Errors are application/problem+json (RFC 9457).`,
       )
@@ -103,7 +107,12 @@ function serveDocs(app: NestExpressApplication, title: string, auth: AuthOptions
     path,
     methods: Object.keys(item).filter((key) => ['get', 'put', 'post', 'delete', 'patch'].includes(key)),
   }));
-  app.use(methodNotAllowed([...routes, { path: '/metrics', methods: ['get'] }, { path: '/docs', methods: ['get'] }, { path: '/docs-json', methods: ['get'] }], { cors }));
+  app.use(
+    methodNotAllowed(
+      [...routes, { path: '/metrics', methods: ['get'] }, { path: '/docs', methods: ['get'] }, { path: '/docs-json', methods: ['get'] }],
+      { cors },
+    ),
+  );
   if (auth.docs === 'off') return;
   app.use(docsGate(auth, app.get(TokenVerifier)));
   SwaggerModule.setup('docs', app, document);

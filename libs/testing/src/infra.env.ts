@@ -17,10 +17,7 @@ export function infraEnv(): InfraEnv {
   const { KAFKA_BROKERS, MONGODB_URI } = process.env;
   if (KAFKA_BROKERS && MONGODB_URI) return { KAFKA_BROKERS, MONGODB_URI };
   if (!existsSync(ENV_FILE)) {
-    throw new Error(
-      'Kafka and MongoDB are not configured: run `npm run infra -- up` first ' +
-        '(or set KAFKA_BROKERS and MONGODB_URI)',
-    );
+    throw new Error('Kafka and MongoDB are not configured: run `npm run infra -- up` first ' + '(or set KAFKA_BROKERS and MONGODB_URI)');
   }
   const entries = readFileSync(ENV_FILE, 'utf8')
     .split('\n')

@@ -52,10 +52,13 @@ export function startService(
 /** Waits until the service answers 200 on /health/ready, or fails with its output so far. */
 export async function waitUntilReady(service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
   try {
-    await eventually(async () => {
-      const response = await fetch(`${service.url}/health/ready`);
-      if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
-    }, { timeoutMs, intervalMs: 250 });
+    await eventually(
+      async () => {
+        const response = await fetch(`${service.url}/health/ready`);
+        if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
   } catch (error) {
     throw new Error(`${service.name} did not become ready: ${(error as Error).message}\n${service.output()}`);
   }

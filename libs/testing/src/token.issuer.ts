@@ -24,20 +24,27 @@ export interface TokenIssuerProcess {
  */
 export async function startTokenIssuer(port?: number): Promise<TokenIssuerProcess> {
   const chosen = port ?? (await freePort());
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', join(ROOT, 'tools/tsconfig.json'), join(ROOT, 'tools/token-issuer/token-issuer.main.ts'), '--port', String(chosen)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['--tsconfig', join(ROOT, 'tools/tsconfig.json'), join(ROOT, 'tools/token-issuer/token-issuer.main.ts'), '--port', String(chosen)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${chosen}`;
   try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`the token issuer exited: ${output}`);
-      const response = await fetch(`${url}/.well-known/jwks.json`);
-      if (response.status !== 200) throw new Error(`JWKS answered ${response.status}`);
-    }, { timeoutMs: 30_000, intervalMs: 100 });
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the token issuer exited: ${output}`);
+        const response = await fetch(`${url}/.well-known/jwks.json`);
+        if (response.status !== 200) throw new Error(`JWKS answered ${response.status}`);
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

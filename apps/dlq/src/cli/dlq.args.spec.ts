@@ -15,9 +15,13 @@ describe('dlq command line', () => {
     expect(command).toMatchObject({ selection: { topics: ['inventory', 'points'] }, json: true });
   });
 
-  it('takes --group as a service name or a group id, to pick one group\'s copy of a dead letter', () => {
-    expect(parseCommand(['list', '--group', 'inventory-service'], now)).toMatchObject({ selection: { group: 'orderflow.inventory-service' } });
-    expect(parseCommand(['replay', '--all', '--group', 'orderflow.points-service'], now)).toMatchObject({ selection: { group: 'orderflow.points-service' } });
+  it("takes --group as a service name or a group id, to pick one group's copy of a dead letter", () => {
+    expect(parseCommand(['list', '--group', 'inventory-service'], now)).toMatchObject({
+      selection: { group: 'orderflow.inventory-service' },
+    });
+    expect(parseCommand(['replay', '--all', '--group', 'orderflow.points-service'], now)).toMatchObject({
+      selection: { group: 'orderflow.points-service' },
+    });
   });
 
   it('takes --since as an ISO time or a duration ago', () => {

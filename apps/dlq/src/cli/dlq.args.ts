@@ -41,7 +41,8 @@ export function parseSince(value: string, now: Date): Date {
     return new Date(now.getTime() - Number(duration[1]) * unit);
   }
   const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(at.getTime())) throw new UsageError(`--since "${value}" is neither an ISO time (2026-11-29T10:00:00Z) nor a duration (30m, 2h, 7d)`);
+  if (Number.isNaN(at.getTime()))
+    throw new UsageError(`--since "${value}" is neither an ISO time (2026-11-29T10:00:00Z) nor a duration (30m, 2h, 7d)`);
   return at;
 }
 
@@ -91,7 +92,8 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       return { name, selection, json: values.json };
     case 'show':
       if (rest.length !== 1) throw new UsageError('show takes exactly one dead-letter id, e.g. show inventory:3:17');
-      if (values.topic || values.order || values.since || values.group) refuse('--topic, --order, --since or --group', 'the id names one dead letter');
+      if (values.topic || values.order || values.since || values.group)
+        refuse('--topic, --order, --since or --group', 'the id names one dead letter');
       parseDeadLetterId(rest[0]);
       return { name, id: rest[0], json: values.json };
     case 'replay': {
@@ -101,8 +103,15 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       return { name, ids: rest, selection, all: values.all, dryRun: values['dry-run'], json: values.json };
     }
     case 'purge':
-      if (rest.length > 0) throw new UsageError('purge takes no ids: Kafka deletes a partition only from its start, so purge empties whole dead-letter topics (--topic)');
-      if (values.order || values.since || values.group) refuse('--order, --since or --group', 'Kafka deletes a partition only from its start, so purge empties whole dead-letter topics (--topic)');
+      if (rest.length > 0)
+        throw new UsageError(
+          'purge takes no ids: Kafka deletes a partition only from its start, so purge empties whole dead-letter topics (--topic)',
+        );
+      if (values.order || values.since || values.group)
+        refuse(
+          '--order, --since or --group',
+          'Kafka deletes a partition only from its start, so purge empties whole dead-letter topics (--topic)',
+        );
       if (values.json) refuse('--json', 'it prints only a summary');
       return { name, selection, dryRun: values['dry-run'], yes: values.yes };
     default:

@@ -21,7 +21,14 @@ export function summary(letter: DeadLetter, replays: ReplayRecord[] = []) {
 export async function listCommand(store: DeadLetterStore, selection: Selection, json: boolean, out: (text: string) => void): Promise<void> {
   const { letters, replays } = await store.readAll(selection.topics);
   const selected = letters.filter((letter) => matches(letter, selection));
-  if (json) return out(JSON.stringify(selected.map((letter) => summary(letter, replays.get(letter.id))), null, 2));
+  if (json)
+    return out(
+      JSON.stringify(
+        selected.map((letter) => summary(letter, replays.get(letter.id))),
+        null,
+        2,
+      ),
+    );
   if (selected.length === 0) return out('No dead letters.');
   const now = new Date();
   const rows = selected.map((letter) => {

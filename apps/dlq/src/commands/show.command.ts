@@ -21,6 +21,11 @@ export async function showCommand(store: DeadLetterStore, id: string, json: bool
   const { letters, replays } = await store.readAll([topic]);
   const letter = letters.find((l) => l.id === id);
   if (!letter) throw new NotFoundError(`no dead letter ${id}: it was purged, or never existed (see \`dlq list --topic ${topic}\`)`);
-  const view = { ...summary(letter, replays.get(id)), key: letter.key?.toString() ?? null, headers: letter.headers, payload: payloadOf(letter) };
+  const view = {
+    ...summary(letter, replays.get(id)),
+    key: letter.key?.toString() ?? null,
+    headers: letter.headers,
+    payload: payloadOf(letter),
+  };
   out(json ? JSON.stringify(view) : JSON.stringify(view, null, 2));
 }

@@ -116,7 +116,10 @@ export class DeadLetterStore {
       await consumer.connect();
       try {
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`reading the dead-letter topics took longer than ${READ_TIMEOUT_MS} ms`)), READ_TIMEOUT_MS);
+          const timer = setTimeout(
+            () => reject(new Error(`reading the dead-letter topics took longer than ${READ_TIMEOUT_MS} ms`)),
+            READ_TIMEOUT_MS,
+          );
           consumer
             .subscribe({ topics, fromBeginning: true })
             .then(() =>

@@ -46,7 +46,8 @@ const GROUP_IDS = Object.values(ConsumerGroups).map((group) => group.groupId as 
  */
 export function groupIdOf(given: string): string {
   const id = ConsumerGroups[given as keyof typeof ConsumerGroups]?.groupId ?? GROUP_IDS.find((groupId) => groupId === given);
-  if (!id) throw new UsageError(`unknown consumer group "${given}": use one of ${Object.keys(ConsumerGroups).join(', ')} (or their group ids)`);
+  if (!id)
+    throw new UsageError(`unknown consumer group "${given}": use one of ${Object.keys(ConsumerGroups).join(', ')} (or their group ids)`);
   return id;
 }
 
@@ -57,7 +58,8 @@ export function deadLetterId(topic: TopicKey, partition: number, offset: string)
 /** Parses `<topic>:<partition>:<offset>`; a clear usage error otherwise. */
 export function parseDeadLetterId(id: string): { topic: TopicKey; partition: number; offset: string } {
   const match = /^([a-z]+):(\d{1,4}):(\d{1,19})$/.exec(id);
-  if (!match) throw new UsageError(`"${id}" is not a dead-letter id: expected <topic>:<partition>:<offset>, e.g. inventory:3:17 (see \`dlq list\`)`);
+  if (!match)
+    throw new UsageError(`"${id}" is not a dead-letter id: expected <topic>:<partition>:<offset>, e.g. inventory:3:17 (see \`dlq list\`)`);
   const topic = topicKeyOf(match[1]);
   const partition = Number(match[2]);
   if (partition >= Topics[topic].partitions) {
@@ -75,7 +77,13 @@ const text = (value: Buffer | string | (Buffer | string)[] | undefined): string 
 export function fromRecord(
   topic: TopicKey,
   partition: number,
-  record: { offset: string; key: Buffer | null; value: Buffer | null; timestamp: string; headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined> },
+  record: {
+    offset: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    timestamp: string;
+    headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+  },
 ): DeadLetter {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(record.headers ?? {})) {

@@ -16,7 +16,7 @@ describe('InventoryEnv', () => {
     expect(loadConfig(InventoryEnv, { ...base, CURRENCY: 'EUR' }).CURRENCY).toBe('EUR');
   });
 
-  it('names a CURRENCY that is not an ISO 4217 code, along with the libs\' variables', () => {
+  it("names a CURRENCY that is not an ISO 4217 code, along with the libs' variables", () => {
     expect(() => loadConfig(serviceConfig(INVENTORY_SERVICE_CONFIG), { ...base, KAFKA_BROKERS: 'kafka', CURRENCY: 'euro' })).toThrow(
       new ConfigError([
         { variable: 'KAFKA_BROKERS', problem: 'must be a comma-separated list of host:port' },

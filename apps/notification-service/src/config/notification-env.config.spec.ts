@@ -42,7 +42,11 @@ describe('NotificationEnv', () => {
       NOTIFICATION_MAX_ATTEMPTS: '3',
       NOTIFICATION_RETRY_INITIAL_MS: '50',
     });
-    expect(env).toMatchObject({ NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:8080/hooks/notify', NOTIFICATION_MAX_ATTEMPTS: 3, NOTIFICATION_RETRY_INITIAL_MS: 50 });
+    expect(env).toMatchObject({
+      NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:8080/hooks/notify',
+      NOTIFICATION_MAX_ATTEMPTS: 3,
+      NOTIFICATION_RETRY_INITIAL_MS: 50,
+    });
   });
 
   it('treats an empty webhook URL as unset', () => {
@@ -63,19 +67,26 @@ describe('NotificationEnv', () => {
   it.each(['https://hooks.example.com/notify', 'http://localhost:8080/notify', 'http://127.0.0.1/notify', 'http://[::1]:9000/notify'])(
     'takes %s: https, or plain http on this machine only',
     (url) => {
-      expect(loadConfig(NotificationEnv, { ...base, NOTIFICATION_WEBHOOK_URL: url, NOTIFICATION_WEBHOOK_SECRET: SECRET }).NOTIFICATION_WEBHOOK_URL).toBe(url);
+      expect(
+        loadConfig(NotificationEnv, { ...base, NOTIFICATION_WEBHOOK_URL: url, NOTIFICATION_WEBHOOK_SECRET: SECRET })
+          .NOTIFICATION_WEBHOOK_URL,
+      ).toBe(url);
     },
   );
 
   it('refuses a plain http webhook anywhere but on this machine', () => {
-    expect(problemsOf({ ...base, NOTIFICATION_WEBHOOK_URL: 'http://hooks.example.com/notify', NOTIFICATION_WEBHOOK_SECRET: SECRET })).toEqual([
+    expect(
+      problemsOf({ ...base, NOTIFICATION_WEBHOOK_URL: 'http://hooks.example.com/notify', NOTIFICATION_WEBHOOK_SECRET: SECRET }),
+    ).toEqual([
       { variable: 'NOTIFICATION_WEBHOOK_URL', problem: 'must be an https:// URL (plain http:// only to localhost, 127.0.0.1 or [::1])' },
     ]);
   });
 
   it('needs a signing secret with a webhook, in the Standard Webhooks form', () => {
     const url = 'https://hooks.example.com/notify';
-    expect(problemsOf({ ...base, NOTIFICATION_WEBHOOK_URL: url })).toEqual([{ variable: 'NOTIFICATION_WEBHOOK_SECRET', problem: 'is missing' }]);
+    expect(problemsOf({ ...base, NOTIFICATION_WEBHOOK_URL: url })).toEqual([
+      { variable: 'NOTIFICATION_WEBHOOK_SECRET', problem: 'is missing' },
+    ]);
     for (const secret of ['swordfish', `whsec_${Buffer.alloc(8).toString('base64')}`, 'whsec_not base64!']) {
       expect(problemsOf({ ...base, NOTIFICATION_WEBHOOK_URL: url, NOTIFICATION_WEBHOOK_SECRET: secret })).toEqual([
         { variable: 'NOTIFICATION_WEBHOOK_SECRET', problem: 'must be whsec_ followed by the base64 of 24 to 64 random bytes' },

@@ -37,10 +37,7 @@ export class NotificationEnv {
   /** Where each notification is POSTed as JSON; unset (or empty) for the logging sender. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'must be an http:// or https:// URL' },
-  )
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http:// or https:// URL' })
   @HttpsUnlessLoopback()
   NOTIFICATION_WEBHOOK_URL?: string;
 

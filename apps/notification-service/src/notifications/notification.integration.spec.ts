@@ -110,7 +110,10 @@ describe('notifications (integration)', () => {
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
-    return { sender: new WebhookNotificationSender({ url, timeoutMs: 2_000, secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` }), posts };
+    return {
+      sender: new WebhookNotificationSender({ url, timeoutMs: 2_000, secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` }),
+      posts,
+    };
   }
 
   it('records a notification once, PENDING, however often its event is delivered', async () => {
@@ -155,7 +158,12 @@ describe('notifications (integration)', () => {
     await dispatcher(sender).dispatchDue();
 
     expect(sender.sent.filter((n) => n.orderId === orderId)).toEqual([
-      expect.objectContaining({ id: notificationId(orderId, 'ORDER_CONFIRMED'), customerId: 'c-sent', kind: 'ORDER_CONFIRMED', channel: 'email' }),
+      expect.objectContaining({
+        id: notificationId(orderId, 'ORDER_CONFIRMED'),
+        customerId: 'c-sent',
+        kind: 'ORDER_CONFIRMED',
+        channel: 'email',
+      }),
     ]);
     const doc = await stored(key);
     expect(doc).toMatchObject({ status: 'SENT', attempts: 1, failureReason: null });
@@ -185,9 +193,12 @@ describe('notifications (integration)', () => {
     const facts = { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' };
     await new RecordNotificationHandler(repository, running).execute({ customerId: 'c-offer', facts, eventId: randomUUID() });
 
-    await eventually(async () => expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({ status: 'SENT', attempts: 1 }), {
-      timeoutMs: 5_000,
-    });
+    await eventually(
+      async () => expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({ status: 'SENT', attempts: 1 }),
+      {
+        timeoutMs: 5_000,
+      },
+    );
     expect(sender.sent.map((n) => n.orderId)).toEqual([orderId]);
   });
 
@@ -199,9 +210,12 @@ describe('notifications (integration)', () => {
     const facts = { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' };
     await new RecordNotificationHandler(repository, running).execute({ customerId: 'c-retry', facts, eventId: randomUUID() });
 
-    await eventually(async () => expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({ status: 'SENT', attempts: 2 }), {
-      timeoutMs: 5_000,
-    });
+    await eventually(
+      async () => expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({ status: 'SENT', attempts: 2 }),
+      {
+        timeoutMs: 5_000,
+      },
+    );
     expect(sender.calls).toBe(2);
   });
 
@@ -252,7 +266,9 @@ describe('notifications (integration)', () => {
     await eventually(async () => expect(await stored(key)).toMatchObject({ status: 'SENT', attempts: 2 }));
     expect(sender.sent.filter((n) => n.orderId === orderId)).toHaveLength(1);
     const stale = { ...pending, attempts: 1 };
-    expect(await repository.finish(stale, { status: 'FAILED', reason: 'late' }, new Date(), sentEvent(stale, 'FAILED', new Date()))).toBe(false);
+    expect(await repository.finish(stale, { status: 'FAILED', reason: 'late' }, new Date(), sentEvent(stale, 'FAILED', new Date()))).toBe(
+      false,
+    );
     expect(await stored(key)).toMatchObject({ status: 'SENT', failureReason: null });
   });
 

@@ -15,7 +15,12 @@ export class NotificationMetrics {
       labelNames: ['kind', 'outcome'],
       registers: [registry],
     });
-    this.sent = new Counter({ name: 'orderflow_notifications_sent_total', help: 'Notifications sent, by kind', labelNames: ['kind'], registers: [registry] });
+    this.sent = new Counter({
+      name: 'orderflow_notifications_sent_total',
+      help: 'Notifications sent, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
     this.failed = new Counter({
       name: 'orderflow_notifications_failed_total',
       help: 'Notifications given up on after their last attempt, by kind',

@@ -33,7 +33,11 @@ const LEASE_MARGIN_MS = 10_000;
       inject: [NotificationEnv],
       useFactory: (env: NotificationEnv): NotificationSender =>
         env.NOTIFICATION_WEBHOOK_URL
-          ? new WebhookNotificationSender({ url: env.NOTIFICATION_WEBHOOK_URL, timeoutMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS, secret: env.NOTIFICATION_WEBHOOK_SECRET as string })
+          ? new WebhookNotificationSender({
+              url: env.NOTIFICATION_WEBHOOK_URL,
+              timeoutMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS,
+              secret: env.NOTIFICATION_WEBHOOK_SECRET as string,
+            })
           : new LoggingNotificationSender(),
     },
     { provide: NotificationMetrics, inject: [Registry], useFactory: (registry: Registry) => new NotificationMetrics(registry) },

@@ -18,7 +18,11 @@ export class OrderMetrics {
 
   constructor(registry: Registry, orders: OrderRepository) {
     this.placed = new Counter({ name: 'orderflow_orders_placed_total', help: 'Orders accepted by POST /orders', registers: [registry] });
-    this.confirmed = new Counter({ name: 'orderflow_orders_confirmed_total', help: 'Orders confirmed after inventory reserved every line', registers: [registry] });
+    this.confirmed = new Counter({
+      name: 'orderflow_orders_confirmed_total',
+      help: 'Orders confirmed after inventory reserved every line',
+      registers: [registry],
+    });
     this.rejected = new Counter({
       name: 'orderflow_orders_rejected_total',
       help: 'Orders rejected by inventory, by reason (OUT_OF_STOCK, UNKNOWN_SKU)',
@@ -47,7 +51,9 @@ export class OrderMetrics {
       help: 'Orders currently PENDING',
       registers: [registry],
       async collect() {
-        await pending().then(({ count }) => this.set(count)).catch(() => undefined);
+        await pending()
+          .then(({ count }) => this.set(count))
+          .catch(() => undefined);
       },
     });
     new Gauge({

@@ -7,7 +7,14 @@ describe('parseArgs', () => {
 
   it('reads bursts, rates and durations, in both flag forms', () => {
     const options = parseArgs(['--bursts', '100x4,20x2', '--rates=5,12.5', '--duration', '3']);
-    expect(options).toMatchObject({ bursts: [{ orders: 100, clients: 4 }, { orders: 20, clients: 2 }], rates: [5, 12.5], duration: 3 });
+    expect(options).toMatchObject({
+      bursts: [
+        { orders: 100, clients: 4 },
+        { orders: 20, clients: 2 },
+      ],
+      rates: [5, 12.5],
+      duration: 3,
+    });
   });
 
   it('lets explicit flags win over --quick wherever they stand', () => {

@@ -66,18 +66,21 @@ export const USAGE =
 export class UsageError extends Error {}
 
 const positiveInt = (flag: string, text: string | undefined): number => {
-  if (text === undefined || !/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag} needs a whole number above 0, got ${text ?? 'nothing'}`);
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`${flag} needs a whole number above 0, got ${text ?? 'nothing'}`);
   return Number(text);
 };
 
 const positiveNumber = (flag: string, text: string | undefined): number => {
-  if (text === undefined || !/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new UsageError(`${flag} needs a number above 0, got ${text ?? 'nothing'}`);
+  if (text === undefined || !/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0)
+    throw new UsageError(`${flag} needs a number above 0, got ${text ?? 'nothing'}`);
   return Number(text);
 };
 
 const burst = (text: string) => {
   const match = /^(\d+)x(\d+)$/.exec(text);
-  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new UsageError(`--bursts takes ORDERSxCLIENTS pairs like 500x32, got ${text}`);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1)
+    throw new UsageError(`--bursts takes ORDERSxCLIENTS pairs like 500x32, got ${text}`);
   return { orders: Number(match[1]), clients: Number(match[2]) };
 };
 
@@ -126,7 +129,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
       }
       case '--stored':
         options.stored = list(name, value()).map((count) => positiveInt(name, count));
-        if (options.stored.some((count, i) => i > 0 && count <= options.stored[i - 1])) throw new UsageError('--stored takes growing counts, like 1000,100000');
+        if (options.stored.some((count, i) => i > 0 && count <= options.stored[i - 1]))
+          throw new UsageError('--stored takes growing counts, like 1000,100000');
         break;
       case '--flat-clients':
         options.flatClients = positiveInt(name, value());

@@ -31,12 +31,22 @@ function plannedRuns(options: BenchOptions, run: string): RunSpec[] {
   const tag = (i: number) => `b${run}-r${i}`;
   options.bursts.forEach(({ orders, clients }) => {
     const i = specs.length;
-    specs.push({ name: `closed ${orders} orders / ${clients} clients`, kind: 'closed', clients, mix: planMix({ ...STANDARD, tag: tag(i), orders, seed: options.seed + i }) });
+    specs.push({
+      name: `closed ${orders} orders / ${clients} clients`,
+      kind: 'closed',
+      clients,
+      mix: planMix({ ...STANDARD, tag: tag(i), orders, seed: options.seed + i }),
+    });
   });
   options.rates.forEach((rate) => {
     const i = specs.length;
     const orders = Math.max(1, Math.round(rate * options.duration));
-    specs.push({ name: `open ${rate}/s for ${options.duration} s`, kind: 'open', rate, mix: planMix({ ...STANDARD, tag: tag(i), orders, seed: options.seed + i }) });
+    specs.push({
+      name: `open ${rate}/s for ${options.duration} s`,
+      kind: 'open',
+      rate,
+      mix: planMix({ ...STANDARD, tag: tag(i), orders, seed: options.seed + i }),
+    });
   });
   if (options.flash > 0) {
     const i = specs.length;
@@ -97,10 +107,15 @@ async function main(argv: string[]): Promise<number> {
   const infra = infraEnv();
   const pidsOfInfra = infraPids(infraDir);
   const portOf = (address: string) => Number(/:(\d+)(?:[/?,]|$)/.exec(address)?.[1]);
-  for (const [name, address] of [['kafka', infra.KAFKA_BROKERS], ['database', infra.MONGODB_URI]] as const) {
+  for (const [name, address] of [
+    ['kafka', infra.KAFKA_BROKERS],
+    ['database', infra.MONGODB_URI],
+  ] as const) {
     const pid = pidsOfInfra[name];
     if (pid !== undefined && !listensOn(pid, portOf(address))) {
-      process.stderr.write(RED(`bench: ${address} is not served by the ${name} of ${infraDir} (pid ${pid}); check INFRA_DIR and its env file\n`));
+      process.stderr.write(
+        RED(`bench: ${address} is not served by the ${name} of ${infraDir} (pid ${pid}); check INFRA_DIR and its env file\n`),
+      );
       return 1;
     }
   }
@@ -147,7 +162,13 @@ async function main(argv: string[]): Promise<number> {
       runs.push(result);
       const broken = result.invariants.checks.filter((c) => c.violations.length > 0);
       const line = `• ${result.name}: ${result.accepted} orders, ${result.finalPerSecond.toFixed(1)} final/s, p95 ${result.latencyMs.p95} ms`;
-      progress.log(broken.length === 0 && result.allFinal ? `${line} — ${GREEN('invariants hold')}` : RED(`${line} — BROKEN: ${broken.map((c) => `${c.name} (${c.violations[0]}${c.violations.length > 1 ? ` and ${c.violations.length - 1} more` : ''})`).join('; ') || 'orders not final by the deadline'}`));
+      progress.log(
+        broken.length === 0 && result.allFinal
+          ? `${line} — ${GREEN('invariants hold')}`
+          : RED(
+              `${line} — BROKEN: ${broken.map((c) => `${c.name} (${c.violations[0]}${c.violations.length > 1 ? ` and ${c.violations.length - 1} more` : ''})`).join('; ') || 'orders not final by the deadline'}`,
+            ),
+      );
     }
 
     let stored: StoredResult | undefined;

@@ -2,9 +2,15 @@ import { formatTable, refusalsTable, storedTable, renderReport, runOk, runVerdic
 
 describe('formatTable', () => {
   it('aligns a Markdown-compatible table: first column left, the others right', () => {
-    expect(formatTable(['run', 'orders/s'], [['burst', '7.5'], ['open 100/s', '12.25']])).toBe(
-      ['| run        | orders/s |', '|------------|---------:|', '| burst      |      7.5 |', '| open 100/s |    12.25 |'].join('\n'),
-    );
+    expect(
+      formatTable(
+        ['run', 'orders/s'],
+        [
+          ['burst', '7.5'],
+          ['open 100/s', '12.25'],
+        ],
+      ),
+    ).toBe(['| run        | orders/s |', '|------------|---------:|', '| burst      |      7.5 |', '| open 100/s |    12.25 |'].join('\n'));
   });
 });
 
@@ -57,7 +63,11 @@ describe('a run with refused orders', () => {
     const header = rows.find((l) => l.startsWith('| run '));
     expect(header).toMatch(/\|\s*refused \|/);
     expect(header).toMatch(/\|\s*verdict \|/);
-    const runRow = (name: string) => rows.find((l) => l.startsWith(`| ${name} `))?.split('|').map((c) => c.trim());
+    const runRow = (name: string) =>
+      rows
+        .find((l) => l.startsWith(`| ${name} `))
+        ?.split('|')
+        .map((c) => c.trim());
     expect(runRow('clean')?.slice(1, 4)).toEqual(['clean', '100', '0']);
     expect(runRow('clean')).toContain('ok');
     expect(runRow('burst 100×8')?.slice(1, 4)).toEqual(['burst 100×8', '93', '7']);

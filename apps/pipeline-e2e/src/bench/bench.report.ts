@@ -94,7 +94,8 @@ const ratio = (value: number, limit: number | undefined) => {
 };
 
 /** The bare intake measured with the same orders and clients as this closed-loop run. */
-const intakeLimitOf = (limits: Limits, run: RunResult) => limits.intake.find((l) => l.orders === run.orders && l.clients === run.clients)?.perSecond;
+const intakeLimitOf = (limits: Limits, run: RunResult) =>
+  limits.intake.find((l) => l.orders === run.orders && l.clients === run.clients)?.perSecond;
 
 export function limitsTable(limits: Limits): string {
   const rows: string[][] = [];
@@ -104,9 +105,13 @@ export function limitsTable(limits: Limits): string {
   }
   if (limits.database) {
     rows.push([`database: insertOne, ${limits.database.clients} clients`, `${n(limits.database.insertsPerSecond)} /s`]);
-    rows.push([`database: conditional updateOne, ${limits.database.clients} clients`, `${n(limits.database.conditionalUpdatesPerSecond)} /s`]);
+    rows.push([
+      `database: conditional updateOne, ${limits.database.clients} clients`,
+      `${n(limits.database.conditionalUpdatesPerSecond)} /s`,
+    ]);
   }
-  for (const i of limits.intake) rows.push([`bare Nest intake (POST + 1 insert), ${i.orders} orders / ${i.clients} clients`, `${n(i.perSecond)} /s`]);
+  for (const i of limits.intake)
+    rows.push([`bare Nest intake (POST + 1 insert), ${i.orders} orders / ${i.clients} clients`, `${n(i.perSecond)} /s`]);
   return formatTable(['limit (same machine, same run)', 'rate'], rows);
 }
 
@@ -126,7 +131,18 @@ export function runsTable(result: BenchResult): string {
     runVerdict(run),
   ]);
   return formatTable(
-    ['run', 'orders', 'refused', 'intake/s (× limit)', 'final/s (× db upd/s)', 'Kafka msg/s (× raw)', 'p50/p95/p99/max ms', 'conf/rej/canc', 'CPU ms/order', 'verdict'],
+    [
+      'run',
+      'orders',
+      'refused',
+      'intake/s (× limit)',
+      'final/s (× db upd/s)',
+      'Kafka msg/s (× raw)',
+      'p50/p95/p99/max ms',
+      'conf/rej/canc',
+      'CPU ms/order',
+      'verdict',
+    ],
     rows,
   );
 }
@@ -143,12 +159,21 @@ export function refusalsTable(result: BenchResult): string | undefined {
 
 export function cpuTable(result: BenchResult): string {
   const names = [...new Set(result.runs.flatMap((r) => r.cpu.map((c) => c.name)))];
-  const rows = result.runs.map((run) => [run.name, ...names.map((name) => n(run.cpu.find((c) => c.name === name)?.msPerOrder, 1)), n(run.clientCpuMsPerOrder, 1)]);
+  const rows = result.runs.map((run) => [
+    run.name,
+    ...names.map((name) => n(run.cpu.find((c) => c.name === name)?.msPerOrder, 1)),
+    n(run.clientCpuMsPerOrder, 1),
+  ]);
   const last = result.runs[result.runs.length - 1];
-  if (last) rows.push(['RSS MB after last run (peak)', ...names.map((name) => {
-    const cost = last.cpu.find((c) => c.name === name);
-    return cost ? `${n(cost.rssMb)} (${n(cost.peakRssMb)})` : '–';
-  }), '']);
+  if (last)
+    rows.push([
+      'RSS MB after last run (peak)',
+      ...names.map((name) => {
+        const cost = last.cpu.find((c) => c.name === name);
+        return cost ? `${n(cost.rssMb)} (${n(cost.peakRssMb)})` : '–';
+      }),
+      '',
+    ]);
   return formatTable(['CPU ms per order', ...names, 'bench client'], rows);
 }
 
@@ -158,7 +183,16 @@ export function quartersTable(result: BenchResult): string | undefined {
   const rows = flat.flatMap((r) => {
     const q = r.quarters ?? [];
     const row = (label: string, values: number[]) => [`${r.name}: ${label}`, ...values.map((v) => n(v, 1)), n(values[3] / values[0], 2)];
-    return [row('orders/s', q.map((x) => x.perSecond)), row('CPU ms/order', q.map((x) => x.cpuMsPerOrder))];
+    return [
+      row(
+        'orders/s',
+        q.map((x) => x.perSecond),
+      ),
+      row(
+        'CPU ms/order',
+        q.map((x) => x.cpuMsPerOrder),
+      ),
+    ];
   });
   return formatTable(['flat run, per quarter', 'Q1', 'Q2', 'Q3', 'Q4', 'Q4 / Q1'], rows);
 }
@@ -176,7 +210,10 @@ export function censusTable(result: BenchResult): string | undefined {
       rows.push([
         `${run.name}: ${s.service}`,
         n(sum, 1),
-        commands.slice(0, 4).map(([name, count]) => `${name} ${n(count, 1)}`).join(', '),
+        commands
+          .slice(0, 4)
+          .map(([name, count]) => `${name} ${n(count, 1)}`)
+          .join(', '),
         n(s.documentsWritten, 1),
         n(s.produced, 1),
         `${n(s.consumed, 1)} (${n(s.ignored, 1)})`,
@@ -184,7 +221,17 @@ export function censusTable(result: BenchResult): string | undefined {
         n(s.fetchRequests, 2),
       ]);
     }
-    if (census.database) rows.push([`${run.name}: database journal`, '', `${n(census.database.records, 1)} records in ${n(census.database.commits, 2)} commits`, '', '', '', '', '']);
+    if (census.database)
+      rows.push([
+        `${run.name}: database journal`,
+        '',
+        `${n(census.database.records, 1)} records in ${n(census.database.commits, 2)} commits`,
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
   }
   return formatTable(
     ['census, per order', 'db commands', 'most issued', 'docs written', 'produced', 'consumed (ignored)', 'produce req', 'fetch req'],
@@ -197,17 +244,55 @@ export function storedTable(result: BenchResult): string | undefined {
   const stored = result.stored;
   if (!stored || stored.points.length === 0) return undefined;
   const points = stored.points;
-  const row = (label: string, values: number[], digits = 1) => [label, ...values.map((v) => n(v, digits)), n(values[values.length - 1] / values[0], 2)];
+  const row = (label: string, values: number[], digits = 1) => [
+    label,
+    ...values.map((v) => n(v, digits)),
+    n(values[values.length - 1] / values[0], 2),
+  ];
   const rows: string[][] = [];
   for (const { route } of points[0].reads) {
     const of = (p: (typeof points)[number]) => p.reads.find((r) => r.route === route)?.latencyMs;
-    rows.push(row(`${route}: p50 ms`, points.map((p) => of(p)?.p50 ?? NaN)));
-    rows.push(row(`${route}: p99 ms`, points.map((p) => of(p)?.p99 ?? NaN)));
+    rows.push(
+      row(
+        `${route}: p50 ms`,
+        points.map((p) => of(p)?.p50 ?? NaN),
+      ),
+    );
+    rows.push(
+      row(
+        `${route}: p99 ms`,
+        points.map((p) => of(p)?.p99 ?? NaN),
+      ),
+    );
   }
-  for (const name of Object.keys(points[0].idleCores)) rows.push(row(`idle: ${name}, % of a core`, points.map((p) => (p.idleCores[name] ?? NaN) * 100)));
-  rows.push(row('one order at a time: p50 ms', points.map((p) => p.single.p50), 0));
-  rows.push(row('one order at a time: p99 ms', points.map((p) => p.single.p99), 0));
-  rows.push(row('one order at a time: max ms', points.map((p) => p.single.max), 0));
+  for (const name of Object.keys(points[0].idleCores))
+    rows.push(
+      row(
+        `idle: ${name}, % of a core`,
+        points.map((p) => (p.idleCores[name] ?? NaN) * 100),
+      ),
+    );
+  rows.push(
+    row(
+      'one order at a time: p50 ms',
+      points.map((p) => p.single.p50),
+      0,
+    ),
+  );
+  rows.push(
+    row(
+      'one order at a time: p99 ms',
+      points.map((p) => p.single.p99),
+      0,
+    ),
+  );
+  rows.push(
+    row(
+      'one order at a time: max ms',
+      points.map((p) => p.single.max),
+      0,
+    ),
+  );
   const table = formatTable([`${stored.name}`, ...points.map((p) => `${p.storedOrders} stored`), 'last / first'], rows);
   const refused = refusedCount(stored.failures);
   return refused > 0 ? `${table}\n\nREFUSED ${refused} POST /orders while storing: ${describeRefusals(stored.failures)}` : table;

@@ -77,10 +77,15 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const clientBefore = process.cpuUsage();
   const messagesBefore = await messagesOnTopics();
   const started = Date.now();
-  const generator = new LoadGenerator(serviceUrl('order-api'), (customerId) => authorization.get(customerId) as string, (sent, answered, total) =>
-    say(`sent ${sent}/${total}, answered ${answered}, ${((Date.now() - started) / 1000).toFixed(1)} s`),
+  const generator = new LoadGenerator(
+    serviceUrl('order-api'),
+    (customerId) => authorization.get(customerId) as string,
+    (sent, answered, total) => say(`sent ${sent}/${total}, answered ${answered}, ${((Date.now() - started) / 1000).toFixed(1)} s`),
   );
-  const load = spec.kind === 'open' ? await generator.open(mix.orders, spec.rate as number) : await generator.closed(mix.orders, spec.clients as number);
+  const load =
+    spec.kind === 'open'
+      ? await generator.open(mix.orders, spec.rate as number)
+      : await generator.closed(mix.orders, spec.clients as number);
 
   const customers = [...new Set(load.accepted.map((a) => a.customerId))];
   const allFinal = await waitAllFinal(customers, Date.now() + ctx.deadlineSeconds * 1000, (behind) =>

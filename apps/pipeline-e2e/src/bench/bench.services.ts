@@ -1,4 +1,12 @@
-import { freePort, startService, startTokenIssuer, waitUntilReady, type InfraEnv, type ServiceProcess, type TokenIssuerProcess } from '@orderflow/testing';
+import {
+  freePort,
+  startService,
+  startTokenIssuer,
+  waitUntilReady,
+  type InfraEnv,
+  type ServiceProcess,
+  type TokenIssuerProcess,
+} from '@orderflow/testing';
 import mongoose from 'mongoose';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,7 +104,10 @@ export function listensOn(pid: number, port: number): boolean {
  */
 export function infraPids(infraDir: string): Record<string, number> {
   const pids: Record<string, number> = {};
-  for (const [name, file] of [['kafka', 'kafka.pid'], ['database', 'mongodb.pid']]) {
+  for (const [name, file] of [
+    ['kafka', 'kafka.pid'],
+    ['database', 'mongodb.pid'],
+  ]) {
     const path = join(infraDir, 'run', file);
     if (!existsSync(path)) continue;
     const pid = Number(readFileSync(path, 'utf8').trim());

@@ -10,7 +10,11 @@ interface CpuProfileNode {
   children?: number[];
 }
 
-const shortUrl = (url: string) => url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(apps|libs|dist)\//, '$1/').replace(/^file:\/\//, '');
+const shortUrl = (url: string) =>
+  url
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/(apps|libs|dist)\//, '$1/')
+    .replace(/^file:\/\//, '');
 
 const frameName = (frame: CpuProfileNode['callFrame']) => {
   const name = frame.functionName || '(anonymous)';
@@ -46,7 +50,10 @@ export function foldCpuProfile(text: string): Folded {
 
 /** A JFR recording's execution samples folded (from `jfr print`, which ships with the JDK). */
 export function foldJfr(file: string): Folded {
-  const text = execFileSync('jfr', ['print', '--events', 'jdk.ExecutionSample', '--stack-depth', '64', file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const text = execFileSync('jfr', ['print', '--events', 'jdk.ExecutionSample', '--stack-depth', '64', file], {
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
   const folded: Folded = new Map();
   for (const event of text.split('jdk.ExecutionSample').slice(1)) {
     const frames = [...event.matchAll(/^\s+([\w$.<>/]+)\(.*?\)\s+line:/gm)].map((m) => m[1].replace(/^(?:[a-z0-9_]+\.)+/, ''));
@@ -117,7 +124,10 @@ export function flameGraphSvg(folded: Folded, title: string, width = 1200, minSh
   const top = 40;
   const height = top + (depthMax + 1) * rowHeight + 10;
   const y = (depth: number) => height - 10 - (depth + 1) * rowHeight;
-  const body = rects.join('\n').replace(/\{Y(\d+)\}/g, (_, d) => String(y(Number(d)))).replace(/\{T(\d+)\}/g, (_, d) => String(y(Number(d)) + 11));
+  const body = rects
+    .join('\n')
+    .replace(/\{Y(\d+)\}/g, (_, d) => String(y(Number(d))))
+    .replace(/\{T(\d+)\}/g, (_, d) => String(y(Number(d)) + 11));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="monospace" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -136,7 +146,10 @@ export function topFrames(folded: Folded, count = 15): { name: string; share: nu
     self.set(leaf, (self.get(leaf) ?? 0) + samples);
     all += samples;
   }
-  return [...self].sort(([, a], [, b]) => b - a).slice(0, count).map(([name, samples]) => ({ name, share: samples / Math.max(1, all) }));
+  return [...self]
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, count)
+    .map(([name, samples]) => ({ name, share: samples / Math.max(1, all) }));
 }
 
 /** The package a frame's code belongs to: a node_modules package, the service's own bundle, or Node itself. */

@@ -30,6 +30,7 @@ for (const file of files) {
   for (const frame of topFrames(folded)) process.stdout.write(`  ${(frame.share * 100).toFixed(1).padStart(5)} %  ${frame.name}\n`);
   if (file.endsWith('.cpuprofile')) {
     process.stdout.write('  by package:\n');
-    for (const owner of byPackage(folded).slice(0, 15)) process.stdout.write(`  ${(owner.share * 100).toFixed(1).padStart(5)} %  ${owner.name}\n`);
+    for (const owner of byPackage(folded).slice(0, 15))
+      process.stdout.write(`  ${(owner.share * 100).toFixed(1).padStart(5)} %  ${owner.name}\n`);
   }
 }

@@ -37,7 +37,10 @@ export async function intakeLimits(infra: InfraEnv, runs: readonly { plans: Orde
     for (const { plans, clients } of runs) {
       // The bare app checks no token; the header is sent so both clients send the same request.
       const bearer = `Bearer ${'x'.repeat(600)}`;
-      const result = await new LoadGenerator(app.url, () => bearer).closed(plans.map(({ customerId, items }) => ({ customerId, items })), clients);
+      const result = await new LoadGenerator(app.url, () => bearer).closed(
+        plans.map(({ customerId, items }) => ({ customerId, items })),
+        clients,
+      );
       limits.push({ orders: plans.length, clients, perSecond: (result.accepted.length * 1000) / (result.endedAt - result.startedAt) });
     }
     return limits;

@@ -2,7 +2,13 @@ import type { PlacedOrder } from '../support/convergence';
 import { checkInvariants, type PipelineState } from './invariants.check';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-const order = (id: string, status: string, lines: [string, number][], total: number | null, history = ['PENDING', status]): PlacedOrder => ({
+const order = (
+  id: string,
+  status: string,
+  lines: [string, number][],
+  total: number | null,
+  history = ['PENDING', status],
+): PlacedOrder => ({
   id,
   customerId: 'c-1',
   status,
@@ -16,7 +22,15 @@ function consistent(): PipelineState {
   return {
     accepted: 4,
     orders: [
-      order('o-1', 'CONFIRMED', [['A', 2], ['B', 1]], 1250),
+      order(
+        'o-1',
+        'CONFIRMED',
+        [
+          ['A', 2],
+          ['B', 1],
+        ],
+        1250,
+      ),
       order('o-2', 'REJECTED', [['B', 5]], null),
       order('o-3', 'CANCELLED', [['A', 1]], 300, ['PENDING', 'CONFIRMED', 'CANCELLED']),
       order('o-4', 'CANCELLED', [['A', 1]], null, ['PENDING', 'CANCELLED']),
@@ -39,7 +53,11 @@ function consistent(): PipelineState {
     notifications: [
       ...['ORDER_CONFIRMED', 'POINTS_AWARDED'].map((kind) => ({ orderId: 'o-1', kind, status: 'SENT' })),
       { orderId: 'o-2', kind: 'ORDER_REJECTED', status: 'SENT' },
-      ...['ORDER_CONFIRMED', 'POINTS_AWARDED', 'ORDER_CANCELLED', 'POINTS_REVERSED'].map((kind) => ({ orderId: 'o-3', kind, status: 'SENT' })),
+      ...['ORDER_CONFIRMED', 'POINTS_AWARDED', 'ORDER_CANCELLED', 'POINTS_REVERSED'].map((kind) => ({
+        orderId: 'o-3',
+        kind,
+        status: 'SENT',
+      })),
       { orderId: 'o-4', kind: 'ORDER_CANCELLED', status: 'SENT' },
     ],
   };
@@ -55,7 +73,9 @@ describe('checkInvariants', () => {
   it('catches an oversold product', () => {
     const state = consistent();
     state.products[1] = { sku: 'B', stock: 3, available: -1, reserved: 4 };
-    expect(violations(state)).toEqual(expect.arrayContaining([expect.stringMatching(/^oversell: B/), expect.stringMatching(/B reserves 4/)]));
+    expect(violations(state)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^oversell: B/), expect.stringMatching(/B reserves 4/)]),
+    );
   });
 
   it('catches stock that leaked: a cancelled order still holding its reservation', () => {
@@ -72,10 +92,21 @@ describe('checkInvariants', () => {
 
   it('catches an order still pending and an order lost', () => {
     const state = consistent();
-    state.orders[0] = order('o-1', 'PENDING', [['A', 2], ['B', 1]], null, ['PENDING']);
+    state.orders[0] = order(
+      'o-1',
+      'PENDING',
+      [
+        ['A', 2],
+        ['B', 1],
+      ],
+      null,
+      ['PENDING'],
+    );
     state.accepted = 5;
     const found = violations(state);
-    expect(found).toEqual(expect.arrayContaining(['order-api lists 4 orders, 5 were accepted', expect.stringMatching(/1 orders are not final/)]));
+    expect(found).toEqual(
+      expect.arrayContaining(['order-api lists 4 orders, 5 were accepted', expect.stringMatching(/1 orders are not final/)]),
+    );
   });
 
   it('catches points awarded twice and a reversal that never came', () => {
@@ -90,7 +121,7 @@ describe('checkInvariants', () => {
     ]);
   });
 
-  it('takes the balance alone for orders a cut list of a customer\'s newest 100 entries leaves out', () => {
+  it("takes the balance alone for orders a cut list of a customer's newest 100 entries leaves out", () => {
     const state = consistent();
     const older = Array.from({ length: 100 }, (_, i) => order(`old-${i}`, 'CONFIRMED', [['A', 1]], 100));
     state.orders.push(...older);
@@ -98,7 +129,9 @@ describe('checkInvariants', () => {
     state.accepted += older.length;
     state.ledgers[0].balance = 12 + older.length;
     state.ledgers[0].entries.push(...older.slice(3).map((o) => ({ orderId: o.id, points: 1, type: 'AWARD' as const, at: at(5) })));
-    state.notifications.push(...older.flatMap((o) => ['ORDER_CONFIRMED', 'POINTS_AWARDED'].map((kind) => ({ orderId: o.id, kind, status: 'SENT' }))));
+    state.notifications.push(
+      ...older.flatMap((o) => ['ORDER_CONFIRMED', 'POINTS_AWARDED'].map((kind) => ({ orderId: o.id, kind, status: 'SENT' }))),
+    );
     expect(state.ledgers[0].entries.length).toBe(100);
     expect(violations(state)).toEqual([]);
 

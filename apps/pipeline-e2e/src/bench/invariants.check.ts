@@ -22,7 +22,8 @@ const count = <T>(items: T[], key: (item: T) => string): Map<string, number> => 
 
 function finalOrders(state: PipelineState): string[] {
   const problems: string[] = [];
-  if (state.orders.length !== state.accepted) problems.push(`order-api lists ${state.orders.length} orders, ${state.accepted} were accepted`);
+  if (state.orders.length !== state.accepted)
+    problems.push(`order-api lists ${state.orders.length} orders, ${state.accepted} were accepted`);
   const open = state.orders.filter((o) => !FINAL.includes(o.status));
   if (open.length > 0) problems.push(`${open.length} orders are not final, e.g. ${open[0].id} is ${open[0].status}`);
   return problems;
@@ -37,8 +38,10 @@ function stock(state: PipelineState): string[] {
   return state.products.flatMap((p) => {
     const problems: string[] = [];
     if (p.available < 0 || p.reserved < 0) problems.push(`oversell: ${p.sku} has available ${p.available}, reserved ${p.reserved}`);
-    if (p.available + p.reserved !== p.stock) problems.push(`stock not conserved: ${p.sku} has available ${p.available} + reserved ${p.reserved} ≠ ${p.stock}`);
-    if (p.reserved !== (held.get(p.sku) ?? 0)) problems.push(`${p.sku} reserves ${p.reserved}, its confirmed orders hold ${held.get(p.sku) ?? 0}`);
+    if (p.available + p.reserved !== p.stock)
+      problems.push(`stock not conserved: ${p.sku} has available ${p.available} + reserved ${p.reserved} ≠ ${p.stock}`);
+    if (p.reserved !== (held.get(p.sku) ?? 0))
+      problems.push(`${p.sku} reserves ${p.reserved}, its confirmed orders hold ${held.get(p.sku) ?? 0}`);
     return problems;
   });
 }
@@ -60,7 +63,8 @@ function points(state: PipelineState): string[] {
     const ledger = ledgers.get(customerId) ?? { customerId, balance: 0, entries: [] };
     const problems: string[] = [];
     const expectedBalance = own.filter((o) => o.status === 'CONFIRMED').reduce((sum, o) => sum + pointsFor(o), 0);
-    if (ledger.balance !== expectedBalance) problems.push(`${customerId} has ${ledger.balance} points, their confirmed orders earned ${expectedBalance}`);
+    if (ledger.balance !== expectedBalance)
+      problems.push(`${customerId} has ${ledger.balance} points, their confirmed orders earned ${expectedBalance}`);
     const byOrder = new Map<string, string[]>();
     for (const e of ledger.entries) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), `${e.type} ${e.points}`]);
     const cut = ledger.entries.length >= POINTS_ENTRIES_SHOWN;
@@ -69,10 +73,12 @@ function points(state: PipelineState): string[] {
       const earned = wasConfirmed(order) ? pointsFor(order) : 0;
       const want = earned === 0 ? [] : order.status === 'CANCELLED' ? [`AWARD ${earned}`, `REVERSAL ${-earned}`] : [`AWARD ${earned}`];
       const have = byOrder.get(order.id) ?? [];
-      if (have.join() !== want.join()) problems.push(`order ${order.id} (${order.status}) has points [${have.join(', ')}], expected [${want.join(', ')}]`);
+      if (have.join() !== want.join())
+        problems.push(`order ${order.id} (${order.status}) has points [${have.join(', ')}], expected [${want.join(', ')}]`);
       byOrder.delete(order.id);
     }
-    for (const [orderId, entries] of byOrder) problems.push(`${customerId} has points [${entries.join(', ')}] for unknown order ${orderId}`);
+    for (const [orderId, entries] of byOrder)
+      problems.push(`${customerId} has points [${entries.join(', ')}] for unknown order ${orderId}`);
     return problems;
   });
 }

@@ -56,7 +56,11 @@ export function kafkajsLimit(brokers: string[], messages: number): Promise<Kafka
       const started = performance.now();
       for (let sent = 0; sent < messages; sent += BATCH) {
         const count = Math.min(BATCH, messages - sent);
-        await producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ key: keyOf(sent + i), value: PAYLOAD })) });
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: Array.from({ length: count }, (_, i) => ({ key: keyOf(sent + i), value: PAYLOAD })),
+        });
       }
       const produced = performance.now();
       await allReceived;
@@ -89,7 +93,9 @@ export function platformaticLimit(brokers: string[], messages: number): Promise<
       const started = performance.now();
       for (let sent = 0; sent < messages; sent += BATCH) {
         const count = Math.min(BATCH, messages - sent);
-        await producer.send({ messages: Array.from({ length: count }, (_, i) => ({ topic, key: Buffer.from(keyOf(sent + i)), value: PAYLOAD })) });
+        await producer.send({
+          messages: Array.from({ length: count }, (_, i) => ({ topic, key: Buffer.from(keyOf(sent + i)), value: PAYLOAD })),
+        });
       }
       const produced = performance.now();
       await allReceived;

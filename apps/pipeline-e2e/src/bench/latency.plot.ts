@@ -57,10 +57,13 @@ export function latencySvg(points: readonly LoadPoint[], title: string): string 
   out.push(`<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="#333"/>`);
   out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${H - M.bottom}" stroke="#333"/>`);
   out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">offered load (orders/s)</text>`);
-  out.push(`<text x="16" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(M.top + H - M.bottom) / 2})">PENDING → final (ms)</text>`);
+  out.push(
+    `<text x="16" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(M.top + H - M.bottom) / 2})">PENDING → final (ms)</text>`,
+  );
   SERIES.forEach(({ key, color }, i) => {
     const coords = sorted.map((p) => `${r(x(p.offered))},${r(y(p[key]))}`);
-    if (coords.length > 0) out.push(`<polyline class="${key}" fill="none" stroke="${color}" stroke-width="2" points="${coords.join(' ')}"/>`);
+    if (coords.length > 0)
+      out.push(`<polyline class="${key}" fill="none" stroke="${color}" stroke-width="2" points="${coords.join(' ')}"/>`);
     for (const c of coords) out.push(`<circle cx="${c.split(',')[0]}" cy="${c.split(',')[1]}" r="3" fill="${color}"/>`);
     const ly = M.top + 4 + i * 16;
     out.push(`<line x1="${M.left + 12}" y1="${ly}" x2="${M.left + 32}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);

@@ -20,7 +20,9 @@ function fakeIntake(): Promise<{ server: Server; url: string }> {
       response.end(JSON.stringify(status === 202 ? { id: `order-${customerId}` } : { status }));
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
 }
 
 const plan = (customerId: string): OrderPlan => ({ customerId, items: [{ sku: 'SKU-1', quantity: 1 }] });

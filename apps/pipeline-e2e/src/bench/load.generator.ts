@@ -126,7 +126,10 @@ export class LoadGenerator {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     this.result.cancels.requested++;
     // The customer cancels their own order, as the client that placed it.
-    const response = await fetch(`${this.baseUrl}/orders/${id}/cancel`, { method: 'POST', headers: { authorization: this.authorize(customerId) } }).catch(() => undefined);
+    const response = await fetch(`${this.baseUrl}/orders/${id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: this.authorize(customerId) },
+    }).catch(() => undefined);
     await response?.arrayBuffer();
     if (response?.status !== 200) this.result.cancels.refused++;
   }

@@ -26,7 +26,11 @@ describe('planMix', () => {
   });
 
   it('makes a few SKUs scarce (half their demand) and cancels a few orders', () => {
-    const demand = (sku: string) => mix.orders.flatMap((o) => o.items).filter((i) => i.sku === sku).reduce((sum, i) => sum + i.quantity, 0);
+    const demand = (sku: string) =>
+      mix.orders
+        .flatMap((o) => o.items)
+        .filter((i) => i.sku === sku)
+        .reduce((sum, i) => sum + i.quantity, 0);
     const scarce = mix.products.filter((p) => p.stock < demand(p.sku));
     expect(scarce.map((p) => p.sku)).toEqual(['t-SKU-0', 't-SKU-1']);
     expect(scarce[0].stock).toBe(Math.floor(demand('t-SKU-0') / 2));

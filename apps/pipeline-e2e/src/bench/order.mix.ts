@@ -72,14 +72,8 @@ export const FLASH: Omit<MixShape, 'tag' | 'orders' | 'seed'> = {
 export function planMix(shape: MixShape): Mix {
   const random = seededRandom(shape.seed);
   const pick = (n: number) => Math.floor(random() * n);
-  const skus = Array.from(
-    { length: shape.skus },
-    (_, i) => `${shape.tag}-SKU-${i}`,
-  );
-  const customers = Array.from(
-    { length: shape.customers },
-    (_, i) => `${shape.tag}-c${i}`,
-  );
+  const skus = Array.from({ length: shape.skus }, (_, i) => `${shape.tag}-SKU-${i}`);
+  const customers = Array.from({ length: shape.customers }, (_, i) => `${shape.tag}-c${i}`);
   const orders: OrderPlan[] = Array.from({ length: shape.orders }, () => {
     const lines = Math.min(shape.skus, 1 + pick(3));
     const chosen = new Set<string>();
@@ -93,18 +87,12 @@ export function planMix(shape: MixShape): Mix {
     };
   });
   const demand = new Map<string, number>();
-  for (const order of orders)
-    for (const item of order.items)
-      demand.set(item.sku, (demand.get(item.sku) ?? 0) + item.quantity);
+  for (const order of orders) for (const item of order.items) demand.set(item.sku, (demand.get(item.sku) ?? 0) + item.quantity);
   const products = skus.map((sku, i) => ({
     sku,
     // 1.99–49.99: totals from a couple of dollars to over a hundred, so points vary and some orders earn none.
     price: 199 + pick(4801),
-    stock:
-      shape.stock ??
-      (i < shape.scarceSkus
-        ? Math.max(1, Math.floor((demand.get(sku) ?? 0) / 2))
-        : 1_000_000),
+    stock: shape.stock ?? (i < shape.scarceSkus ? Math.max(1, Math.floor((demand.get(sku) ?? 0) / 2)) : 1_000_000),
   }));
   return { products, customers, orders };
 }

@@ -15,7 +15,10 @@ export interface ProcessSample {
  * (field 3) … utime (14) and stime (15).
  */
 export function ticksFromStat(stat: string): number {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).trim().split(/\s+/);
+  const rest = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .trim()
+    .split(/\s+/);
   const utime = Number(rest[14 - 3]);
   const stime = Number(rest[15 - 3]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);

@@ -35,7 +35,11 @@ const ROUTES: { route: string; service: ServiceName; path: (p: Probe) => string 
   { route: 'GET /orders?customerId=', service: 'order-api', path: (p) => `/orders?customerId=${p.customerId}&limit=20` },
   { route: 'GET /orders/{id}/timeline', service: 'order-api', path: (p) => `/orders/${p.orderId}/timeline` },
   { route: 'GET /customers/{id}/points', service: 'points-service', path: (p) => `/customers/${p.customerId}/points` },
-  { route: 'GET /notifications?customerId=', service: 'notification-service', path: (p) => `/notifications?customerId=${p.customerId}&limit=20` },
+  {
+    route: 'GET /notifications?customerId=',
+    service: 'notification-service',
+    path: (p) => `/notifications?customerId=${p.customerId}&limit=20`,
+  },
   { route: 'GET /notifications?orderId=', service: 'notification-service', path: (p) => `/notifications?orderId=${p.orderId}` },
   { route: 'GET /products/{sku}', service: 'inventory-service', path: (p) => `/products/${p.sku}` },
 ];
@@ -65,8 +69,10 @@ export async function measureStored(name: string, mix: Mix, checkpoints: number[
   for (const target of checkpoints) {
     const plans = mix.orders.slice(placed.length, target);
     const started = Date.now();
-    const generator = new LoadGenerator(serviceUrl('order-api'), (c) => authorization.get(c) as string, (sent, answered) =>
-      say(`storing orders ${placed.length + answered}/${target}, ${((Date.now() - started) / 1000).toFixed(0)} s`),
+    const generator = new LoadGenerator(
+      serviceUrl('order-api'),
+      (c) => authorization.get(c) as string,
+      (sent, answered) => say(`storing orders ${placed.length + answered}/${target}, ${((Date.now() - started) / 1000).toFixed(0)} s`),
     );
     const load = await generator.closed(plans, 64);
     for (const [status, count] of Object.entries(load.failures)) failures[status] = (failures[status] ?? 0) + count;

@@ -2,7 +2,13 @@ import { ChaosUsageError, parseChaosArgs } from './chaos.args';
 
 describe('chaos command line', () => {
   it('runs one scenario per fault kind by default, two replicas, 5 orders/s', () => {
-    expect(parseChaosArgs([])).toMatchObject({ mode: 'scenarios', replicas: 2, rate: 5, seed: 1, kinds: expect.arrayContaining(['service-kill', 'poison']) });
+    expect(parseChaosArgs([])).toMatchObject({
+      mode: 'scenarios',
+      replicas: 2,
+      rate: 5,
+      seed: 1,
+      kinds: expect.arrayContaining(['service-kill', 'poison']),
+    });
   });
 
   it('takes a long run with a duration and a seed, and a selection of kinds', () => {

@@ -28,7 +28,8 @@ export class ChaosUsageError extends Error {}
 
 const positive = (flag: string, value: string | undefined, fallback: number, max: number): number => {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new ChaosUsageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new ChaosUsageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
   return Number(value);
 };
 

@@ -105,7 +105,9 @@ export async function inject(kind: FaultKind, ctx: FaultContext): Promise<Inject
       await fleet.add(service);
       await pause(outageMs);
       // The oldest replica of that service leaves gracefully; the partitions rebalance twice.
-      await (await fleet.kill(fleet.indexOf(service, 0), 'SIGTERM', false)).ready;
+      await (
+        await fleet.kill(fleet.indexOf(service, 0), 'SIGTERM', false)
+      ).ready;
       detail = `one more ${service} replica joined, and its oldest left ${outageMs} ms later`;
       break;
     }
@@ -132,7 +134,7 @@ async function poisonEveryTopic(brokers: string, poisoned: Map<string, number>):
     for (const key of topics) {
       await producer.send({
         topic: Topics[key].name,
-        messages: [{ key: randomUUID(), value: Buffer.from('not a protobuf event'), headers: { 'ce_type': 'orderflow.unknown.v1.Poison' } }],
+        messages: [{ key: randomUUID(), value: Buffer.from('not a protobuf event'), headers: { ce_type: 'orderflow.unknown.v1.Poison' } }],
       });
       const dlt = deadLetterTopic(Topics[key].name);
       poisoned.set(dlt, (poisoned.get(dlt) ?? 0) + readersOf(key));
@@ -169,7 +171,11 @@ export async function deadLetterCounts(brokers: string): Promise<Map<string, num
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         const header = (name: string) => message.headers?.[name]?.toString() ?? '';
-        sources.get(topic)?.add([DeadLetterHeader.group, DeadLetterHeader.topic, DeadLetterHeader.partition, DeadLetterHeader.offset].map(header).join(' '));
+        sources
+          .get(topic)
+          ?.add(
+            [DeadLetterHeader.group, DeadLetterHeader.topic, DeadLetterHeader.partition, DeadLetterHeader.offset].map(header).join(' '),
+          );
         read += 1;
       },
     });

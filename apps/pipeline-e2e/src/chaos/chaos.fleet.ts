@@ -153,6 +153,8 @@ export class ChaosFleet {
     if (index === -1) return;
     this.replicas.splice(index, 1);
     this.log(`${replica.service} replica ${replica.process.pid} exited by itself (code ${code}); starting another`);
-    this.launch(replica.service, replica.env).catch((error: Error) => this.log(`restarting ${replica.service}: ${error.message.split('\n')[0]}`));
+    this.launch(replica.service, replica.env).catch((error: Error) =>
+      this.log(`restarting ${replica.service}: ${error.message.split('\n')[0]}`),
+    );
   }
 }

@@ -25,8 +25,24 @@ const log = (line: string) => process.stdout.write(`${new Date().toISOString().s
 const SERVICE_ENV = { CONSUMER_RETRY_MAX_MS: '2000', OUTBOX_SWEEP_INTERVAL_MS: '2000' };
 
 /** Rounds of each fault in its own scenario: the ones that are cheap and random are repeated. */
-const ROUNDS: Record<FaultKind, number> = { 'service-kill': 5, 'replica-churn': 2, 'broker-kill': 1, 'broker-term': 1, 'database-restart': 1, 'database-cut': 1, 'kafka-cut': 1, 'kafka-freeze': 1, poison: 1 };
-const CI_ROUNDS: Partial<Record<FaultKind, number>> = { 'service-kill': 3, 'broker-kill': 1, 'database-restart': 1, 'kafka-cut': 1, poison: 1 };
+const ROUNDS: Record<FaultKind, number> = {
+  'service-kill': 5,
+  'replica-churn': 2,
+  'broker-kill': 1,
+  'broker-term': 1,
+  'database-restart': 1,
+  'database-cut': 1,
+  'kafka-cut': 1,
+  'kafka-freeze': 1,
+  poison: 1,
+};
+const CI_ROUNDS: Partial<Record<FaultKind, number>> = {
+  'service-kill': 3,
+  'broker-kill': 1,
+  'database-restart': 1,
+  'kafka-cut': 1,
+  poison: 1,
+};
 
 function scenarios(options: ChaosOptions): ScenarioSpec[] {
   const { rate, seed } = options;
@@ -34,7 +50,9 @@ function scenarios(options: ChaosOptions): ScenarioSpec[] {
     const others = FAULT_KINDS.filter((k) => k !== 'service-kill' && options.kinds.includes(k));
     // Half the faults kill a service replica; the rest are the other kinds, evenly.
     const next = (random: () => number): FaultKind =>
-      others.length === 0 || (options.kinds.includes('service-kill') && random() < 0.5) ? 'service-kill' : others[Math.floor(random() * others.length)];
+      others.length === 0 || (options.kinds.includes('service-kill') && random() < 0.5)
+        ? 'service-kill'
+        : others[Math.floor(random() * others.length)];
     return [{ name: `mixed ${options.durationSeconds} s, seed ${seed}`, faults: next, loadSeconds: options.durationSeconds, rate, seed }];
   }
   const rounds = options.mode === 'ci' ? CI_ROUNDS : ROUNDS;
@@ -107,7 +125,9 @@ async function main(argv: string[]): Promise<number> {
     await infra.stop();
   }
   const table = resultTable(results);
-  process.stdout.write(`\n${table}\n\nMeasured on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${options.replicas} replicas of each service, ${specs[0]?.rate ?? options.rate} orders/s offered, seed ${options.seed}.\n`);
+  process.stdout.write(
+    `\n${table}\n\nMeasured on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${options.replicas} replicas of each service, ${specs[0]?.rate ?? options.rate} orders/s offered, seed ${options.seed}.\n`,
+  );
   const out = join(ROOT, 'dist/chaos');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'latest.json'), JSON.stringify({ options, results }, null, 2));

@@ -14,7 +14,19 @@ export const passed = (r: ScenarioResult): boolean =>
 
 /** The results as a Markdown table, one row per scenario. */
 export function resultTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'faults', 'placed', 'accepted', 'final', 'lost', 'doubled', 'oversold', 'poison parked', 'final after last fault', 'invariants'];
+  const header = [
+    'scenario',
+    'faults',
+    'placed',
+    'accepted',
+    'final',
+    'lost',
+    'doubled',
+    'oversold',
+    'poison parked',
+    'final after last fault',
+    'invariants',
+  ];
   const rows = results.map((r) => [
     r.name,
     faultSummary(r),
@@ -36,6 +48,7 @@ export function resultTable(results: ScenarioResult[]): string {
 /** What broke, for a scenario that did not pass: its violated invariants, a few of each. */
 export function violations(result: ScenarioResult): string[] {
   const lines = result.invariants.checks.flatMap((c) => c.violations.slice(0, 5).map((v) => `${c.name}: ${v}`));
-  if (result.poison.parked !== result.poison.expected) lines.push(`poison: ${result.poison.parked} of ${result.poison.expected} parked on dead-letter topics`);
+  if (result.poison.parked !== result.poison.expected)
+    lines.push(`poison: ${result.poison.parked} of ${result.poison.expected} parked on dead-letter topics`);
   return lines;
 }

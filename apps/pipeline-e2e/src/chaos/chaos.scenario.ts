@@ -43,14 +43,22 @@ const GAP_MS = 3_000;
 export async function runScenario(spec: ScenarioSpec, ctx: FaultContext): Promise<ScenarioResult> {
   const started = Date.now();
   const say = (text: string) => ctx.log(`${spec.name}: ${text}`);
-  const mix = planMix({ ...STANDARD, tag: `chaos-${spec.name.replace(/[^A-Za-z0-9]+/g, '-')}-${spec.seed}-${started.toString(36)}`, orders: Math.round(spec.rate * spec.loadSeconds), seed: spec.seed });
+  const mix = planMix({
+    ...STANDARD,
+    tag: `chaos-${spec.name.replace(/[^A-Za-z0-9]+/g, '-')}-${spec.seed}-${started.toString(36)}`,
+    orders: Math.round(spec.rate * spec.loadSeconds),
+    seed: spec.seed,
+  });
   await inPool(mix.products, 8, ({ sku, price, stock }) => putProduct(sku, { price, stock }));
   const authorization = new Map(await inPool(mix.customers, 8, async (c) => [c, `Bearer ${await customerToken(c)}`] as const));
   const dltBefore = await deadLetterCounts(ctx.infra.brokers);
   const poisonedBefore = new Map(ctx.poisoned);
 
   const loadEnds = started + spec.loadSeconds * 1000;
-  const load = new LoadGenerator(serviceUrl('order-api'), (customerId) => authorization.get(customerId) as string).open(mix.orders, spec.rate);
+  const load = new LoadGenerator(serviceUrl('order-api'), (customerId) => authorization.get(customerId) as string).open(
+    mix.orders,
+    spec.rate,
+  );
   const faults: InjectedFault[] = [];
   await pause(2_000);
   const planned = Array.isArray(spec.faults) ? [...spec.faults] : [];

@@ -2,7 +2,14 @@ import type { PipelineState } from '../bench/invariants.check';
 import type { PlacedOrder } from '../support/convergence';
 import { tally } from './chaos.tally';
 
-const order = (id: string, status: string, sku: string, quantity: number, total: number | null, history = ['PENDING', status]): PlacedOrder => ({
+const order = (
+  id: string,
+  status: string,
+  sku: string,
+  quantity: number,
+  total: number | null,
+  history = ['PENDING', status],
+): PlacedOrder => ({
   id,
   customerId: 'c-1',
   status,

@@ -43,7 +43,8 @@ export function tally({ placed, acceptedIds, state, unexpectedDeadLetters }: Tal
   for (const times of notified.values()) doubled += times;
 
   const entries = new Map<string, number>();
-  for (const ledger of state.ledgers) for (const e of ledger.entries) entries.set(`${e.orderId} ${e.type}`, (entries.get(`${e.orderId} ${e.type}`) ?? 0) + 1);
+  for (const ledger of state.ledgers)
+    for (const e of ledger.entries) entries.set(`${e.orderId} ${e.type}`, (entries.get(`${e.orderId} ${e.type}`) ?? 0) + 1);
   for (const order of state.orders) {
     const earned = wasConfirmed(order) ? pointsFor(order) : 0;
     const want = earned === 0 ? [] : order.status === 'CANCELLED' ? ['AWARD', 'REVERSAL'] : ['AWARD'];

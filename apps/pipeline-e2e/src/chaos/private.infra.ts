@@ -36,7 +36,9 @@ export class PrivateInfra {
       KAFKA_PORT: String(await freePort()),
       KAFKA_CONTROLLER_PORT: String(await freePort()),
       MONGO_PORT: String(await freePort()),
-      KAFKA_EXTRA_LISTENERS: SERVICES.map((s) => `${listenerName(s.name)}:${serviceListeners[s.name].port}:${serviceListeners[s.name].advertisedPort}`).join(','),
+      KAFKA_EXTRA_LISTENERS: SERVICES.map(
+        (s) => `${listenerName(s.name)}:${serviceListeners[s.name].port}:${serviceListeners[s.name].advertisedPort}`,
+      ).join(','),
     };
     // Without these the tool would use that infrastructure instead of starting its own.
     delete env['KAFKA_BROKERS'];
@@ -91,7 +93,9 @@ export class PrivateInfra {
   }
 
   private read(variable: string): string {
-    const line = readFileSync(join(this.dir, 'env'), 'utf8').split('\n').find((l) => l.startsWith(`${variable}=`));
+    const line = readFileSync(join(this.dir, 'env'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${variable}=`));
     if (!line) throw new Error(`${this.dir}/env lacks ${variable}`);
     return line.slice(variable.length + 1);
   }
@@ -102,7 +106,9 @@ export class PrivateInfra {
       let output = '';
       child.stdout.on('data', (chunk) => (output += chunk));
       child.stderr.on('data', (chunk) => (output += chunk));
-      child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`infra ${command} exited ${code}:\n${output.slice(-2000)}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolvePromise() : reject(new Error(`infra ${command} exited ${code}:\n${output.slice(-2000)}`)),
+      );
     });
   }
 }

@@ -6,7 +6,9 @@ describe('parseStackArgs', () => {
   });
 
   it('sets the limits it is given, in either spelling, and passes everything after -- to the suite', () => {
-    expect(parseStackArgs(['--rate-limit-per-caller', '120', '--rate-limit-per-ip=60', '--', '--testPathPatterns=orders', '--', 'x'])).toEqual({
+    expect(
+      parseStackArgs(['--rate-limit-per-caller', '120', '--rate-limit-per-ip=60', '--', '--testPathPatterns=orders', '--', 'x']),
+    ).toEqual({
       limits: { RATE_LIMIT_PER_CALLER: '120', RATE_LIMIT_PER_IP: '60' },
       suiteArgs: ['--testPathPatterns=orders', '--', 'x'],
     });
@@ -14,7 +16,8 @@ describe('parseStackArgs', () => {
 
   it('refuses unknown flags, suite flags before --, and limits that are not whole numbers above 0', () => {
     expect(() => parseStackArgs(['--testPathPatterns=orders'])).toThrow(StackUsageError);
-    for (const value of ['0', '-1', '1.5', 'many']) expect(() => parseStackArgs(['--rate-limit-per-caller', value])).toThrow(/whole number above 0/);
+    for (const value of ['0', '-1', '1.5', 'many'])
+      expect(() => parseStackArgs(['--rate-limit-per-caller', value])).toThrow(/whole number above 0/);
     expect(() => parseStackArgs(['--rate-limit-per-ip'])).toThrow('got nothing');
   });
 

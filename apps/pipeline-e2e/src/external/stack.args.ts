@@ -36,7 +36,8 @@ export function parseStackArgs(argv: string[]): StackOptions | 'help' {
     const variable = FLAGS[flag];
     if (!variable) throw new StackUsageError(`unknown flag ${own[i]}; the suite's own flags go after --`);
     const value = inline ?? own[++i];
-    if (value === undefined || !/^[1-9]\d*$/.test(value)) throw new StackUsageError(`${flag} must be a whole number above 0, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+    if (value === undefined || !/^[1-9]\d*$/.test(value))
+      throw new StackUsageError(`${flag} must be a whole number above 0, got ${value === undefined ? 'nothing' : `"${value}"`}`);
     limits[variable] = value;
   }
   return { limits, suiteArgs };

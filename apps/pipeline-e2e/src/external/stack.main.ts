@@ -23,7 +23,9 @@ const ROOT = resolve(__dirname, '../../../..');
  * dist/, and the suite's own build would come only after the stack had started stale code.
  */
 function buildServices(): Promise<void> {
-  const child = spawn('npx', ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--parallel=2', '--output-style=static'], { cwd: ROOT });
+  const child = spawn('npx', ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--parallel=2', '--output-style=static'], {
+    cwd: ROOT,
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -35,10 +37,14 @@ function buildServices(): Promise<void> {
 
 /** Runs the suite in external mode against the addresses in `envFile`; resolves its exit code. */
 function suite(envFile: string, args: string[]): Promise<number> {
-  const child = spawn('npx', ['nx', 'e2e', 'pipeline-e2e', '--configuration=external', `--envFile=${envFile}`, '--output-style=static', ...args], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    'npx',
+    ['nx', 'e2e', 'pipeline-e2e', '--configuration=external', `--envFile=${envFile}`, '--output-style=static', ...args],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   // Ctrl-C reaches the suite too (same process group); the stack is stopped once it is gone.
   const ignore = () => undefined;
   process.on('SIGINT', ignore).on('SIGTERM', ignore);
@@ -65,7 +71,10 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write('• Building the services\n');
   await buildServices();
   const run = randomUUID().slice(0, 8);
-  const limits = Object.entries(options.limits).map(([name, value]) => `${name}=${value}`).join(', ') || 'the default rate limits';
+  const limits =
+    Object.entries(options.limits)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ') || 'the default rate limits';
   process.stdout.write(`• Starting the four services with ${limits} and databases of their own (run ${run})\n`);
   const stack = await BenchServices.start(infra, run, 'stack', undefined, options.limits);
   const dir = mkdtempSync(join(tmpdir(), 'orderflow-stack-'));

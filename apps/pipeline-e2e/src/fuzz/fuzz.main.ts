@@ -75,25 +75,44 @@ async function main(argv: string[]): Promise<number> {
       rmSync(report, { force: true });
       const logFile = join(outDir, `${s.name}.log`);
       // The document as schemathesis gets it, to tell which operations and links it should reach.
-      const document = (await (await fetch(`${url}/docs-json`, { headers: { authorization: `Bearer ${token}` } })).json()) as Parameters<typeof reachProblems>[1];
+      const document = (await (await fetch(`${url}/docs-json`, { headers: { authorization: `Bearer ${token}` } })).json()) as Parameters<
+        typeof reachProblems
+      >[1];
       process.stdout.write(`• schemathesis: ${s.name} (${options.phases}, ${options.examples} examples per operation) … `);
-      const code = await schemathesis(venv, [
-        '--config-file', join(ROOT, 'tools/fuzz/schemathesis.toml'),
-        'run',
-        `${url}/docs-json`,
-        '--url', url,
-        '--header', `Authorization: Bearer ${token}`,
-        '--checks', 'all',
-        '--phases', options.phases,
-        '--max-examples', String(options.examples),
-        '--workers', '1',
-        '--seed', '20261129',
-        '--generation-database', 'none',
-        '--request-timeout', '30',
-        '--report', 'ndjson',
-        '--report-ndjson-path', report,
-        '--no-color',
-      ], outDir, logFile);
+      const code = await schemathesis(
+        venv,
+        [
+          '--config-file',
+          join(ROOT, 'tools/fuzz/schemathesis.toml'),
+          'run',
+          `${url}/docs-json`,
+          '--url',
+          url,
+          '--header',
+          `Authorization: Bearer ${token}`,
+          '--checks',
+          'all',
+          '--phases',
+          options.phases,
+          '--max-examples',
+          String(options.examples),
+          '--workers',
+          '1',
+          '--seed',
+          '20261129',
+          '--generation-database',
+          'none',
+          '--request-timeout',
+          '30',
+          '--report',
+          'ndjson',
+          '--report-ndjson-path',
+          report,
+          '--no-color',
+        ],
+        outDir,
+        logFile,
+      );
       // No report means schemathesis did not get as far as the API: count it as an error.
       const summary = existsSync(report)
         ? summarize(s.name, readFileSync(report, 'utf8'))
@@ -102,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
       const unreached = reachProblems(summary, document);
       const failed = code !== 0 || summary.failures > 0 || summary.errors > 0;
       process.stdout.write(`${summary.requests} requests, ${summary.failures} failures, ${summary.errors} errors (log: ${logFile})\n`);
-      for (const link of linkCoverage(summary, document)) process.stdout.write(`  link ${link.link}: followed ${link.requests}×, ${link.reached} reached an object (2xx)\n`);
+      for (const link of linkCoverage(summary, document))
+        process.stdout.write(`  link ${link.link}: followed ${link.requests}×, ${link.reached} reached an object (2xx)\n`);
       for (const problem of unreached) process.stdout.write(`  ✗ ${problem}\n`);
       if (failed) process.stdout.write(`${tail(logFile, 80)}\n`);
       if (failed || unreached.length > 0) status = 1;

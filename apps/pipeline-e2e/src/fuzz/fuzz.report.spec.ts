@@ -8,7 +8,10 @@ const event = (status: string, label: string, checks: Record<string, { name: str
         label,
         interactions: Object.fromEntries(Object.keys(checks).map((id) => [id, {}])),
         checks: Object.fromEntries(
-          Object.entries(checks).map(([id, list]) => [id, list.map((c) => ({ name: c.name, status: c.status, failure_info: c.title ? { failure: { title: c.title } } : undefined }))]),
+          Object.entries(checks).map(([id, list]) => [
+            id,
+            list.map((c) => ({ name: c.name, status: c.status, failure_info: c.title ? { failure: { title: c.title } } : undefined })),
+          ]),
         ),
       },
     },
@@ -18,7 +21,10 @@ describe('summarize', () => {
   it('counts operations, requests, distinct failures and errors of a schemathesis report', () => {
     const ndjson = [
       JSON.stringify({ Initialize: {} }),
-      event('success', 'GET /orders', { a: [{ name: 'not_a_server_error', status: 'success' }], b: [{ name: 'not_a_server_error', status: 'success' }] }),
+      event('success', 'GET /orders', {
+        a: [{ name: 'not_a_server_error', status: 'success' }],
+        b: [{ name: 'not_a_server_error', status: 'success' }],
+      }),
       event('failure', 'POST /orders', {
         c: [{ name: 'positive_data_acceptance', status: 'failure', title: 'Schema-valid request rejected' }],
         d: [{ name: 'positive_data_acceptance', status: 'failure', title: 'Schema-valid request rejected' }],
@@ -40,8 +46,19 @@ const stateful = (steps: { method: string; path: string; status: number; link?: 
       phase: 'stateful',
       recorder: {
         label: 'Stateful tests',
-        cases: Object.fromEntries(steps.map((step, i) => [`s${i}`, { value: { method: step.method, path: step.path }, parent_id: null, transition: step.link ? { id: step.link, is_inferred: false } : null }])),
-        interactions: Object.fromEntries(steps.map((step, i) => [`s${i}`, { request: { method: step.method }, response: { status_code: step.status } }])),
+        cases: Object.fromEntries(
+          steps.map((step, i) => [
+            `s${i}`,
+            {
+              value: { method: step.method, path: step.path },
+              parent_id: null,
+              transition: step.link ? { id: step.link, is_inferred: false } : null,
+            },
+          ]),
+        ),
+        interactions: Object.fromEntries(
+          steps.map((step, i) => [`s${i}`, { request: { method: step.method }, response: { status_code: step.status } }]),
+        ),
         checks: {},
       },
     },

@@ -74,7 +74,9 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 /** Every operation of an OpenAPI document, as `METHOD /path`. */
 export function documentedOperations(document: OpenApiDocument): string[] {
-  return Object.entries(document.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`));
+  return Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`),
+  );
 }
 
 export interface DocumentedLink {
@@ -88,7 +90,9 @@ export interface DocumentedLink {
 export function documentedLinks(document: OpenApiDocument): DocumentedLink[] {
   return Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
     METHODS.flatMap((m) =>
-      Object.entries(item[m]?.responses ?? {}).flatMap(([status, response]) => Object.keys(response.links ?? {}).map((name) => ({ from: `${m.toUpperCase()} ${path}`, status, name }))),
+      Object.entries(item[m]?.responses ?? {}).flatMap(([status, response]) =>
+        Object.keys(response.links ?? {}).map((name) => ({ from: `${m.toUpperCase()} ${path}`, status, name })),
+      ),
     ),
   );
 }

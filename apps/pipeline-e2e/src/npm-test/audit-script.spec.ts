@@ -39,21 +39,41 @@ describe('npm run audit (tools/audit.sh)', () => {
   });
 
   it('says NOT CHECKED (exit 3) when the advisory endpoint cannot be reached', () => {
-    const unreachable = { error: { code: 'ENOTFOUND', summary: 'request to https://registry.npmjs.org/-/npm/v1/security/advisories/bulk failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org', detail: '' } };
+    const unreachable = {
+      error: {
+        code: 'ENOTFOUND',
+        summary:
+          'request to https://registry.npmjs.org/-/npm/v1/security/advisories/bulk failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org',
+        detail: '',
+      },
+    };
     const run = audit(unreachable, 1);
     expect(run.status).toBe(3);
     expect(run.output).toContain('NOT CHECKED');
   });
 
   it('says NOT CHECKED (exit 3) when the registry answers the advisory request with an HTTP error, naming it', () => {
-    const refused = { message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk', statusCode: 405, error: { summary: '', detail: '' } };
+    const refused = {
+      message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+      statusCode: 405,
+      error: { summary: '', detail: '' },
+    };
     const run = audit(refused, 1);
     expect(run.status).toBe(3);
     expect(run.output).toContain('405 Method Not Allowed');
   });
 
   it.each([
-    ['npm refuses to run', { error: { code: 'ENOLOCK', summary: 'This command requires an existing lockfile.', detail: 'Try creating one first with: npm i --package-lock-only' } }],
+    [
+      'npm refuses to run',
+      {
+        error: {
+          code: 'ENOLOCK',
+          summary: 'This command requires an existing lockfile.',
+          detail: 'Try creating one first with: npm i --package-lock-only',
+        },
+      },
+    ],
     ['npm prints no report', undefined],
   ])('fails (exit 1) when %s, rather than passing it off as not checked', (_, report) => {
     const run = audit(report, 1);

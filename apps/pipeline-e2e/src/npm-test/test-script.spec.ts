@@ -14,13 +14,19 @@ function npmTest(mode: 'local' | 'docker' | 'external') {
   });
 }
 
-const summaryLine = (output: string, step: string) => output.split('\n').find((line) => line.trimStart().startsWith(step))?.trim();
+const summaryLine = (output: string, step: string) =>
+  output
+    .split('\n')
+    .find((line) => line.trimStart().startsWith(step))
+    ?.trim();
 
 describe('npm test (tools/test.sh)', () => {
   it.each(['docker', 'external'] as const)('with %s infrastructure, says which steps it skipped and why', (mode) => {
     const run = npmTest(mode);
     expect(run.status).toBe(0);
-    expect(summaryLine(run.output, 'database durability (SIGKILL)')).toMatch(new RegExp(`SKIPPED \\(the infrastructure is ${mode}, .+\\)$`));
+    expect(summaryLine(run.output, 'database durability (SIGKILL)')).toMatch(
+      new RegExp(`SKIPPED \\(the infrastructure is ${mode}, .+\\)$`),
+    );
     expect(summaryLine(run.output, 'fault injection (--ci)')).toMatch(new RegExp(`SKIPPED \\(the infrastructure is ${mode}, .+\\)$`));
     expect(run.calls.some((call) => call.includes('mongodb.durability') || call.includes('chaos.main'))).toBe(false);
   });
@@ -29,6 +35,12 @@ describe('npm test (tools/test.sh)', () => {
     const run = npmTest('local');
     expect(summaryLine(run.output, 'database durability (SIGKILL)')).toMatch(/passed$/);
     expect(summaryLine(run.output, 'fault injection (--ci)')).toMatch(/passed$/);
+  });
+
+  it('checks the formatting of the whole tree, and says so in the summary', () => {
+    const run = npmTest('local');
+    expect(run.calls.some((call) => call.startsWith('npx prettier --check'))).toBe(true);
+    expect(summaryLine(run.output, 'formatting')).toMatch(/passed$/);
   });
 
   it('never replays test results from the Nx cache', () => {

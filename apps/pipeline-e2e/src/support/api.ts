@@ -35,7 +35,8 @@ const owners = new Map<string, string>();
 export const ownerOf = (orderId: string): string | undefined => owners.get(orderId);
 
 /** `value` when it is one valid customer id, as a token subject can be. */
-const customerIdOr = (value: string | undefined): string | undefined => (value !== undefined && CUSTOMER_ID.test(value) ? value : undefined);
+const customerIdOr = (value: string | undefined): string | undefined =>
+  value !== undefined && CUSTOMER_ID.test(value) ? value : undefined;
 
 /** The only value of query parameter `name`; a repeated or absent one has none. */
 const single = (query: URLSearchParams, name: string): string | undefined => {
@@ -55,8 +56,14 @@ function readsFor(service: ServiceName, method: string, path: string): string | 
   let customerId: string | undefined;
   try {
     if (service === 'order-api' && url.pathname === '/orders') customerId = single(url.searchParams, 'customerId');
-    else if (service === 'order-api' && segments[0] === 'orders' && (segments.length === 2 || (segments.length === 3 && segments[2] === 'timeline'))) customerId = ownerOf(segments[1]);
-    else if (service === 'points-service' && segments.length === 3 && segments[0] === 'customers' && segments[2] === 'points') customerId = decodeURIComponent(segments[1]);
+    else if (
+      service === 'order-api' &&
+      segments[0] === 'orders' &&
+      (segments.length === 2 || (segments.length === 3 && segments[2] === 'timeline'))
+    )
+      customerId = ownerOf(segments[1]);
+    else if (service === 'points-service' && segments.length === 3 && segments[0] === 'customers' && segments[2] === 'points')
+      customerId = decodeURIComponent(segments[1]);
     else if (service === 'notification-service' && url.pathname === '/notifications') {
       const orderId = single(url.searchParams, 'orderId');
       customerId = url.searchParams.has('customerId') ? single(url.searchParams, 'customerId') : orderId && ownerOf(orderId);
@@ -141,11 +148,14 @@ export async function getOrder(id: string) {
 
 /** Polls until the order is in one of `statuses` (any final status by default). */
 export function orderReaches(id: string, statuses = FINAL, timeoutMs = 30_000) {
-  return eventually(async () => {
-    const order = await getOrder(id);
-    if (!statuses.includes(order.status)) throw new Error(`order ${id} is ${order.status}, waiting for ${statuses.join('/')}`);
-    return order;
-  }, { timeoutMs, intervalMs: 50 });
+  return eventually(
+    async () => {
+      const order = await getOrder(id);
+      if (!statuses.includes(order.status)) throw new Error(`order ${id} is ${order.status}, waiting for ${statuses.join('/')}`);
+      return order;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
 }
 
 export async function putProduct(sku: string, product: { name?: string; price: number; stock: number }) {

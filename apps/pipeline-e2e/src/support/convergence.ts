@@ -35,19 +35,22 @@ export async function allFinal(ids: string[], timeoutMs = 180_000): Promise<Plac
   const note = (order: PlacedOrder | undefined) => {
     if (order && FINAL.includes(order.status)) final.set(order.id, order);
   };
-  await eventually(async () => {
-    const pending = ids.filter((id) => !final.has(id));
-    const byCustomer = new Map<string | undefined, string[]>();
-    for (const id of pending) byCustomer.set(ownerOf(id), [...(byCustomer.get(ownerOf(id)) ?? []), id]);
-    const reads = [...byCustomer].flatMap(([customerId, own]) =>
-      customerId === undefined
-        ? own.map((id) => async () => note(await getOrder(id)))
-        : [async () => (await recentOrdersOf(customerId, own)).forEach(note)],
-    );
-    for (const chunk of inChunks(reads, 25)) await Promise.all(chunk.map((read) => read()));
-    const left = ids.filter((id) => !final.has(id));
-    if (left.length > 0) throw new Error(`${left.length} of ${ids.length} orders are not final yet, e.g. ${left.slice(0, 3).join(', ')}`);
-  }, { timeoutMs, intervalMs: 500 });
+  await eventually(
+    async () => {
+      const pending = ids.filter((id) => !final.has(id));
+      const byCustomer = new Map<string | undefined, string[]>();
+      for (const id of pending) byCustomer.set(ownerOf(id), [...(byCustomer.get(ownerOf(id)) ?? []), id]);
+      const reads = [...byCustomer].flatMap(([customerId, own]) =>
+        customerId === undefined
+          ? own.map((id) => async () => note(await getOrder(id)))
+          : [async () => (await recentOrdersOf(customerId, own)).forEach(note)],
+      );
+      for (const chunk of inChunks(reads, 25)) await Promise.all(chunk.map((read) => read()));
+      const left = ids.filter((id) => !final.has(id));
+      if (left.length > 0) throw new Error(`${left.length} of ${ids.length} orders are not final yet, e.g. ${left.slice(0, 3).join(', ')}`);
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
   return ids.map((id) => final.get(id) as PlacedOrder);
 }
 
@@ -128,17 +131,22 @@ export async function expectPointsExactlyOnce(orders: PlacedOrder[], timeoutMs =
       .filter((o) => o.status === 'CONFIRMED' && pointsFor(o) > 0)
       .map((o) => ({ orderId: o.id, points: pointsFor(o), type: 'AWARD' }))
       .sort((a, b) => a.orderId.localeCompare(b.orderId));
-  const ledgers = await eventually(async () => {
-    const all = await Promise.all(customers.map(async ([customerId]) => getPoints(customerId)));
-    customers.forEach(([customerId, own], i) => {
-      const awarded = new Set(all[i].entries.map((e) => e.orderId));
-      const missing = expected(own).filter((e) => !awarded.has(e.orderId));
-      if (missing.length > 0) throw new Error(`${customerId} still waits for the points of ${missing.map((e) => e.orderId).join(', ')}`);
-    });
-    return all;
-  }, { timeoutMs, intervalMs: 500 });
+  const ledgers = await eventually(
+    async () => {
+      const all = await Promise.all(customers.map(async ([customerId]) => getPoints(customerId)));
+      customers.forEach(([customerId, own], i) => {
+        const awarded = new Set(all[i].entries.map((e) => e.orderId));
+        const missing = expected(own).filter((e) => !awarded.has(e.orderId));
+        if (missing.length > 0) throw new Error(`${customerId} still waits for the points of ${missing.map((e) => e.orderId).join(', ')}`);
+      });
+      return all;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
   customers.forEach(([customerId, own], i) => {
-    const entries = ledgers[i].entries.map(({ orderId, points, type }) => ({ orderId, points, type })).sort((a, b) => a.orderId.localeCompare(b.orderId));
+    const entries = ledgers[i].entries
+      .map(({ orderId, points, type }) => ({ orderId, points, type }))
+      .sort((a, b) => a.orderId.localeCompare(b.orderId));
     const want = expected(own);
     expect({ customerId, balance: ledgers[i].balance, entries }).toEqual({
       customerId,
@@ -159,7 +167,9 @@ export const wasConfirmed = (order: PlacedOrder): boolean =>
  */
 export function kindsFor(order: PlacedOrder): NotificationKind[] {
   if (order.status === 'REJECTED') return ['ORDER_REJECTED'];
-  const confirmed: NotificationKind[] = wasConfirmed(order) ? ['ORDER_CONFIRMED', ...(pointsFor(order) > 0 ? (['POINTS_AWARDED'] as const) : [])] : [];
+  const confirmed: NotificationKind[] = wasConfirmed(order)
+    ? ['ORDER_CONFIRMED', ...(pointsFor(order) > 0 ? (['POINTS_AWARDED'] as const) : [])]
+    : [];
   if (order.status !== 'CANCELLED') return confirmed;
   return [...confirmed, 'ORDER_CANCELLED', ...(confirmed.includes('POINTS_AWARDED') ? (['POINTS_REVERSED'] as const) : [])];
 }
@@ -172,15 +182,18 @@ export function kindsFor(order: PlacedOrder): NotificationKind[] {
 export async function expectNotifiedOnce(orders: PlacedOrder[], timeoutMs = 120_000): Promise<void> {
   const customers = [...byCustomer(orders)];
   const expected = (own: PlacedOrder[]) => own.flatMap((o) => kindsFor(o).map((kind) => `${o.id} ${kind} SENT`)).sort();
-  const lists = await eventually(async () => {
-    const all = await Promise.all(customers.map(([customerId]) => listNotifications({ customerId })));
-    customers.forEach(([customerId, own], i) => {
-      const have = new Set(all[i].map((n) => `${n.orderId} ${n.kind} ${n.status}`));
-      const missing = expected(own).filter((key) => !have.has(key));
-      if (missing.length > 0) throw new Error(`${customerId} still waits for ${missing.length} notifications, e.g. ${missing[0]}`);
-    });
-    return all;
-  }, { timeoutMs, intervalMs: 500 });
+  const lists = await eventually(
+    async () => {
+      const all = await Promise.all(customers.map(([customerId]) => listNotifications({ customerId })));
+      customers.forEach(([customerId, own], i) => {
+        const have = new Set(all[i].map((n) => `${n.orderId} ${n.kind} ${n.status}`));
+        const missing = expected(own).filter((key) => !have.has(key));
+        if (missing.length > 0) throw new Error(`${customerId} still waits for ${missing.length} notifications, e.g. ${missing[0]}`);
+      });
+      return all;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
   customers.forEach(([customerId, own], i) => {
     expect({ customerId, notifications: lists[i].map((n) => `${n.orderId} ${n.kind} ${n.status}`).sort() }).toEqual({
       customerId,

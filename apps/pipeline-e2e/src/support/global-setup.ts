@@ -1,5 +1,13 @@
 import './register-paths';
-import { freePort, infraEnv, startService, startTokenIssuer, waitUntilReady, type ServiceProcess, type TokenIssuerProcess } from '@orderflow/testing';
+import {
+  freePort,
+  infraEnv,
+  startService,
+  startTokenIssuer,
+  waitUntilReady,
+  type ServiceProcess,
+  type TokenIssuerProcess,
+} from '@orderflow/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -15,7 +15,11 @@ import { SERVICES } from './services';
 export default async function globalTeardown(): Promise<void> {
   const reportDir = process.env['E2E_REPORT_DIR'];
   if (reportDir) {
-    process.stdout.write(`\npipeline-e2e summary\n${runSummary().map((line) => `  ${line}`).join('\n')}\n`);
+    process.stdout.write(
+      `\npipeline-e2e summary\n${runSummary()
+        .map((line) => `  ${line}`)
+        .join('\n')}\n`,
+    );
     rmSync(reportDir, { recursive: true, force: true });
   }
   const run = process.env['E2E_RUN_ID'];

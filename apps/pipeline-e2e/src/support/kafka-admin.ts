@@ -81,9 +81,12 @@ export async function lagOf(admin: Admin, service: ServiceName): Promise<string[
  */
 export function caughtUp(service: ServiceName, timeoutMs = 120_000): Promise<void> {
   return withKafkaAdmin((admin) =>
-    eventually(async () => {
-      const behind = await lagOf(admin, service);
-      if (behind.length > 0) throw new Error(`${service} has not consumed everything yet: ${behind.join(', ')}`);
-    }, { timeoutMs, intervalMs: 250 }),
+    eventually(
+      async () => {
+        const behind = await lagOf(admin, service);
+        if (behind.length > 0) throw new Error(`${service} has not consumed everything yet: ${behind.join(', ')}`);
+      },
+      { timeoutMs, intervalMs: 250 },
+    ),
   );
 }

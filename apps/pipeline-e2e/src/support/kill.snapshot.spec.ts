@@ -6,6 +6,8 @@ describe('midFlightProblems: did the kill land while the service had work in fli
   });
 
   it('fails a kill that landed after everything was consumed and committed', () => {
-    expect(midFlightProblems({ service: 'inventory-service', lag: [] })).toEqual(['inventory-service had consumed and committed every event when it was killed']);
+    expect(midFlightProblems({ service: 'inventory-service', lag: [] })).toEqual([
+      'inventory-service had consumed and committed every event when it was killed',
+    ]);
   });
 });

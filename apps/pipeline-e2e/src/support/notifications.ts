@@ -27,12 +27,15 @@ export async function listNotifications(query: Record<string, string>): Promise<
  * `kinds`, and returns them all.
  */
 export function notificationsSent(query: Record<string, string>, kinds: NotificationKind[], timeoutMs = 30_000): Promise<Notification[]> {
-  return eventually(async () => {
-    const items = await listNotifications(query);
-    const missing = kinds.filter((kind) => !items.some((n) => n.kind === kind && n.status === 'SENT'));
-    if (missing.length > 0) throw new Error(`waiting for ${missing.join(', ')} to be SENT; have ${JSON.stringify(items)}`);
-    return items;
-  }, { timeoutMs, intervalMs: 100 });
+  return eventually(
+    async () => {
+      const items = await listNotifications(query);
+      const missing = kinds.filter((kind) => !items.some((n) => n.kind === kind && n.status === 'SENT'));
+      if (missing.length > 0) throw new Error(`waiting for ${missing.join(', ')} to be SENT; have ${JSON.stringify(items)}`);
+      return items;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 /** How many notifications of each kind there are, e.g. `{ ORDER_CONFIRMED: 1 }`. */

@@ -23,11 +23,14 @@ export async function getPoints(customerId: string): Promise<CustomerPoints> {
 
 /** Polls the customer's points until `done` holds, and returns them. */
 export function pointsReach(customerId: string, done: (points: CustomerPoints) => boolean, what: string, timeoutMs = 30_000) {
-  return eventually(async () => {
-    const points = await getPoints(customerId);
-    if (!done(points)) throw new Error(`waiting for ${what}; points of ${customerId} are ${JSON.stringify(points)}`);
-    return points;
-  }, { timeoutMs, intervalMs: 100 });
+  return eventually(
+    async () => {
+      const points = await getPoints(customerId);
+      if (!done(points)) throw new Error(`waiting for ${what}; points of ${customerId} are ${JSON.stringify(points)}`);
+      return points;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 /** Entries of one order, oldest first, as [type, points]. */

@@ -60,7 +60,9 @@ describe('fetchWithinRateLimits', () => {
     throttles = ['60'];
     global[DEADLINE_KEY] = Date.now() + 20_000;
     const started = Date.now();
-    await expect(fetchWithinRateLimits(url)).rejects.toThrow(/answered 429 \(rate-limited\) with Retry-After 60 s, but the test times out in 20 s/);
+    await expect(fetchWithinRateLimits(url)).rejects.toThrow(
+      /answered 429 \(rate-limited\) with Retry-After 60 s, but the test times out in 20 s/,
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -13,7 +13,9 @@ describe('runSummary', () => {
       { kind: 'throttled', target: 'points-service', waitMs: 59_400 },
       { kind: 'throttled', target: 'order-api', waitMs: 1_000 },
     ]);
-    expect(lines).toEqual(['rate limits: 3 answers 429 (order-api 2, points-service 1), each sent again after its Retry-After; the longest wait 59 s']);
+    expect(lines).toEqual([
+      'rate limits: 3 answers 429 (order-api 2, points-service 1), each sent again after its Retry-After; the longest wait 59 s',
+    ]);
   });
 
   it('names every test not run, under its describe block and the reason the block gives', () => {

@@ -54,7 +54,9 @@ export function runSummary(records: RunRecord[] = read()): string[] {
     for (const r of throttled) byTarget.set(r.target, (byTarget.get(r.target) ?? 0) + 1);
     const longest = Math.round(Math.max(...throttled.map((r) => r.waitMs)) / 1000);
     const where = [...byTarget].map(([target, n]) => `${target} ${n}`).join(', ');
-    lines.push(`rate limits: ${plural(throttled.length, 'answer')} 429 (${where}), each sent again after its Retry-After; the longest wait ${longest} s`);
+    lines.push(
+      `rate limits: ${plural(throttled.length, 'answer')} 429 (${where}), each sent again after its Retry-After; the longest wait ${longest} s`,
+    );
   }
   const skipped = records.filter((r): r is SkippedRecord => r.kind === 'skipped');
   if (skipped.length > 0) {

@@ -5,7 +5,11 @@ import { authEnv } from '@orderflow/testing';
  * reaches, so they measure the pipeline and not the limiter (the limiter stays on; its own
  * tests use low limits, and the suite's external run meets the default ones).
  */
-export const FAR_ABOVE_LOAD: Record<string, string> = { RATE_LIMIT_PER_CALLER: '1000000', RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_WINDOW_MS: '60000' };
+export const FAR_ABOVE_LOAD: Record<string, string> = {
+  RATE_LIMIT_PER_CALLER: '1000000',
+  RATE_LIMIT_PER_IP: '1000000',
+  RATE_LIMIT_WINDOW_MS: '60000',
+};
 
 /**
  * What every service the suite (or the benchmark) starts needs besides the infrastructure:

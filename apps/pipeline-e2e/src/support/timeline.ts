@@ -10,7 +10,8 @@ export interface TimelineEntry {
 
 export async function getTimeline(orderId: string): Promise<TimelineEntry[]> {
   const response = await call<TimelineEntry[]>('order-api', 'GET', `/orders/${orderId}/timeline`);
-  if (response.status !== 200) throw new Error(`GET /orders/${orderId}/timeline answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`GET /orders/${orderId}/timeline answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
@@ -27,10 +28,14 @@ export function countByType(timeline: TimelineEntry[]): Record<string, number> {
  * service which emits it has handled what caused it.
  */
 export function timelineIncludes(orderId: string, types: string[], timeoutMs = 30_000): Promise<TimelineEntry[]> {
-  return eventually(async () => {
-    const timeline = await getTimeline(orderId);
-    const missing = types.filter((type) => !timeline.some((entry) => entry.type === type));
-    if (missing.length > 0) throw new Error(`timeline of ${orderId} lacks ${missing.join(', ')}; has ${timeline.map((e) => e.type).join(', ')}`);
-    return timeline;
-  }, { timeoutMs, intervalMs: 100 });
+  return eventually(
+    async () => {
+      const timeline = await getTimeline(orderId);
+      const missing = types.filter((type) => !timeline.some((entry) => entry.type === type));
+      if (missing.length > 0)
+        throw new Error(`timeline of ${orderId} lacks ${missing.join(', ')}; has ${timeline.map((e) => e.type).join(', ')}`);
+      return timeline;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }

@@ -82,7 +82,10 @@ export function localJaeger(): { otlp: string; query: string } | undefined {
   let { JAEGER_OTLP_HTTP_URL: otlp, JAEGER_QUERY_URL: query } = process.env;
   if ((!otlp || !query) && existsSync(INFRA_ENV)) {
     const env = Object.fromEntries(
-      readFileSync(INFRA_ENV, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      readFileSync(INFRA_ENV, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
     otlp ??= env['JAEGER_OTLP_HTTP_URL'];
     query ??= env['JAEGER_QUERY_URL'];

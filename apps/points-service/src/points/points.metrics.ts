@@ -8,8 +8,16 @@ export class PointsMetrics {
   private readonly reversed: Counter;
 
   constructor(registry: Registry) {
-    this.awarded = new Counter({ name: 'orderflow_points_awarded_total', help: 'Loyalty points awarded for confirmed orders', registers: [registry] });
-    this.reversed = new Counter({ name: 'orderflow_points_reversed_total', help: 'Loyalty points taken back from cancelled orders', registers: [registry] });
+    this.awarded = new Counter({
+      name: 'orderflow_points_awarded_total',
+      help: 'Loyalty points awarded for confirmed orders',
+      registers: [registry],
+    });
+    this.reversed = new Counter({
+      name: 'orderflow_points_reversed_total',
+      help: 'Loyalty points taken back from cancelled orders',
+      registers: [registry],
+    });
   }
 
   pointsAwarded(points: number): void {

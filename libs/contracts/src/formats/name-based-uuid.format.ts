@@ -8,7 +8,11 @@ import { UUID } from './ids.format';
  */
 export function nameBasedUuid(namespace: string, name: string): string {
   if (!UUID.test(namespace)) throw new TypeError(`namespace must be a UUID, got "${namespace}"`);
-  const bytes = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16);
+  const bytes = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

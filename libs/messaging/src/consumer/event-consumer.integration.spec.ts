@@ -53,7 +53,12 @@ describe('EventConsumerServer (integration)', () => {
   });
 
   /** A server as a service runs it, with small retry delays, consuming `topics` as `groupId`. */
-  function startServer(topics: string[], handlers: Record<string, Handler>, groupId = uniqueName('it.service'), client: Kafka = kafka.kafka): Running {
+  function startServer(
+    topics: string[],
+    handlers: Record<string, Handler>,
+    groupId = uniqueName('it.service'),
+    client: Kafka = kafka.kafka,
+  ): Running {
     const registry = new Registry();
     const server = new EventConsumerServer(
       client,
@@ -156,7 +161,8 @@ describe('EventConsumerServer (integration)', () => {
         consumer: (config: Parameters<Kafka['consumer']>[0]) => {
           const consumer = kafka.kafka.consumer(config);
           const commit = consumer.commitOffsets.bind(consumer);
-          consumer.commitOffsets = (offsets) => (left-- > 0 ? Promise.reject(new KafkaJSError('the broker did not answer')) : commit(offsets));
+          consumer.commitOffsets = (offsets) =>
+            left-- > 0 ? Promise.reject(new KafkaJSError('the broker did not answer')) : commit(offsets);
           return consumer;
         },
       });
@@ -169,7 +175,12 @@ describe('EventConsumerServer (integration)', () => {
       await kafka.produce(topic, [asMessage(event)]);
 
       // Nothing more arrives after the one message: only a retry of its commit can move the group on.
-      const service = startServer([topic], { [OrderEventType.created]: async (e) => void handled.push(e.meta.eventId) }, undefined, refusingFirstCommits(1));
+      const service = startServer(
+        [topic],
+        { [OrderEventType.created]: async (e) => void handled.push(e.meta.eventId) },
+        undefined,
+        refusingFirstCommits(1),
+      );
 
       await eventually(async () => expect(await committed(service, topic)).toEqual([1]));
       expect(handled).toEqual([event.eventId]);
@@ -259,11 +270,7 @@ describe('EventConsumerServer (integration)', () => {
       expect(await committed(failing, topic)).toEqual([-1]);
 
       const handled: string[] = [];
-      const restarted = startServer(
-        [topic],
-        { [OrderEventType.created]: async (e) => void handled.push(e.meta.eventId) },
-        failing.groupId,
-      );
+      const restarted = startServer([topic], { [OrderEventType.created]: async (e) => void handled.push(e.meta.eventId) }, failing.groupId);
       await eventually(async () => expect(await committed(restarted, topic)).toEqual([1]));
       expect(handled).toEqual([event.eventId]);
       expect(await kafka.endOffsets(`${topic}.dlt`)).toEqual([0]);

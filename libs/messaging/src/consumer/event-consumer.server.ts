@@ -319,14 +319,19 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         if (span) {
           failed(span, error);
           span.setAttribute(OrderflowAttributes.deadLetterCode, code);
-          span.addEvent('dead-lettered', { [OrderflowAttributes.deadLetterCode]: code, 'messaging.destination.name': deadLetterTopic(topic) });
+          span.addEvent('dead-lettered', {
+            [OrderflowAttributes.deadLetterCode]: code,
+            'messaging.destination.name': deadLetterTopic(topic),
+          });
         }
         const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
         await this.producer
           .send(record)
           .catch((sendError: unknown) => {
             if (!isTooLarge(sendError)) throw sendError;
-            this.logger.warn(`dead letter of ${topic}[${partition}]@${message.offset} is over the broker's size limit: parked without its ${message.value?.length ?? 0}-byte value`);
+            this.logger.warn(
+              `dead letter of ${topic}[${partition}]@${message.offset} is over the broker's size limit: parked without its ${message.value?.length ?? 0}-byte value`,
+            );
             return this.producer.send(withoutValue(record));
           })
           .catch((sendError: Error) => {
@@ -343,7 +348,13 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
    * paused, and resumed once the backoff is over, so the message is delivered again while
    * the other partitions carry on.
    */
-  private retryLater(consumer: Consumer, topic: string, partition: number, offset: string, error: Error & { step?: string; logFields?: LogFields }): void {
+  private retryLater(
+    consumer: Consumer,
+    topic: string,
+    partition: number,
+    offset: string,
+    error: Error & { step?: string; logFields?: LogFields },
+  ): void {
     const key = partitionKey(topic, partition);
     const previous = this.attempts.get(key);
     const attempt = previous?.offset === offset ? previous.attempt + 1 : 1;
@@ -391,11 +402,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     return handlers;
   }
 
-  private async invoke(
-    handler: Handler,
-    event: DecodedEvent,
-    context: EventContext,
-  ): Promise<void> {
+  private async invoke(handler: Handler, event: DecodedEvent, context: EventContext): Promise<void> {
     await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
   }
 }

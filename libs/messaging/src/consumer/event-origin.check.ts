@@ -16,9 +16,15 @@ export function requireTrustedOrigin(topic: string, event: { type: string; meta:
   const spec = topicNamed(topic);
   if (!spec) return;
   if (!spec.events.includes(event.type)) {
-    throw new PermanentEventError('EVENT_NOT_ON_TOPIC', `${shown(event.type)} does not travel on ${topic}, which carries ${spec.events.join(', ')}`);
+    throw new PermanentEventError(
+      'EVENT_NOT_ON_TOPIC',
+      `${shown(event.type)} does not travel on ${topic}, which carries ${spec.events.join(', ')}`,
+    );
   }
   if (event.meta.producer !== spec.producer) {
-    throw new PermanentEventError('UNTRUSTED_SOURCE', `ce_source ${shown(event.meta.producer)} is not the producer of ${topic} (${spec.producer})`);
+    throw new PermanentEventError(
+      'UNTRUSTED_SOURCE',
+      `ce_source ${shown(event.meta.producer)} is not the producer of ${topic} (${spec.producer})`,
+    );
   }
 }

@@ -1,10 +1,4 @@
-import {
-  encodeEvent,
-  EnvelopeHeader,
-  topicOf,
-  type EncodeMeta,
-  type EventMessage,
-} from '@orderflow/contracts';
+import { encodeEvent, EnvelopeHeader, topicOf, type EncodeMeta, type EventMessage } from '@orderflow/contracts';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { currentTraceparent } from '@orderflow/observability';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';

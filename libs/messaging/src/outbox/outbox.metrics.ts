@@ -15,7 +15,9 @@ export function registerOutboxMetrics(registry: Registry, store: OutboxStore): v
     help: 'Events written to the outbox and not yet published',
     registers: [registry],
     async collect() {
-      await backlog().then(({ events }) => this.set(events)).catch(() => undefined);
+      await backlog()
+        .then(({ events }) => this.set(events))
+        .catch(() => undefined);
     },
   });
   new Gauge({

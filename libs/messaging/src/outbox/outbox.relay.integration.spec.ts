@@ -86,7 +86,10 @@ describe('OutboxRelay (integration)', () => {
       expect(publishedFor(first)).toHaveLength(3);
       expect(publishedFor(second)).toHaveLength(2);
     });
-    for (const [orderId, written] of [[first, firstEvents], [second, secondEvents]] as const) {
+    for (const [orderId, written] of [
+      [first, firstEvents],
+      [second, secondEvents],
+    ] as const) {
       const out = publishedFor(orderId);
       expect(out.map(asWritten)).toEqual(written.map(asStored));
       expect(new Set(out.map((m) => m.partition)).size).toBe(1);
@@ -114,7 +117,7 @@ describe('OutboxRelay (integration)', () => {
     await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
   });
 
-  it('keeps write order across two replicas: the later writer\'s relay publishes the whole outbox, and the earlier one\'s late publish is a repeat', async () => {
+  it("keeps write order across two replicas: the later writer's relay publishes the whole outbox, and the earlier one's late publish is a repeat", async () => {
     const orderId = randomUUID();
     const [first, second] = [orderEvent(topic, orderId, 0), orderEvent(topic, orderId, 1)];
     // Replica A stores the first event, and its relay is held up before it can publish.
@@ -128,7 +131,9 @@ describe('OutboxRelay (integration)', () => {
     try {
       const replicaB = startRelay(new OutboxStore(other));
       const ordersB = other.model<OrderDoc>('Order', orders.schema, 'orders');
-      await ordersB.findOneAndUpdate({ _id: orderId }, { $push: { outbox: second } }, { projection: { outbox: 1 }, returnDocument: 'after' }).lean();
+      await ordersB
+        .findOneAndUpdate({ _id: orderId }, { $push: { outbox: second } }, { projection: { outbox: 1 }, returnDocument: 'after' })
+        .lean();
       await eventually(() => expect(new Set(idsOf(publishedFor(orderId))).size).toBe(2));
       // A's relay goes on: its publish of the first event is a repeat, after both.
       held.release();

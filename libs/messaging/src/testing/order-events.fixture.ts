@@ -31,11 +31,7 @@ export function encodedOrderEvent(orderId: string, step = 0): EncodedEvent & { e
   return { ...encoded, eventId: encoded.headers['ce_id'] };
 }
 
-type Encoder<R> = <M extends EventMessage>(
-  schema: GenMessage<M>,
-  init: MessageInitShape<GenMessage<M>>,
-  meta: EncodeMeta,
-) => R;
+type Encoder<R> = <M extends EventMessage>(schema: GenMessage<M>, init: MessageInitShape<GenMessage<M>>, meta: EncodeMeta) => R;
 
 function lifeStep<R>(encode: Encoder<R>, orderId: string, step: number): R {
   const meta = { producer: 'order-api' };
@@ -51,10 +47,6 @@ function lifeStep<R>(encode: Encoder<R>, orderId: string, step: number): R {
         meta,
       );
     default:
-      return encode(
-        OrderCancelledSchema,
-        { orderId, customerId, previousStatus: CancelledOrderStatus.CONFIRMED, lines },
-        meta,
-      );
+      return encode(OrderCancelledSchema, { orderId, customerId, previousStatus: CancelledOrderStatus.CONFIRMED, lines }, meta);
   }
 }

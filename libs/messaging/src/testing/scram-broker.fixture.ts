@@ -73,12 +73,38 @@ export async function startScramBroker(users: string[]): Promise<ScramBroker> {
   );
   const classpath = `${jars}/*`;
   const scram = ['admin', ...users].flatMap((user) => ['-S', `SCRAM-SHA-256=[name=${user},password=${password(user)}]`]);
-  const format = spawnSync('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', randomBytes(16).toString('base64url').slice(0, 22), '-c', config, ...scram], { encoding: 'utf8' });
+  const format = spawnSync(
+    'java',
+    [
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      randomBytes(16).toString('base64url').slice(0, 22),
+      '-c',
+      config,
+      ...scram,
+    ],
+    { encoding: 'utf8' },
+  );
   if (format.status !== 0) throw new Error(`formatting the SCRAM broker failed: ${format.stderr}`);
   let output = '';
-  const child: ChildProcess = spawn('java', ['-Xms128m', '-Xmx384m', `-Dlog4j2.configurationFile=${join(ROOT, 'tools/kafka/log4j2.yaml')}`, '-cp', classpath, 'kafka.Kafka', config], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      '-Xms128m',
+      '-Xmx384m',
+      `-Dlog4j2.configurationFile=${join(ROOT, 'tools/kafka/log4j2.yaml')}`,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      config,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -95,6 +121,11 @@ export async function startScramBroker(users: string[]): Promise<ScramBroker> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  await new Promise<void>((resolve, reject) => connect(port, '127.0.0.1', function (this: { end(): void }) { this.end(); resolve(); }).once('error', reject));
+  await new Promise<void>((resolve, reject) =>
+    connect(port, '127.0.0.1', function (this: { end(): void }) {
+      this.end();
+      resolve();
+    }).once('error', reject),
+  );
   return { brokers: [`127.0.0.1:${port}`], password, stop };
 }

@@ -1,12 +1,4 @@
-import {
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Span,
-} from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { EnvelopeHeader } from '@orderflow/contracts';
 import { LogContext, OrderflowAttributes, tracer, tracingStarted, validTraceparent } from '@orderflow/observability';
 import type { KafkaMessage } from 'kafkajs';
@@ -26,7 +18,8 @@ const Messaging = {
   offset: 'messaging.kafka.offset',
 } as const;
 
-const header = (message: KafkaMessage, name: string): string | undefined => consumedHeadersGetter.get(message.headers ?? {}, name) as string | undefined;
+const header = (message: KafkaMessage, name: string): string | undefined =>
+  consumedHeadersGetter.get(message.headers ?? {}, name) as string | undefined;
 
 export interface ConsumedMessage {
   topic: string;

@@ -55,7 +55,13 @@ describe('Kafka spans (integration)', () => {
     const server = new EventConsumerServer(
       kafka.kafka,
       producer,
-      { groupId: uniqueName('it.tracing'), topics: [topic], retry: { initialMs: 20, maxMs: 50 }, partitionsConsumedConcurrently: 1, keysConsumedConcurrently: 4 },
+      {
+        groupId: uniqueName('it.tracing'),
+        topics: [topic],
+        retry: { initialMs: 20, maxMs: 50 },
+        partitionsConsumedConcurrently: 1,
+        keysConsumedConcurrently: 4,
+      },
       new ConsumerMetrics(new Registry()),
     );
     servers.push(server);
@@ -70,7 +76,11 @@ describe('Kafka spans (integration)', () => {
   it('publishes an event in the trace it was written in, with the send span in its headers', async () => {
     const topic = await kafka.createTopic(uniqueName('it.tracing.relay'), 1);
     const published: ReadMessage[] = await kafka.read(topic, uniqueName('it.tracing.reader'));
-    const orders = connection.model('Order', new Schema<{ _id: string; outbox: OutboxMessage[] }>({ _id: String }).plugin(outboxPlugin), uniqueName('orders'));
+    const orders = connection.model(
+      'Order',
+      new Schema<{ _id: string; outbox: OutboxMessage[] }>({ _id: String }).plugin(outboxPlugin),
+      uniqueName('orders'),
+    );
     const orderId = randomUUID();
     // Written while handling a request: its span is the context the event belongs to.
     const writer = trace.getTracer('test').startSpan('POST /orders');
@@ -90,7 +100,11 @@ describe('Kafka spans (integration)', () => {
     expect(send.name).toBe(`send ${topic}`);
     expect(send.spanContext().traceId).toBe(writer.spanContext().traceId);
     expect(parentOf(send)).toBe(written.split('-')[2]);
-    expect(send.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': event.eventId });
+    expect(send.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.destination.name': topic,
+      'messaging.message.id': event.eventId,
+    });
     const sent = published.find((m) => m.key === orderId)?.headers['traceparent'];
     expect(sent).toBe(`00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`);
   });
@@ -109,7 +123,9 @@ describe('Kafka spans (integration)', () => {
       expect(trace.getActiveSpan()?.spanContext().traceId).toBe(traceId);
       expect(LogContext.current()).toMatchObject({ order_id: orderId, event_id: message.eventId });
     });
-    await kafka.produce(topic, [{ key: message.key, value: message.value, headers: { ...message.headers, traceparent: `00-${traceId}-${sendSpanId}-01` } }]);
+    await kafka.produce(topic, [
+      { key: message.key, value: message.value, headers: { ...message.headers, traceparent: `00-${traceId}-${sendSpanId}-01` } },
+    ]);
 
     const deliveries = await eventually(() => {
       const found = spans(SpanKind.CONSUMER, orderId);

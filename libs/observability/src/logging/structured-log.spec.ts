@@ -26,7 +26,14 @@ describe('structured log lines', () => {
     });
     logger.info('outside any order');
 
-    expect(lines[0]).toMatchObject({ level: 'info', service: 'order-api', order_id: 'o-1', event_id: 'e-1', trace_id: 'a'.repeat(32), msg: 'order o-1: reserved' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      service: 'order-api',
+      order_id: 'o-1',
+      event_id: 'e-1',
+      trace_id: 'a'.repeat(32),
+      msg: 'order o-1: reserved',
+    });
     expect(Math.abs((lines[0]['time'] as number) - Date.now())).toBeLessThan(60_000);
     expect(lines[1]).not.toHaveProperty('order_id');
     expect(lines[1]).not.toHaveProperty('trace_id');
@@ -46,7 +53,16 @@ describe('structured log lines', () => {
   it('blanks credentials: authorization headers, SASL passwords, tokens', () => {
     const { logger, lines } = capture();
     logger.info({ req: { headers: { authorization: 'Bearer abc.def' } } }, 'request');
-    logger.warn({ kafka: withoutSecrets({ broker: 'k:9092', sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' }, nested: { accessToken: 'tok' } }) }, 'kafkajs');
+    logger.warn(
+      {
+        kafka: withoutSecrets({
+          broker: 'k:9092',
+          sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' },
+          nested: { accessToken: 'tok' },
+        }),
+      },
+      'kafkajs',
+    );
 
     const text = JSON.stringify(lines);
     expect(text).not.toContain('abc.def');

@@ -24,7 +24,10 @@ let provider: TracerProvider | undefined;
  */
 export function tracingConfigured(env: Env = process.env): boolean {
   if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return false;
-  const exporters = (env['OTEL_TRACES_EXPORTER'] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const exporters = (env['OTEL_TRACES_EXPORTER'] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (exporters.includes('none')) return false;
   if (exporters.length > 0) return true;
   return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
@@ -93,7 +96,9 @@ export const tracer = () => trace.getTracer('orderflow');
 
 /** The SDK's own warnings (an unreachable collector) as one line on stderr. */
 function stderrDiag(service: string): DiagLogger {
-  const write = (level: string) => (message: string, ...args: unknown[]) =>
-    process.stderr.write(`${JSON.stringify({ level, service, msg: `opentelemetry: ${message}`, args: args.map(String) })}\n`);
+  const write =
+    (level: string) =>
+    (message: string, ...args: unknown[]) =>
+      process.stderr.write(`${JSON.stringify({ level, service, msg: `opentelemetry: ${message}`, args: args.map(String) })}\n`);
   return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug'), verbose: write('trace') };
 }

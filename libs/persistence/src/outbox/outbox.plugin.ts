@@ -101,5 +101,12 @@ function pushedEvents(query: Query<unknown, unknown>): unknown[] {
 
 /** A plain entry from a stored, cast or lean one. */
 function toMessage(entry: StoredMessage): OutboxMessage {
-  return { eventId: entry.eventId, type: entry.type, topic: entry.topic, key: entry.key, value: toBuffer(entry.value), headers: entry.headers };
+  return {
+    eventId: entry.eventId,
+    type: entry.type,
+    topic: entry.topic,
+    key: entry.key,
+    value: toBuffer(entry.value),
+    headers: entry.headers,
+  };
 }

@@ -70,7 +70,10 @@ export class ProductsController {
   @ApiOperation({ summary: 'Add or remove stock', description: 'Needs the inventory admin scope; never below zero available.' })
   @Sku()
   @ApiOkResponse({ type: ProductResponse })
-  @ApiProblems([403, 404, 409], { 403: 'The token lacks the inventory admin scope.', 409: 'Removing this many would leave less than zero available.' })
+  @ApiProblems([403, 404, 409], {
+    403: 'The token lacks the inventory admin scope.',
+    409: 'Removing this many would leave less than zero available.',
+  })
   async adjust(@Param('sku', SkuPipe) sku: string, @Body() body: StockAdjustmentDto): Promise<ProductResponse> {
     await this.adjustStock.execute(sku, body);
     this.logger.log(`product ${sku}: stock adjusted by ${body.delta} (${JSON.stringify(body.reason)})`);

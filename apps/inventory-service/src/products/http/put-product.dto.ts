@@ -7,7 +7,13 @@ export class PutProductDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1_000_000_000, example: 1250, description: 'price of one unit in minor units (cents)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1_000_000_000,
+    example: 1250,
+    description: 'price of one unit in minor units (cents)',
+  })
   @IsInt({ message: 'price must be a whole number of minor units' })
   @Min(0)
   @Max(1_000_000_000)

@@ -2,7 +2,14 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
 
 export class StockAdjustmentDto {
-  @ApiProperty({ type: 'integer', minimum: -1_000_000_000, maximum: 1_000_000_000, not: { enum: [0] }, example: 5, description: 'units to add (negative to remove), never 0' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: -1_000_000_000,
+    maximum: 1_000_000_000,
+    not: { enum: [0] },
+    example: 5,
+    description: 'units to add (negative to remove), never 0',
+  })
   @IsInt({ message: 'delta must be a whole number' })
   @NotEquals(0)
   @Min(-1_000_000_000)

@@ -48,7 +48,10 @@ export class ProductRepository {
       return drops.map(() => undefined);
     });
     this.reads = new CommandBatcher(async (lists) => {
-      const docs = await this.products.find({ _id: { $in: [...new Set(lists.flat())] } }, WITHOUT_HOLDS).lean<ProductDocument[]>().exec();
+      const docs = await this.products
+        .find({ _id: { $in: [...new Set(lists.flat())] } }, WITHOUT_HOLDS)
+        .lean<ProductDocument[]>()
+        .exec();
       const bySku = new Map(docs.map((doc) => [doc._id, toProduct(doc)]));
       return lists.map((skus) => skus.flatMap((sku) => bySku.get(sku) ?? []));
     });
@@ -152,7 +155,9 @@ export class ProductRepository {
    */
   async dropHolds(orderId: string, lines: readonly { sku: string; quantity: number }[], kind: 'take' | 'release'): Promise<void> {
     const hold = holdOf(orderId);
-    await Promise.all(lines.map((line) => this.drops.add({ sku: line.sku, hold, value: kind === 'take' ? line.quantity : -line.quantity })));
+    await Promise.all(
+      lines.map((line) => this.drops.add({ sku: line.sku, hold, value: kind === 'take' ? line.quantity : -line.quantity })),
+    );
   }
 
   /**
@@ -162,7 +167,10 @@ export class ProductRepository {
    * all, or a redelivery's hold there) has its takes tried one by one, first come first served.
    */
   private async takeTogether(takes: Take[]): Promise<boolean[]> {
-    const [together, single] = partition(byProduct(takes), (group) => group.length > 1 && new Set(group.map((t) => t.hold)).size === group.length);
+    const [together, single] = partition(
+      byProduct(takes),
+      (group) => group.length > 1 && new Set(group.map((t) => t.hold)).size === group.length,
+    );
     const outcome = new Map<Take, boolean>();
     if (together.length > 0) {
       const result = await this.products.collection.bulkWrite(
@@ -171,7 +179,11 @@ export class ProductRepository {
           const quantity = group.reduce((sum, take) => sum + take.quantity, 0);
           return {
             updateOne: {
-              filter: { _id: group[0].id, available: { $gte: quantity }, ...Object.fromEntries(group.map((take) => [take.hold, { $exists: false }])) },
+              filter: {
+                _id: group[0].id,
+                available: { $gte: quantity },
+                ...Object.fromEntries(group.map((take) => [take.hold, { $exists: false }])),
+              },
               update: { $inc: { available: -quantity, reserved: quantity }, $set: { ...holds, updatedAt: new Date() } },
             },
           };
@@ -205,7 +217,9 @@ export class ProductRepository {
     );
     if (together.modifiedCount === groups.length || groups.every((group) => group.length === 1)) return;
     await this.products.collection.bulkWrite(
-      drops.map((drop) => ({ updateOne: { filter: { _id: drop.sku, [drop.hold]: drop.value }, update: { $unset: { [drop.hold]: '' } } } })) as never[],
+      drops.map((drop) => ({
+        updateOne: { filter: { _id: drop.sku, [drop.hold]: drop.value }, update: { $unset: { [drop.hold]: '' } } },
+      })) as never[],
       { ordered: false },
     );
   }

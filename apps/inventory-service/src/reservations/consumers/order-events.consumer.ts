@@ -60,6 +60,11 @@ export class OrderEventsConsumer {
     const { message } = event;
     if (message.reason !== OrderRejectionReason.TIMEOUT) return;
     // A rejection carries no currency; a deployment has one (the reservation's wins if any).
-    await this.release.execute({ orderId: requireOrderId(message.orderId), lines: [], currency: this.env.CURRENCY, eventId: event.meta.eventId });
+    await this.release.execute({
+      orderId: requireOrderId(message.orderId),
+      lines: [],
+      currency: this.env.CURRENCY,
+      eventId: event.meta.eventId,
+    });
   }
 }

@@ -14,9 +14,7 @@ export class ReservationRepository {
   private readonly reads: ByIdReader<Reservation>;
   private readonly inserts: BatchedInserts<ReservationDocument>;
 
-  constructor(
-    @InjectModel(RESERVATION_MODEL) private readonly reservations: Model<ReservationDocument>,
-  ) {
+  constructor(@InjectModel(RESERVATION_MODEL) private readonly reservations: Model<ReservationDocument>) {
     this.reads = new ByIdReader<Reservation>(reservations, { outbox: 0 });
     this.inserts = new BatchedInserts<ReservationDocument>(reservations);
   }
@@ -46,7 +44,16 @@ export class ReservationRepository {
     assertMove(orderId, from, change.status);
     const now = new Date();
     if (from === null) {
-      return this.inserts.insert({ _id: orderId, lines: [], total: null, rejection: null, createdAt: now, ...change, updatedAt: now, outbox: [event] });
+      return this.inserts.insert({
+        _id: orderId,
+        lines: [],
+        total: null,
+        rejection: null,
+        createdAt: now,
+        ...change,
+        updatedAt: now,
+        outbox: [event],
+      });
     }
     const result = await this.reservations.updateOne(
       { _id: orderId, status: from },

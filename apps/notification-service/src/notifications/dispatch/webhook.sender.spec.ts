@@ -55,10 +55,12 @@ async function failure(promise: Promise<unknown>): Promise<SendError> {
 describe('WebhookNotificationSender', () => {
   const servers: Server[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => {
-      server.closeAllConnections();
-      return close(server);
-    }));
+    await Promise.all(
+      servers.splice(0).map((server) => {
+        server.closeAllConnections();
+        return close(server);
+      }),
+    );
   });
 
   async function serve(answer: (res: ServerResponse) => void) {
@@ -87,7 +89,9 @@ describe('WebhookNotificationSender', () => {
     expect(headers['webhook-id']).toBe(notification.id);
     const timestamp = Number(headers['webhook-timestamp']);
     expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(5);
-    const expected = createHmac('sha256', SECRET_BYTES).update(`${notification.id}.${headers['webhook-timestamp']}.${raw}`).digest('base64');
+    const expected = createHmac('sha256', SECRET_BYTES)
+      .update(`${notification.id}.${headers['webhook-timestamp']}.${raw}`)
+      .digest('base64');
     expect(headers['webhook-signature']).toBe(`v1,${expected}`);
   });
 

@@ -26,7 +26,14 @@ describe('notification identity', () => {
 
   it('records a new notification as pending, due at once, on the email channel', () => {
     const at = new Date('2030-01-02T03:04:05Z');
-    const notification = newNotification({ orderId: ORDER, customerId: 'c-1', kind: 'ORDER_CANCELLED', message: 'm', causationId: 'e', at });
+    const notification = newNotification({
+      orderId: ORDER,
+      customerId: 'c-1',
+      kind: 'ORDER_CANCELLED',
+      message: 'm',
+      causationId: 'e',
+      at,
+    });
     expect(notification).toMatchObject({
       id: notificationId(ORDER, 'ORDER_CANCELLED'),
       status: 'PENDING',

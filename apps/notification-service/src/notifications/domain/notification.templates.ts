@@ -33,13 +33,13 @@ const rejectionText = (reason: RejectionReason | 'UNSPECIFIED', skus: string[]):
 /** One customer-facing template per kind; each names the order, and the amount it is about. */
 const TEMPLATES: Templates = {
   ORDER_CONFIRMED: (f) => `Your order ${f.orderId} is confirmed. Total: ${formatMoney(f.total, f.currency)}.`,
-  ORDER_REJECTED: (f) => `Sorry, we could not accept your order ${f.orderId}: ${rejectionText(f.reason, f.skus)}. You have not been charged.`,
+  ORDER_REJECTED: (f) =>
+    `Sorry, we could not accept your order ${f.orderId}: ${rejectionText(f.reason, f.skus)}. You have not been charged.`,
   ORDER_CANCELLED: (f) =>
     f.total === null
       ? `Your order ${f.orderId} has been cancelled.`
       : `Your order ${f.orderId} (${formatMoney(f.total, f.currency)}) has been cancelled.`,
-  POINTS_AWARDED: (f) =>
-    `You earned ${points(f.points)} for your order ${f.orderId} (${formatMoney(f.orderTotal, f.currency)}).`,
+  POINTS_AWARDED: (f) => `You earned ${points(f.points)} for your order ${f.orderId} (${formatMoney(f.orderTotal, f.currency)}).`,
   POINTS_REVERSED: (f) =>
     `The ${points(f.points)} earned with order ${f.orderId} ${f.points === 1n ? 'was' : 'were'} taken back because the order was cancelled.`,
 };

@@ -4,13 +4,7 @@ import { nameBasedUuid } from '@orderflow/contracts';
  * A notification as the domain sees it: one per (order, kind), rendered when the event
  * that causes it is recorded, then sent by the dispatcher. Plain data, no framework.
  */
-export const NOTIFICATION_KINDS = [
-  'ORDER_CONFIRMED',
-  'ORDER_REJECTED',
-  'ORDER_CANCELLED',
-  'POINTS_AWARDED',
-  'POINTS_REVERSED',
-] as const;
+export const NOTIFICATION_KINDS = ['ORDER_CONFIRMED', 'ORDER_REJECTED', 'ORDER_CANCELLED', 'POINTS_AWARDED', 'POINTS_REVERSED'] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -12,7 +12,9 @@ export class NotificationResponse {
   status!: string;
   @ApiProperty({ description: 'the text the customer receives' }) message!: string;
   @ApiProperty({ format: 'date-time', description: 'when it was sent or failed; when it was recorded while PENDING' }) at!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'that it could not be delivered, when FAILED; null otherwise' }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'that it could not be delivered, when FAILED; null otherwise' }) reason!:
+    | string
+    | null;
 }
 
 export class NotificationListResponse {

@@ -30,9 +30,7 @@ export class NotificationRepository {
   /** Attempts that end together (a batch of orders sent side by side) are stored in one bulk write. */
   private readonly finishes: GuardedUpdates<Finish>;
 
-  constructor(
-    @InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>,
-  ) {
+  constructor(@InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>) {
     this.finishes = new GuardedUpdates<Finish>(notifications, async (finishes) => {
       const docs = await this.notifications
         .find({ _id: { $in: finishes.map((f) => f.id) } }, { finishedAt: 1 })

@@ -31,7 +31,10 @@ export class InventoryOutcomeConsumer {
   @EventPattern(InventoryRejectedSchema.typeName)
   async rejected(@Payload() event: DecodedEvent<InventoryRejected>): Promise<void> {
     const { message } = event;
-    await this.apply(event, { kind: 'rejected', rejection: { reason: decodeInventoryRejectionReason(message.reason), skus: [...message.skus] } });
+    await this.apply(event, {
+      kind: 'rejected',
+      rejection: { reason: decodeInventoryRejectionReason(message.reason), skus: [...message.skus] },
+    });
   }
 
   private async apply(event: DecodedEvent, input: OrderInput): Promise<void> {

@@ -58,7 +58,13 @@ export function orderNotFound(id: string): OrderError {
 }
 
 /** A new order as `POST /orders` stores it. */
-export function newOrder(init: { id: string; customerId: string; lines: { sku: string; quantity: number }[]; currency: string; at: Date }): Order {
+export function newOrder(init: {
+  id: string;
+  customerId: string;
+  lines: { sku: string; quantity: number }[];
+  currency: string;
+  at: Date;
+}): Order {
   return {
     id: init.id,
     customerId: init.customerId,

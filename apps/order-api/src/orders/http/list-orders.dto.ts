@@ -4,7 +4,7 @@ import { PageQuery } from '@orderflow/rest';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 export class ListOrdersDto extends PageQuery {
-  @ApiPropertyOptional({ pattern: CUSTOMER_ID.source, description: 'only this customer\'s orders' })
+  @ApiPropertyOptional({ pattern: CUSTOMER_ID.source, description: "only this customer's orders" })
   @IsOptional()
   @Matches(CUSTOMER_ID, { message: CUSTOMER_ID_MESSAGE })
   customerId?: string;

@@ -22,7 +22,11 @@ const uuid = new ParseUUIDPipe();
  * the operation ids @nestjs/swagger gives them (`OrdersController_<method>`): clients, and
  * schemathesis' stateful phase, follow them to the order just placed instead of guessing ids.
  */
-const ORDER_OPERATION_IDS = { get: 'OrdersController_get', timeline: 'OrdersController_timeline', cancel: 'OrdersController_cancel' } as const;
+const ORDER_OPERATION_IDS = {
+  get: 'OrdersController_get',
+  timeline: 'OrdersController_timeline',
+  cancel: 'OrdersController_cancel',
+} as const;
 const toOrder = (operationId: string, description: string) => ({ operationId, parameters: { id: '$response.body#/id' }, description });
 const ORDER_LINKS = {
   GetOrder: toOrder(ORDER_OPERATION_IDS.get, 'the order, by the `id` in this answer'),
@@ -45,11 +49,19 @@ export class OrdersController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Place an order', description: 'Only as the customer the access token names (customerId must be theirs).' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 visible ASCII characters, scoped to the caller', schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,128}$' } })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-128 visible ASCII characters, scoped to the caller',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,128}$' },
+  })
   @ApiAcceptedResponse({
     type: OrderResponse,
     description: 'accepted as PENDING (or, with Idempotent-Replayed: true, the answer to an earlier request with this key)',
-    headers: { Location: { description: '/orders/{id}', schema: { type: 'string' } }, 'Idempotent-Replayed': { description: 'true on a replay', schema: { type: 'string', enum: ['true'] } } },
+    headers: {
+      Location: { description: '/orders/{id}', schema: { type: 'string' } },
+      'Idempotent-Replayed': { description: 'true on a replay', schema: { type: 'string', enum: ['true'] } },
+    },
     links: ORDER_LINKS,
   })
   @ApiProblems([403, 409, 422], {
@@ -73,7 +85,10 @@ export class OrdersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'An order', description: "The order's customer, or staff with the read scope. Another customer's order is 404, like an unknown one." })
+  @ApiOperation({
+    summary: 'An order',
+    description: "The order's customer, or staff with the read scope. Another customer's order is 404, like an unknown one.",
+  })
   @OrderId()
   @ApiOkResponse({ type: OrderResponse })
   @ApiProblems([404])
@@ -83,16 +98,19 @@ export class OrdersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Orders, newest first', description: "A customer's own without customerId; another customer's need the staff read scope." })
+  @ApiOperation({
+    summary: 'Orders, newest first',
+    description: "A customer's own without customerId; another customer's need the staff read scope.",
+  })
   @ApiOkResponse({ type: OrderPageResponse })
-  @ApiProblems([403], { 403: "customerId names another customer and the token lacks the staff read scope." })
+  @ApiProblems([403], { 403: 'customerId names another customer and the token lacks the staff read scope.' })
   async list(@Caller() caller: Principal, @Query() query: ListOrdersDto): Promise<Page<OrderResponse>> {
     const page = await this.listOrders.execute(caller, query);
     return { items: page.items.map(toOrderResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "Every event of an order, oldest first", description: "Visible as the order is." })
+  @ApiOperation({ summary: 'Every event of an order, oldest first', description: 'Visible as the order is.' })
   @OrderId()
   @ApiOkResponse({ type: [TimelineEntryResponse] })
   @ApiProblems([404])
@@ -105,8 +123,15 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel an order', description: "The order's customer, or staff with the cancel scope." })
   @OrderId()
-  @ApiOkResponse({ type: OrderResponse, description: 'the order, now CANCELLED (unchanged if it already was)', links: { GetOrder: ORDER_LINKS.GetOrder, GetOrderTimeline: ORDER_LINKS.GetOrderTimeline } })
-  @ApiProblems([403, 404, 409], { 403: 'Staff who may read the order but lack the cancel scope.', 409: 'The order is REJECTED and cannot be cancelled.' })
+  @ApiOkResponse({
+    type: OrderResponse,
+    description: 'the order, now CANCELLED (unchanged if it already was)',
+    links: { GetOrder: ORDER_LINKS.GetOrder, GetOrderTimeline: ORDER_LINKS.GetOrderTimeline },
+  })
+  @ApiProblems([403, 404, 409], {
+    403: 'Staff who may read the order but lack the cancel scope.',
+    409: 'The order is REJECTED and cannot be cancelled.',
+  })
   async cancel(@Caller() caller: Principal, @Param('id', uuid) id: string): Promise<OrderResponse> {
     markOrder(id);
     return toOrderResponse(await this.cancelOrder.execute(caller, id));

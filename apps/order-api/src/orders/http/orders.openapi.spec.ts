@@ -14,7 +14,10 @@ type Links = Record<string, { operationId?: string; parameters?: Record<string, 
 async function documentOf(): Promise<OpenAPIObject> {
   const module = await Test.createTestingModule({
     controllers: [OrdersController],
-    providers: [PlaceOrderHandler, CancelOrderHandler, GetOrderHandler, ListOrdersHandler, OrderTimelineHandler].map((provide) => ({ provide, useValue: {} })),
+    providers: [PlaceOrderHandler, CancelOrderHandler, GetOrderHandler, ListOrdersHandler, OrderTimelineHandler].map((provide) => ({
+      provide,
+      useValue: {},
+    })),
   }).compile();
   const app: INestApplication = module.createNestApplication({ logger: false });
   try {
@@ -29,8 +32,17 @@ describe('the orders OpenAPI document links a placed order to what can be done w
   beforeAll(async () => (document = await documentOf()));
 
   const operationIds = () =>
-    new Map(Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).flatMap(([method, op]) => (op && typeof op === 'object' && 'operationId' in op ? [[(op as { operationId: string }).operationId, `${method.toUpperCase()} ${path}`] as const] : []))));
-  const linksOf = (path: string, method: 'get' | 'post', status: string) => (document.paths[path][method]?.responses[status] as { links?: Links } | undefined)?.links ?? {};
+    new Map(
+      Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.entries(item).flatMap(([method, op]) =>
+          op && typeof op === 'object' && 'operationId' in op
+            ? [[(op as { operationId: string }).operationId, `${method.toUpperCase()} ${path}`] as const]
+            : [],
+        ),
+      ),
+    );
+  const linksOf = (path: string, method: 'get' | 'post', status: string) =>
+    (document.paths[path][method]?.responses[status] as { links?: Links } | undefined)?.links ?? {};
 
   it('POST /orders (202) links to GET /orders/{id}, its timeline and its cancel, passing the id from the answer', () => {
     const ids = operationIds();
@@ -44,7 +56,10 @@ describe('the orders OpenAPI document links a placed order to what can be done w
 
   it('a cancel (200) links back to the order and its timeline', () => {
     const ids = operationIds();
-    expect(Object.values(linksOf('/orders/{id}/cancel', 'post', '200')).map((link) => ids.get(link.operationId as string))).toEqual(['GET /orders/{id}', 'GET /orders/{id}/timeline']);
+    expect(Object.values(linksOf('/orders/{id}/cancel', 'post', '200')).map((link) => ids.get(link.operationId as string))).toEqual([
+      'GET /orders/{id}',
+      'GET /orders/{id}/timeline',
+    ]);
   });
 
   it('every link names an operation of the document, with the parameter that operation takes', () => {
@@ -57,7 +72,8 @@ describe('the orders OpenAPI document links a placed order to what can be done w
             expect({ from: path, target }).toEqual({ from: path, target: expect.any(String) });
             const [method, targetPath] = (target as string).split(' ');
             const parameters = (document.paths[targetPath][method.toLowerCase() as 'get'] ?? {}).parameters ?? [];
-            for (const name of Object.keys(link.parameters ?? {})) expect(parameters).toContainEqual(expect.objectContaining({ name, in: 'path' }));
+            for (const name of Object.keys(link.parameters ?? {}))
+              expect(parameters).toContainEqual(expect.objectContaining({ name, in: 'path' }));
           }
         }
       }

@@ -11,7 +11,9 @@ export class PendingTimeoutMetrics {
       registers: [registry],
       // Counted at scrape time, so the figure is fresh whichever replica is scraped.
       collect() {
-        return countOverdue().then((n) => this.set(n)).catch(() => undefined);
+        return countOverdue()
+          .then((n) => this.set(n))
+          .catch(() => undefined);
       },
     });
     this.timedOut = new Counter({

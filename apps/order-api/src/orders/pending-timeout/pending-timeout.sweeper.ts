@@ -48,7 +48,9 @@ export class PendingTimeoutSweeper implements OnApplicationBootstrap, BeforeAppl
       if (!changed) continue;
       ended += 1;
       this.metrics.ended();
-      this.logger.warn(`order ${id}: PENDING since ${order.createdAt.toISOString()}, longer than ${this.env.PENDING_TIMEOUT_MS} ms: rejected (TIMEOUT)`);
+      this.logger.warn(
+        `order ${id}: PENDING since ${order.createdAt.toISOString()}, longer than ${this.env.PENDING_TIMEOUT_MS} ms: rejected (TIMEOUT)`,
+      );
     }
     return ended;
   }

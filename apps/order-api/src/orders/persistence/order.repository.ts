@@ -39,9 +39,7 @@ export class OrderRepository {
   private readonly inserts: BatchedInserts<OrderDocument>;
   private readonly reads: ByIdReader<OrderDocument>;
 
-  constructor(
-    @InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>,
-  ) {
+  constructor(@InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>) {
     this.inserts = new BatchedInserts<OrderDocument>(orders);
     this.reads = new ByIdReader<OrderDocument>(orders, { outbox: 0, ignoredEvents: 0, timeline: 0 });
   }
@@ -88,7 +86,11 @@ export class OrderRepository {
     // written. An event both replicas publish goes out twice with one event id, and
     // consumers deduplicate it.
     // Through the driver, with the events announced here: the update is written as given.
-    const stored = await driverCollection(this.orders).findOneAndUpdate({ _id: id, version }, update as mongo.UpdateFilter<mongo.Document>, { projection: { outbox: 1 }, returnDocument: 'after' });
+    const stored = await driverCollection(this.orders).findOneAndUpdate(
+      { _id: id, version },
+      update as mongo.UpdateFilter<mongo.Document>,
+      { projection: { outbox: 1 }, returnDocument: 'after' },
+    );
     if (stored === null) return false;
     announceEvents(this.orders, id, (stored as unknown as Pick<OrderDocument, 'outbox'>).outbox);
     return true;
@@ -108,7 +110,10 @@ export class OrderRepository {
       );
       if (result.matchedCount === items.length) return items.map(() => true);
       // Some order is unknown here (rare): find out which.
-      const known = await this.orders.find({ _id: { $in: items.map((i) => i.orderId) } }, { _id: 1 }).lean().exec();
+      const known = await this.orders
+        .find({ _id: { $in: items.map((i) => i.orderId) } }, { _id: 1 })
+        .lean()
+        .exec();
       const ids = new Set(known.map((doc) => doc._id));
       return items.map((item) => ids.has(item.orderId));
     },
@@ -121,7 +126,10 @@ export class OrderRepository {
 
   /** The order's customer and timeline, oldest first; `null` if there is no such order. */
   async timeline(orderId: string): Promise<{ customerId: string; entries: TimelineEvent[] } | null> {
-    const doc = await this.orders.findById(orderId, { timeline: 1, customerId: 1 }).lean<Pick<OrderDocument, 'timeline' | 'customerId'>>().exec();
+    const doc = await this.orders
+      .findById(orderId, { timeline: 1, customerId: 1 })
+      .lean<Pick<OrderDocument, 'timeline' | 'customerId'>>()
+      .exec();
     if (!doc) return null;
     const entries = Object.entries(doc.timeline ?? {})
       .map(([eventId, entry]) => ({ eventId, type: entry.type, source: entry.source, at: new Date(entry.at) }))

@@ -29,7 +29,10 @@ describe('points rules', () => {
   });
 
   it('does not keep an award that arrives after the cancel', () => {
-    expect(decideAward({ awarded: null, cancelled: 0 }, 39)).toMatchObject({ action: 'none', reason: expect.stringContaining('cancelled') });
+    expect(decideAward({ awarded: null, cancelled: 0 }, 39)).toMatchObject({
+      action: 'none',
+      reason: expect.stringContaining('cancelled'),
+    });
   });
 
   it('records nothing for an order worth no points', () => {

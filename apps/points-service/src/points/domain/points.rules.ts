@@ -38,10 +38,7 @@ export function decideAward(markers: OrderMarkers, points: number): AwardDecisio
   return { action: 'award', points };
 }
 
-export type CancelDecision =
-  | { action: 'reverse'; points: number }
-  | { action: 'mark-cancelled' }
-  | { action: 'none'; reason: string };
+export type CancelDecision = { action: 'reverse'; points: number } | { action: 'mark-cancelled' } | { action: 'none'; reason: string };
 
 /**
  * A cancel reverses exactly what was awarded, at most once. With nothing awarded it only

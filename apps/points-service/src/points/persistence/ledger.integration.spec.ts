@@ -51,7 +51,9 @@ describe('points ledger (integration)', () => {
   async function ledgerOf(customerId: string) {
     const docs = await ledgers.find({ customerId }).sort({ createdAt: 1 }).lean<LedgerDocument[]>().exec();
     if (docs.length === 0) throw new Error(`nothing stored for ${customerId}`);
-    const events = docs.flatMap((doc) => doc.outbox ?? []).map((m) => decodeEvent({ key: m.key, value: bytes(m.value), headers: m.headers }));
+    const events = docs
+      .flatMap((doc) => doc.outbox ?? [])
+      .map((m) => decodeEvent({ key: m.key, value: bytes(m.value), headers: m.headers }));
     const entries = docs.flatMap((doc) => doc.entries ?? []).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
     const balance = docs.reduce((sum, doc) => sum + doc.net, 0);
     expect(balance).toBe(balanceOf(entries));
@@ -117,7 +119,7 @@ describe('points ledger (integration)', () => {
     expect(ledger.events).toHaveLength(30);
   });
 
-  it("keeps every document the same size however many orders a customer has, and answers only the newest entries", async () => {
+  it('keeps every document the same size however many orders a customer has, and answers only the newest entries', async () => {
     const customer = uniqueName('c');
     const orders = Array.from({ length: ENTRIES_SHOWN + 20 }, () => randomUUID());
     for (let i = 0; i < orders.length; i += 20) {
@@ -132,7 +134,9 @@ describe('points ledger (integration)', () => {
     const answered = await repository.find(customer);
     expect(answered?.balance).toBe(2 * (orders.length - 10));
     expect(answered?.entries).toHaveLength(ENTRIES_SHOWN);
-    expect(answered?.entries.map((e) => e.at.getTime())).toEqual([...(answered?.entries ?? [])].map((e) => e.at.getTime()).sort((a, b) => a - b));
+    expect(answered?.entries.map((e) => e.at.getTime())).toEqual(
+      [...(answered?.entries ?? [])].map((e) => e.at.getTime()).sort((a, b) => a - b),
+    );
   });
 
   it('reverses exactly what was awarded when the order is cancelled, once however often the cancel comes', async () => {
@@ -178,7 +182,9 @@ describe('points ledger (integration)', () => {
   it('never keeps points of an order whose cancel races its award', async () => {
     const customer = uniqueName('c');
     const orders = Array.from({ length: 20 }, () => randomUUID());
-    await Promise.all(orders.flatMap((order) => [confirmed(customer, order, 1000n), cancelled(customer, order), confirmed(customer, order, 1000n)]));
+    await Promise.all(
+      orders.flatMap((order) => [confirmed(customer, order, 1000n), cancelled(customer, order), confirmed(customer, order, 1000n)]),
+    );
 
     const ledger = await ledgerOf(customer);
     expect(ledger.balance).toBe(0);

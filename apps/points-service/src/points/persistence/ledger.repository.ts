@@ -31,9 +31,7 @@ export class LedgerRepository {
   private readonly reads: ByIdReader<Markers>;
   private readonly writes: GuardedUpdates<LedgerWrite>;
 
-  constructor(
-    @InjectModel(LEDGER_MODEL) private readonly ledgers: Model<LedgerDocument>,
-  ) {
+  constructor(@InjectModel(LEDGER_MODEL) private readonly ledgers: Model<LedgerDocument>) {
     this.reads = new ByIdReader<Markers>(ledgers, { awarded: 1, cancelled: 1 });
     this.writes = new GuardedUpdates<LedgerWrite>(ledgers, async (writes) => {
       const docs = await this.ledgers

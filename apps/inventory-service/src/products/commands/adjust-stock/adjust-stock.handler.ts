@@ -17,6 +17,9 @@ export class AdjustStockHandler {
     if (await this.products.adjust(sku, command.delta, command.reason)) return;
     const product = await this.products.find(sku);
     if (!product) throw productNotFound(sku);
-    throw new ProductError('INSUFFICIENT_STOCK', `cannot remove ${-command.delta} units of ${sku}: only ${product.available} are available`);
+    throw new ProductError(
+      'INSUFFICIENT_STOCK',
+      `cannot remove ${-command.delta} units of ${sku}: only ${product.available} are available`,
+    );
   }
 }

@@ -49,7 +49,12 @@ export class ReserveStockHandler {
     const unknown = unknownSkus(lines, catalogue);
     if (unknown.length > 0) {
       const rejection = { reason: 'UNKNOWN_SKU' as const, skus: unknown };
-      await this.reservations.finish(orderId, from, { status: 'REJECTED', rejection, currency }, rejectedEvent(orderId, rejection, eventId));
+      await this.reservations.finish(
+        orderId,
+        from,
+        { status: 'REJECTED', rejection, currency },
+        rejectedEvent(orderId, rejection, eventId),
+      );
       this.logger.log(`order ${orderId}: rejected, unknown SKUs ${unknown.join(', ')}`);
       return;
     }
@@ -61,11 +66,19 @@ export class ReserveStockHandler {
     const short = ordered.filter((_, i) => !held[i]);
     if (short.length > 0) {
       // All or none: give back what this order took, then say which lines are short now.
-      await this.products.giveBack(orderId, ordered.filter((_, i) => held[i]));
+      await this.products.giveBack(
+        orderId,
+        ordered.filter((_, i) => held[i]),
+      );
       const now = await this.products.findMany(lines.map((l) => l.sku));
       const skus = [...new Set([...short.map((line) => line.sku), ...shortSkus(lines, now)])].sort();
       const rejection = { reason: 'OUT_OF_STOCK' as const, skus };
-      await this.reservations.finish(orderId, from, { status: 'REJECTED', rejection, currency }, rejectedEvent(orderId, rejection, eventId));
+      await this.reservations.finish(
+        orderId,
+        from,
+        { status: 'REJECTED', rejection, currency },
+        rejectedEvent(orderId, rejection, eventId),
+      );
       this.logger.log(`order ${orderId}: rejected, short of ${skus.join(', ')}`);
       return;
     }

@@ -21,7 +21,7 @@ export class ListNotificationsHandler {
     if (query.customerId !== undefined) this.access.assertMayRead(caller, query.customerId);
     // A customer sees only their own: without a customer filter theirs is added, so asking
     // by another customer's order id finds nothing rather than telling that it exists.
-    const customerId = query.customerId ?? (this.access.policy.mayReadAnyone(caller) ? undefined : caller.customerId ?? undefined);
+    const customerId = query.customerId ?? (this.access.policy.mayReadAnyone(caller) ? undefined : (caller.customerId ?? undefined));
     return this.notifications.list({ orderId: query.orderId, customerId, limit: query.limit });
   }
 }

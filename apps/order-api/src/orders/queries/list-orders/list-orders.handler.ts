@@ -24,7 +24,7 @@ export class ListOrdersHandler {
   async execute(caller: Principal, query: ListOrdersQuery): Promise<Page<Order>> {
     if (query.customerId !== undefined) this.access.assertMayRead(caller, query.customerId);
     // Without a filter a customer sees their own orders; only staff see everyone's.
-    const customerId = query.customerId ?? (this.access.policy.mayReadAnyone(caller) ? undefined : caller.customerId ?? undefined);
+    const customerId = query.customerId ?? (this.access.policy.mayReadAnyone(caller) ? undefined : (caller.customerId ?? undefined));
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['createdAt', 'id'] as const);
     if (after && Number.isNaN(Date.parse(after.createdAt))) throw new BadRequestException('cursor is not one this API handed out');
     // One extra tells whether another page follows.

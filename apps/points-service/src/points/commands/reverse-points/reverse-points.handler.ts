@@ -45,7 +45,9 @@ export class ReversePointsHandler {
           const event = reversedEvent({ customerId, orderId, points, at }, eventId);
           if (await this.ledgers.reverse(reversalEntry(orderId, points, at), points, event)) {
             this.metrics.pointsReversed(points);
-            this.logger.log(`order ${orderId}: reversed ${points} points of ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`);
+            this.logger.log(
+              `order ${orderId}: reversed ${points} points of ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`,
+            );
             return;
           }
           break;

@@ -85,7 +85,16 @@ describe('the flat-reads report', () => {
   it('says how many orders were refused while storing, and by what answer', () => {
     const stored = {
       name: 'stored 1000 orders',
-      points: [{ storedOrders: 1000, reads: [], idleCores: {}, idleSeconds: 5, single: { count: 1, p50: 1, p95: 1, p99: 1, max: 1 } }],
+      points: [
+        {
+          storedOrders: 1000,
+          reads: [],
+          readsAfterStoring: [],
+          idleCores: {},
+          idleSeconds: 5,
+          single: { count: 1, p50: 1, p95: 1, p99: 1, max: 1 },
+        },
+      ],
       failures: { '429': 2 },
     };
     expect(storedTable({ ...result([]), stored })).toContain('REFUSED 2 POST /orders while storing: 429 ×2');

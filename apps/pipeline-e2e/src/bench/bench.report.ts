@@ -250,21 +250,25 @@ export function storedTable(result: BenchResult): string | undefined {
     n(values[values.length - 1] / values[0], 2),
   ];
   const rows: string[][] = [];
-  for (const { route } of points[0].reads) {
-    const of = (p: (typeof points)[number]) => p.reads.find((r) => r.route === route)?.latencyMs;
-    rows.push(
-      row(
-        `${route}: p50 ms`,
-        points.map((p) => of(p)?.p50 ?? NaN),
-      ),
-    );
-    rows.push(
-      row(
-        `${route}: p99 ms`,
-        points.map((p) => of(p)?.p99 ?? NaN),
-      ),
-    );
-  }
+  const readRows = (label: string, readsOf: (p: (typeof points)[number]) => StoredResult['points'][number]['reads']) => {
+    for (const { route } of readsOf(points[0])) {
+      const of = (p: (typeof points)[number]) => readsOf(p).find((r) => r.route === route)?.latencyMs;
+      rows.push(
+        row(
+          `${route}${label}: p50 ms`,
+          points.map((p) => of(p)?.p50 ?? NaN),
+        ),
+      );
+      rows.push(
+        row(
+          `${route}${label}: p99 ms`,
+          points.map((p) => of(p)?.p99 ?? NaN),
+        ),
+      );
+    }
+  };
+  readRows('', (p) => p.reads);
+  readRows(' (right after storing)', (p) => p.readsAfterStoring);
   for (const name of Object.keys(points[0].idleCores))
     rows.push(
       row(

@@ -10,7 +10,13 @@ import { sampleProcess } from './process.cpu';
 /** What a stack answers at one amount of stored data: read routes, idle CPU, one order at a time. */
 export interface StoredPoint {
   storedOrders: number;
-  reads: { route: string; latencyMs: Percentiles }[];
+  /** Every read route, one call at a time, once the stack has been idle for `idleSeconds`. */
+  reads: RouteLatency[];
+  /**
+   * The same, right after storing, before the stack settled: what the writes just stored still
+   * cost in the background (the journal's compaction, the collectors) shows here and not above.
+   */
+  readsAfterStoring: RouteLatency[];
   /** Share of one core each process used while nothing was placed or read. */
   idleCores: Record<string, number>;
   idleSeconds: number;
@@ -22,6 +28,11 @@ export interface StoredResult {
   name: string;
   points: StoredPoint[];
   failures: Record<string, number>;
+}
+
+interface RouteLatency {
+  route: string;
+  latencyMs: Percentiles;
 }
 
 interface Probe {
@@ -54,8 +65,9 @@ export interface StoredContext {
 /**
  * The flat-reads run: stores orders through the API up to each of `checkpoints` (e.g. 1,000
  * then 100,000), and at each one measures, one call at a time, every read route (as staff,
- * for customers and orders spread over all stored so far), the CPU of every process while
- * the stack is idle, and orders placed one at a time. Cost that grows with the data shows
+ * for customers and orders spread over all stored so far) right after storing and again
+ * once the stack has been idle, the CPU of every process while it is idle, and orders placed
+ * one at a time. Cost that grows with the data shows
  * as the last point's figures over the first's.
  */
 export async function measureStored(name: string, mix: Mix, checkpoints: number[], ctx: StoredContext): Promise<StoredResult> {
@@ -98,7 +110,34 @@ async function measurePoint(
     const order = placed[Math.floor(((i + 0.5) / 50) * placed.length)];
     return { customerId: order.customerId, orderId: order.id, sku: mix.products[i % mix.products.length].sku };
   });
-  const reads: StoredPoint['reads'] = [];
+  const readsAfterStoring = await measureReads(probes, say);
+  const idleSeconds = 20;
+  say(`measuring CPU with the stack idle for ${idleSeconds} s`);
+  const before = Object.fromEntries(Object.entries(ctx.pids).map(([n, pid]) => [n, sampleProcess(pid).ticks]));
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+  const idleCores = Object.fromEntries(
+    Object.entries(ctx.pids).map(([n, pid]) => [n, (sampleProcess(pid).ticks - before[n]) / ctx.ticksPerSecond / idleSeconds]),
+  );
+
+  const reads = await measureReads(probes, say);
+
+  say('placing orders one at a time');
+  const single: number[] = [];
+  const customer = placed[0].customerId;
+  const token = `Bearer ${await customerToken(customer)}`;
+  for (let i = 0; i < 40; i++) {
+    const items: OrderLine[] = [{ sku: mix.products[i % mix.products.length].sku, quantity: 1 }];
+    const { id } = (await placeOrder(customer, items, { authorization: token })) as { id: string };
+    const span = await finalSpan(id);
+    if (span !== undefined) single.push(span);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { storedOrders: placed.length, reads, readsAfterStoring, idleCores, idleSeconds, single: summarize(single) };
+}
+
+/** Every read route, one call at a time, twice over the probes. */
+async function measureReads(probes: Probe[], say: (text: string) => void): Promise<RouteLatency[]> {
+  const reads: RouteLatency[] = [];
   for (const { route, service, path } of ROUTES) {
     say(`reading ${route}`);
     const latencies: number[] = [];
@@ -112,27 +151,7 @@ async function measurePoint(
     }
     reads.push({ route, latencyMs: summarize(latencies.map((ms) => Math.round(ms * 10) / 10)) });
   }
-
-  const idleSeconds = 20;
-  say(`measuring CPU with the stack idle for ${idleSeconds} s`);
-  const before = Object.fromEntries(Object.entries(ctx.pids).map(([n, pid]) => [n, sampleProcess(pid).ticks]));
-  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
-  const idleCores = Object.fromEntries(
-    Object.entries(ctx.pids).map(([n, pid]) => [n, (sampleProcess(pid).ticks - before[n]) / ctx.ticksPerSecond / idleSeconds]),
-  );
-
-  say('placing orders one at a time');
-  const single: number[] = [];
-  const customer = placed[0].customerId;
-  const token = `Bearer ${await customerToken(customer)}`;
-  for (let i = 0; i < 40; i++) {
-    const items: OrderLine[] = [{ sku: mix.products[i % mix.products.length].sku, quantity: 1 }];
-    const { id } = (await placeOrder(customer, items, { authorization: token })) as { id: string };
-    const span = await finalSpan(id);
-    if (span !== undefined) single.push(span);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { storedOrders: placed.length, reads, idleCores, idleSeconds, single: summarize(single) };
+  return reads;
 }
 
 /** PENDING → final of one order from its history, polling until it is final (at most 30 s). */

@@ -5,14 +5,14 @@ import {
   InventoryReleasedSchema,
   InventoryReservedSchema,
 } from '@orderflow/contracts';
-import { outboxMessage } from '@orderflow/messaging';
+import { encodeForOutbox } from '@orderflow/messaging';
 import type { OutboxMessage } from '@orderflow/persistence';
 import type { Line, PricedLine, Rejection } from './domain/reservation.rules';
 
 const producer = 'inventory-service';
 
 export function reservedEvent(orderId: string, lines: PricedLine[], total: number, currency: string, causationId: string): OutboxMessage {
-  return outboxMessage(
+  return encodeForOutbox(
     InventoryReservedSchema,
     {
       orderId,
@@ -26,7 +26,7 @@ export function reservedEvent(orderId: string, lines: PricedLine[], total: numbe
 }
 
 export function rejectedEvent(orderId: string, rejection: Rejection, causationId: string): OutboxMessage {
-  return outboxMessage(
+  return encodeForOutbox(
     InventoryRejectedSchema,
     {
       orderId,
@@ -39,7 +39,7 @@ export function rejectedEvent(orderId: string, rejection: Rejection, causationId
 }
 
 export function releasedEvent(orderId: string, lines: Line[], causationId: string): OutboxMessage {
-  return outboxMessage(
+  return encodeForOutbox(
     InventoryReleasedSchema,
     { orderId, lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })), releasedAt: timestampFromDate(new Date()) },
     { producer, causationId },

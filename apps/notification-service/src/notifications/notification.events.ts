@@ -1,6 +1,6 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { NotificationKind as Kind, NotificationSentSchema, NotificationStatus as Status } from '@orderflow/contracts';
-import { outboxMessage } from '@orderflow/messaging';
+import { encodeForOutbox } from '@orderflow/messaging';
 import type { OutboxMessage } from '@orderflow/persistence';
 import type { Notification, NotificationKind } from './domain/notification';
 
@@ -14,7 +14,7 @@ const KINDS: Record<NotificationKind, Kind> = {
 
 /** `NotificationSent`: the outcome of a notification, SENT or FAILED, caused by the event that asked for it. */
 export function sentEvent(notification: Notification, status: 'SENT' | 'FAILED', at: Date): OutboxMessage {
-  return outboxMessage(
+  return encodeForOutbox(
     NotificationSentSchema,
     {
       notificationId: notification.id,

@@ -8,7 +8,7 @@ import {
   OrderRejectedSchema,
   type OrderStatus,
 } from '@orderflow/contracts';
-import { outboxMessage } from '@orderflow/messaging';
+import { encodeForOutbox } from '@orderflow/messaging';
 import type { OutboxMessage } from '@orderflow/persistence';
 import type { Order } from './domain/order';
 
@@ -20,13 +20,13 @@ export function orderEvent(order: Order, previous: OrderStatus | null, causation
   const lines = order.items.map((item) => ({ sku: item.sku, quantity: item.quantity }));
   switch (order.status) {
     case 'PENDING':
-      return outboxMessage(
+      return encodeForOutbox(
         OrderCreatedSchema,
         { orderId: order.id, customerId: order.customerId, lines, currency: order.currency, createdAt: timestampFromDate(order.createdAt) },
         meta,
       );
     case 'CONFIRMED':
-      return outboxMessage(
+      return encodeForOutbox(
         OrderConfirmedSchema,
         {
           orderId: order.id,
@@ -39,7 +39,7 @@ export function orderEvent(order: Order, previous: OrderStatus | null, causation
         meta,
       );
     case 'REJECTED':
-      return outboxMessage(
+      return encodeForOutbox(
         OrderRejectedSchema,
         {
           orderId: order.id,
@@ -51,7 +51,7 @@ export function orderEvent(order: Order, previous: OrderStatus | null, causation
         meta,
       );
     case 'CANCELLED':
-      return outboxMessage(
+      return encodeForOutbox(
         OrderCancelledSchema,
         {
           orderId: order.id,

@@ -1,6 +1,6 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { PointsAwardedSchema, PointsReversedSchema } from '@orderflow/contracts';
-import { outboxMessage } from '@orderflow/messaging';
+import { encodeForOutbox } from '@orderflow/messaging';
 import type { OutboxMessage } from '@orderflow/persistence';
 
 const producer = 'points-service';
@@ -9,7 +9,7 @@ export function awardedEvent(
   award: { customerId: string; orderId: string; points: number; orderTotal: bigint; currency: string; at: Date },
   causationId: string,
 ): OutboxMessage {
-  return outboxMessage(
+  return encodeForOutbox(
     PointsAwardedSchema,
     {
       orderId: award.orderId,
@@ -27,7 +27,7 @@ export function reversedEvent(
   reversal: { customerId: string; orderId: string; points: number; at: Date },
   causationId: string,
 ): OutboxMessage {
-  return outboxMessage(
+  return encodeForOutbox(
     PointsReversedSchema,
     {
       orderId: reversal.orderId,

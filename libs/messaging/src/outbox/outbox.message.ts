@@ -9,7 +9,7 @@ import type { OutboxMessage } from '@orderflow/persistence';
  * Unless given, its `traceparent` is that of the work under way (the request or the event
  * being handled), so the relay can publish it, later and in a batch, as part of that trace.
  */
-export function outboxMessage<M extends EventMessage>(
+export function encodeForOutbox<M extends EventMessage>(
   schema: GenMessage<M>,
   init: MessageInitShape<GenMessage<M>>,
   meta: EncodeMeta,

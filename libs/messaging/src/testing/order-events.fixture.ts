@@ -11,7 +11,7 @@ import {
   type EventMessage,
 } from '@orderflow/contracts';
 import type { OutboxMessage } from '@orderflow/persistence';
-import { outboxMessage } from '../outbox/outbox.message';
+import { encodeForOutbox } from '../outbox/outbox.message';
 
 /** Event types as handlers register them. */
 export const OrderEventType = {
@@ -22,7 +22,7 @@ export const OrderEventType = {
 
 /** Step `step` (modulo 3: created, confirmed, cancelled) of an order's life as an outbox entry bound for `topic`. */
 export function outboxOrderEvent(topic: string, orderId: string, step = 0): OutboxMessage {
-  return { ...lifeStep(outboxMessage, orderId, step), topic };
+  return { ...lifeStep(encodeForOutbox, orderId, step), topic };
 }
 
 /** Step `step` of an order's life as a Kafka message as order-api sends it, with its event id. */

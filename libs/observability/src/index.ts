@@ -8,4 +8,4 @@ export { requestLogScope } from './logging/request-log.scope';
 export { withoutSecrets } from './logging/log.redaction';
 export { currentTraceparent, markOrder, OrderflowAttributes, validTraceparent } from './tracing/trace.context';
 export { traceWith, tracingStarted, tracer } from './tracing/tracing.sdk';
-export { Logger as AppLogger } from 'nestjs-pino';
+export { useStructuredLogs } from './logging/structured.logger';

@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderflow/auth';
 import { bodyShape, completeDocument, methodNotAllowed } from '@orderflow/rest';
 import helmet from 'helmet';
-import { AppLogger, requestLogScope } from '@orderflow/observability';
+import { requestLogScope, useStructuredLogs } from '@orderflow/observability';
 import { ConfigError, configOf, loadConfig, type ConfigClass } from './config.loader';
 import { RuntimeConfig, serviceConfig } from './runtime.config';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
@@ -41,8 +41,7 @@ export async function bootstrapService(definition: ServiceDefinition): Promise<I
     // Lines logged while Nest starts wait for the structured logger, then go through it.
     { bufferLogs: true, bodyParser: false },
   );
-  const logger = app.get(AppLogger);
-  app.useLogger(logger);
+  const logger = useStructuredLogs(app);
   // First of all middleware: every line logged for a request carries its correlation fields.
   app.use(requestLogScope);
   // Before the body parser, so its refusals (413, malformed JSON, bodyShape's 400) carry the

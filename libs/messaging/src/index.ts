@@ -5,3 +5,4 @@ export { encodeForOutbox } from './outbox/outbox.message';
 export { ANY_EVENT } from './consumer/event-consumer.server';
 export { PermanentEventError } from './consumer/permanent.error';
 export { requireCustomerId, requireOrderId } from './consumer/event-fields.check';
+export { markOrder, OrderflowAttributes } from './tracing/order.correlation';

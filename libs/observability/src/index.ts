@@ -6,6 +6,6 @@ export { LogConfig } from './logging/log.config';
 export { LogContext, type LogFields } from './logging/log.context';
 export { requestLogScope } from './logging/request-log.scope';
 export { withoutSecrets } from './logging/log.redaction';
-export { currentTraceparent, markOrder, OrderflowAttributes, validTraceparent } from './tracing/trace.context';
+export { currentTraceparent, markCorrelation, validTraceparent } from './tracing/trace.context';
 export { traceWith, tracingStarted, tracer } from './tracing/tracing.sdk';
 export { useStructuredLogs } from './logging/structured.logger';

@@ -11,7 +11,8 @@ import { requireTrustedOrigin } from './event-origin.check';
 import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
 import type { KafkaTrafficMetrics } from '../kafka.metrics';
 import { handleInKeyLanes } from './key-lanes';
-import { LogContext, OrderflowAttributes, type LogFields } from '@orderflow/observability';
+import { LogContext, type LogFields } from '@orderflow/observability';
+import { OrderflowAttributes } from '../tracing/order.correlation';
 import { consumeInScope, failed } from '../tracing/message.spans';
 
 /** Pattern of a handler that sees every event its service consumes (e.g. an audit trail). */

@@ -1,6 +1,7 @@
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { EnvelopeHeader } from '@orderflow/contracts';
-import { LogContext, OrderflowAttributes, tracer, tracingStarted, validTraceparent } from '@orderflow/observability';
+import { LogContext, tracer, tracingStarted, validTraceparent } from '@orderflow/observability';
+import { OrderflowAttributes } from './order.correlation';
 import type { KafkaMessage } from 'kafkajs';
 import type { OutboxMessage } from '@orderflow/persistence';
 import { consumedHeadersGetter, producedHeadersSetter } from './kafka-headers.carrier';

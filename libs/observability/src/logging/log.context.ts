@@ -2,14 +2,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
  * What every log line written while handling one request or one event names as fields:
- * the order and the event, and the W3C trace context that arrived with them. Fields are
- * snake_case because log pipelines (Loki, Elasticsearch, Cloud Logging) match on them.
+ * what the work is about (the services put `order_id` and `event_id` here), and the W3C trace
+ * context that arrived with it. Fields are snake_case because log pipelines (Loki,
+ * Elasticsearch, Cloud Logging) match on them.
  */
 export interface LogFields {
-  order_id?: string;
-  event_id?: string;
   /** The incoming `traceparent`, for trace ids on log lines while no tracer is running. */
   traceparent?: string;
+  /** One field on every line, such as `order_id`. */
+  [field: string]: string | undefined;
 }
 
 const storage = new AsyncLocalStorage<LogFields>();

@@ -4,7 +4,7 @@ import { LogContext } from './log.context';
 
 /**
  * Express middleware, installed before every other: each request gets log fields of its
- * own, which handlers fill in (`markOrder`) and every line logged for it — the request
+ * own, which handlers fill in (`markCorrelation`) and every line logged for it — the request
  * line included — carries.
  */
 export function requestLogScope(req: IncomingMessage, _res: ServerResponse, next: () => void): void {

@@ -30,19 +30,10 @@ export function currentTraceparent(): string | undefined {
 }
 
 /**
- * Names the order the current request or event is about: on every log line from here on,
- * and on the active span, so a trace backend can find the order's traces by its id.
+ * Names what the current request or event is about: a field on every log line from here on,
+ * and an attribute on the active span, so a trace backend finds the traces by it.
  */
-export function markOrder(orderId: string): void {
-  LogContext.assign({ order_id: orderId });
-  trace.getActiveSpan()?.setAttribute(OrderflowAttributes.orderId, orderId);
+export function markCorrelation(logField: string, spanAttribute: string, value: string): void {
+  LogContext.assign({ [logField]: value });
+  trace.getActiveSpan()?.setAttribute(spanAttribute, value);
 }
-
-/** Span attributes of this project, beside the OpenTelemetry semantic conventions. */
-export const OrderflowAttributes = {
-  orderId: 'orderflow.order_id',
-  eventId: 'orderflow.event_id',
-  eventType: 'orderflow.event_type',
-  attempt: 'orderflow.delivery_attempt',
-  deadLetterCode: 'orderflow.dead_letter.code',
-} as const;

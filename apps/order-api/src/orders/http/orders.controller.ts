@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Caller, type Principal } from '@orderflow/auth';
-import { markOrder } from '@orderflow/observability';
+import { markOrder } from '@orderflow/messaging';
 import { ApiProblems, ValidationProblem, type Page } from '@orderflow/rest';
 import type { Response } from 'express';
 import { CancelOrderHandler } from '../commands/cancel-order/cancel-order.handler';

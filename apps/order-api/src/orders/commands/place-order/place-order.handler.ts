@@ -5,7 +5,7 @@ import { asPlaced, newOrder, OrderError, type Order } from '../../domain/order';
 import { orderEvent } from '../../order.events';
 import { OrderMetrics } from '../../order.metrics';
 import { OrderRepository } from '../../persistence/order.repository';
-import { markOrder } from '@orderflow/observability';
+import { markOrder } from '@orderflow/messaging';
 import { orderIdForKey, requestFingerprint } from './idempotency-key';
 import { OrderEnv } from '../../../config/order-env.config';
 

@@ -1,4 +1,4 @@
-import { allTopics, PARTITIONS } from '@orderflow/contracts';
+import { allTopics, DEFAULT_SCOPE_NAMES, PARTITIONS } from '@orderflow/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -295,5 +295,12 @@ describe('the Helm chart deploy/helm/orderflow', () => {
         'Service orderflow-inventory-service: type LoadBalancer exposes it outside the cluster; use the Ingress',
       ]);
     });
+  });
+});
+
+describe("the chart's defaults", () => {
+  it('grant staff by the scope names the services default to', () => {
+    const values = parse(readFileSync(join(paths.chart, 'values.yaml'), 'utf8')) as { auth: { scopes: Record<string, string> } };
+    expect(values.auth.scopes).toEqual(DEFAULT_SCOPE_NAMES);
   });
 });

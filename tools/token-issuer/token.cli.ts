@@ -3,7 +3,9 @@
  * prints an access token from the running local issuer (TOKEN_ISSUER_URL, default
  * http://127.0.0.1:3999), for use as `Authorization: Bearer $TOKEN`.
  */
-const SCOPES = { staff: ['orderflow:staff:read', 'orderflow:staff:cancel'], admin: ['orderflow:inventory:admin'] };
+import { DEFAULT_SCOPE_NAMES } from '@orderflow/contracts';
+
+const SCOPES = { staff: [DEFAULT_SCOPE_NAMES.staffRead, DEFAULT_SCOPE_NAMES.staffCancel], admin: [DEFAULT_SCOPE_NAMES.inventoryAdmin] };
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

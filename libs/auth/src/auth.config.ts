@@ -1,4 +1,4 @@
-import { envInteger, wholeNumberOf } from '@orderflow/contracts';
+import { DEFAULT_SCOPE_NAMES, envInteger, wholeNumberOf } from '@orderflow/contracts';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -124,15 +124,15 @@ export class AuthConfig {
 
   @IsOptional()
   @Matches(SCOPE, SCOPE_MESSAGE)
-  AUTH_SCOPE_STAFF_READ = 'orderflow:staff:read';
+  AUTH_SCOPE_STAFF_READ: string = DEFAULT_SCOPE_NAMES.staffRead;
 
   @IsOptional()
   @Matches(SCOPE, SCOPE_MESSAGE)
-  AUTH_SCOPE_STAFF_CANCEL = 'orderflow:staff:cancel';
+  AUTH_SCOPE_STAFF_CANCEL: string = DEFAULT_SCOPE_NAMES.staffCancel;
 
   @IsOptional()
   @Matches(SCOPE, SCOPE_MESSAGE)
-  AUTH_SCOPE_INVENTORY_ADMIN = 'orderflow:inventory:admin';
+  AUTH_SCOPE_INVENTORY_ADMIN: string = DEFAULT_SCOPE_NAMES.inventoryAdmin;
 
   /** `/metrics`: `open` to anyone (scrapers inside the cluster) or `token` (any valid token). */
   @IsOptional()

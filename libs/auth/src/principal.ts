@@ -1,3 +1,4 @@
+import { DEFAULT_SCOPE_NAMES } from '@orderflow/contracts';
 /**
  * Who is calling, as the access token says: the customer they act as (the configured claim,
  * `sub` by default) and the scopes granted to them. With authentication disabled by
@@ -18,11 +19,7 @@ export interface ScopeNames {
   readonly inventoryAdmin: string;
 }
 
-export const DEFAULT_SCOPES: ScopeNames = {
-  staffRead: 'orderflow:staff:read',
-  staffCancel: 'orderflow:staff:cancel',
-  inventoryAdmin: 'orderflow:inventory:admin',
-};
+export const DEFAULT_SCOPES: ScopeNames = DEFAULT_SCOPE_NAMES;
 
 export const unrestricted = (scopes: ScopeNames): Principal => ({
   customerId: null,

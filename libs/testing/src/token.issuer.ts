@@ -1,3 +1,4 @@
+import { DEFAULT_SCOPE_NAMES } from '@orderflow/contracts';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from './eventually';
@@ -6,11 +7,7 @@ import { freePort } from './free-port';
 const ROOT = join(__dirname, '../../..');
 
 /** The scope names the services use unless configured otherwise. */
-export const SCOPES = {
-  staffRead: 'orderflow:staff:read',
-  staffCancel: 'orderflow:staff:cancel',
-  inventoryAdmin: 'orderflow:inventory:admin',
-} as const;
+export const SCOPES = DEFAULT_SCOPE_NAMES;
 
 export interface TokenIssuerProcess {
   readonly url: string;

@@ -1,24 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { deadLetterTopic, decodeEvent, EnvelopeHeader, topicNamed, type DecodedEvent } from '@orderflow/contracts';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { EventProducer } from '../event.producer';
-import { lastValueFrom } from 'rxjs';
-import { backoffDelay, type BackoffOptions } from './backoff';
-import { deadLetterRecord, isTooLarge, withoutValue } from './dead-letter';
-import { permanentCode } from './permanent.error';
-import { requireTrustedOrigin } from './event-origin.check';
-import type { ConsumerMetrics, HandleOutcome } from './consumer.metrics';
-import type { KafkaTrafficMetrics } from '../kafka.metrics';
-import { handleInKeyLanes } from './key-lanes';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { DecodedEvent } from '@orderflow/contracts';
 import { LogContext, type LogFields } from '@orderflow/observability';
-import { OrderflowAttributes } from '../tracing/order.correlation';
-import { consumeInScope, failed } from '../tracing/message.spans';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { EventProducer } from '../event.producer';
+import type { KafkaTrafficMetrics } from '../kafka.metrics';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import type { ConsumerMetrics } from './consumer.metrics';
+import { EventContext, EventDispatch, type Handler } from './event.dispatch';
+import { handleInKeyLanes } from './key-lanes';
+import { OffsetCommits, partitionKey } from './offset.commits';
+import { RetrySchedule } from './retry.schedule';
 
-/** Pattern of a handler that sees every event its service consumes (e.g. an audit trail). */
-export const ANY_EVENT = '*';
-
-type Handler = NonNullable<ReturnType<Server['getHandlerByPattern']>>;
+export { ANY_EVENT, EventContext } from './event.dispatch';
 
 export interface EventConsumerOptions {
   /** The service's consumer group (from the topic registry), for all its topics. */
@@ -34,13 +29,6 @@ export interface EventConsumerOptions {
   partitionsConsumedConcurrently: number;
   /** Different keys (orders) of one partition's batch handled side by side. */
   keysConsumedConcurrently: number;
-}
-
-/** Where a message came from, for handlers that want it (`@Ctx() ctx: EventContext`). */
-export class EventContext extends BaseRpcContext<[{ topic: string; partition: number; offset: string }]> {
-  get source() {
-    return this.args[0];
-  }
 }
 
 type ConsumerState = 'starting' | 'joined' | 'crashed' | 'stopped';
@@ -62,6 +50,10 @@ type ConsumerState = 'starting' | 'joined' | 'crashed' | 'stopped';
  *   dead-letter topic with the reason, and the partition moves on;
  * - one consumer and group per service for all its topics: one connection, one fetch loop;
  * - events no handler here wants are committed and passed over.
+ *
+ * This class is the consumer's lifecycle and its batches; the rest is in parts of their own:
+ * what becomes of one message (`EventDispatch`), the offset commits and their retries
+ * (`OffsetCommits`), and the backoff of a partition stuck on a failure (`RetrySchedule`).
  */
 export class EventConsumerServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(EventConsumerServer.name);
@@ -70,24 +62,13 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private state: ConsumerState = 'starting';
   /** The run of `startConsumer` still under way, so `close()` can wait for it. */
   private starting?: Promise<void>;
-  /** Attempts so far of the message each retrying partition is stuck on. */
-  private readonly attempts = new Map<string, { offset: string; attempt: number }>();
   /** Offsets past a retrying message that were handled already, per partition. */
   private readonly handledAhead = new Map<string, Set<string>>();
-  /** Timers that resume a partition once its backoff is over. */
-  private readonly resumes = new Set<NodeJS.Timeout>();
-  /**
-   * Commits the broker refused or never answered (it was restarting, say), per partition.
-   * Handled messages are not fetched again, so without a retry an idle partition's committed
-   * offset would stay behind for good: lag that never drains, and a redelivery after the next
-   * rebalance.
-   */
-  private readonly unacknowledged = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly commits = new OffsetCommits((message) => this.logger.warn(message));
+  private readonly retries: RetrySchedule;
+  private readonly dispatch: EventDispatch;
   private commitRetry?: NodeJS.Timeout;
-  /** Group joins so far: a commit that fails across a rejoin is not worth retrying. */
-  private joins = 0;
   private stopping = false;
-  private readonly handlersByType = new Map<string, Handler[]>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -97,6 +78,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     private readonly traffic?: KafkaTrafficMetrics,
   ) {
     super();
+    this.retries = new RetrySchedule(options.retry);
+    this.dispatch = new EventDispatch(
+      options.groupId,
+      producer,
+      metrics,
+      (pattern) => this.getHandlerByPattern(pattern),
+      (handler, event, context) => this.invoke(handler, event, context),
+    );
   }
 
   /** The consumer group that reads `topic`: the service's one group. */
@@ -122,8 +111,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   async close(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    for (const timer of this.resumes) clearTimeout(timer);
-    this.resumes.clear();
+    this.retries.cancel();
     clearInterval(this.commitRetry);
     // A consumer still starting notices `stopping` after its current step and disconnects.
     await this.starting;
@@ -200,9 +188,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     consumer.on(GROUP_JOIN, () => {
       // After a rebalance another member may have handled what was ahead: start afresh.
       this.handledAhead.clear();
-      // Partitions start again from their committed offsets, so there is nothing to commit.
-      this.unacknowledged.clear();
-      this.joins += 1;
+      this.commits.joined();
       this.state = 'joined';
     });
     consumer.on(CRASH, (event) => {
@@ -233,7 +219,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       async ({ message }) => {
         if (ahead?.has(message.offset)) return 'done';
         if (this.stopping || rebalancing) return 'stopped';
-        await this.handle(topic, partition, message);
+        await this.dispatch.handle(topic, partition, message, this.retries.attemptOf(topic, partition, message.offset));
         handled.add(message.offset);
         // A heartbeat refused mid-batch means the group is rebalancing: finish what is in
         // flight, commit it, and leave the rest to whoever owns the partition next.
@@ -245,10 +231,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (next !== messages[0].offset) {
       // Moves kafkajs's own position, which fetching goes on from.
       payload.resolveOffset((BigInt(next) - 1n).toString());
-      await this.commit(consumer, { topic, partition, offset: next });
+      await this.commits.commit(consumer, { topic, partition, offset: next });
     }
     if (failure === undefined) {
-      this.attempts.delete(key);
+      this.retries.passed(topic, partition);
       this.handledAhead.delete(key);
       return;
     }
@@ -259,96 +245,13 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     else consumer.seek({ topic, partition, offset: next });
   }
 
-  /**
-   * Commits a partition's offset. A failure (a rebalance, the broker gone) loses nothing: the
-   * offset is committed again later unless a newer commit or a rejoin makes that moot.
-   */
-  private async commit(consumer: Consumer, position: { topic: string; partition: number; offset: string }): Promise<void> {
-    const key = partitionKey(position.topic, position.partition);
-    const joins = this.joins;
-    try {
-      await consumer.commitOffsets([position]);
-      const pending = this.unacknowledged.get(key);
-      if (pending !== undefined && BigInt(pending.offset) <= BigInt(position.offset)) this.unacknowledged.delete(key);
-    } catch (error) {
-      this.logger.warn(`committing ${position.topic}[${position.partition}]@${position.offset} failed: ${(error as Error).message}`);
-      if (joins !== this.joins) return;
-      const pending = this.unacknowledged.get(key);
-      if (pending === undefined || BigInt(pending.offset) < BigInt(position.offset)) this.unacknowledged.set(key, position);
-    }
-  }
-
   private async commitAgain(): Promise<void> {
     const consumer = this.consumer;
     if (this.stopping || this.state !== 'joined' || consumer === undefined) return;
-    for (const position of [...this.unacknowledged.values()]) await this.commit(consumer, position);
+    await this.commits.retry(consumer);
   }
 
-  /** Handles one message: its handlers, or its dead-lettering. Throws only what is worth retrying. */
-  private handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const group = this.options.groupId;
-    if (this.passesOver(topic, message)) {
-      this.metrics.handled(topic, group, 'ignored', 0);
-      return Promise.resolve();
-    }
-    const stuck = this.attempts.get(partitionKey(topic, partition));
-    const attempt = stuck?.offset === message.offset ? stuck.attempt + 1 : 1;
-    return consumeInScope({ topic, partition, group, message, attempt }, async (span) => {
-      const started = process.hrtime.bigint();
-      let outcome: HandleOutcome = 'ok';
-      let step = 'handling';
-      try {
-        const event = decodeEvent(message);
-        requireTrustedOrigin(topic, event);
-        const handlers = this.handlersFor(event.type);
-        if (handlers.length === 0) {
-          outcome = 'ignored';
-        } else {
-          const context = new EventContext([{ topic, partition, offset: message.offset }]);
-          step = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
-          // Handlers are idempotent, so a retry after a partial failure may run them all again.
-          for (const handler of handlers) await this.invoke(handler, event, context);
-        }
-      } catch (error) {
-        const code = permanentCode(error);
-        if (code === undefined) {
-          // The retry is logged after the batch, outside this scope: it keeps the fields.
-          throw Object.assign(error as Error, { step, logFields: LogContext.current() });
-        }
-        outcome = 'dead-lettered';
-        this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset} (${code}): ${(error as Error).message}`);
-        if (span) {
-          failed(span, error);
-          span.setAttribute(OrderflowAttributes.deadLetterCode, code);
-          span.addEvent('dead-lettered', {
-            [OrderflowAttributes.deadLetterCode]: code,
-            'messaging.destination.name': deadLetterTopic(topic),
-          });
-        }
-        const record = deadLetterRecord({ topic, partition, message, groupId: group }, code, (error as Error).message);
-        await this.producer
-          .send(record)
-          .catch((sendError: unknown) => {
-            if (!isTooLarge(sendError)) throw sendError;
-            this.logger.warn(
-              `dead letter of ${topic}[${partition}]@${message.offset} is over the broker's size limit: parked without its ${message.value?.length ?? 0}-byte value`,
-            );
-            return this.producer.send(withoutValue(record));
-          })
-          .catch((sendError: Error) => {
-            throw Object.assign(sendError, { step: 'dead-lettering' });
-          });
-        this.metrics.deadLettered(topic, group, code);
-      }
-      this.metrics.handled(topic, group, outcome, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-  }
-
-  /**
-   * A transient failure: the message stays uncommitted, the partition is rewound to it and
-   * paused, and resumed once the backoff is over, so the message is delivered again while
-   * the other partitions carry on.
-   */
+  /** A transient failure: the partition is rewound to the message and retried after the backoff. */
   private retryLater(
     consumer: Consumer,
     topic: string,
@@ -356,51 +259,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     offset: string,
     error: Error & { step?: string; logFields?: LogFields },
   ): void {
-    const key = partitionKey(topic, partition);
-    const previous = this.attempts.get(key);
-    const attempt = previous?.offset === offset ? previous.attempt + 1 : 1;
-    this.attempts.set(key, { offset, attempt });
-    consumer.pause([{ topic, partitions: [partition] }]);
-    consumer.seek({ topic, partition, offset });
+    const { attempt, delayMs } = this.retries.schedule(consumer, topic, partition, offset, () => this.stopping);
     if (this.stopping) return;
-    const delay = backoffDelay(attempt, this.options.retry);
     this.metrics.retried(topic, this.options.groupId);
     LogContext.run(error.logFields ?? {}, () =>
       this.logger.warn(
-        `${error.step ?? 'handling'} at ${topic}[${partition}]@${offset} failed ` +
-          `(attempt ${attempt}): ${error.message}; retrying in ${delay} ms`,
+        `${error.step ?? 'handling'} at ${topic}[${partition}]@${offset} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`,
       ),
     );
-    const timer = setTimeout(() => {
-      this.resumes.delete(timer);
-      if (!this.stopping) consumer.resume([{ topic, partitions: [partition] }]);
-    }, delay);
-    this.resumes.add(timer);
-  }
-
-  /**
-   * Whether the message is an event its topic carries that no handler here wants: passed over
-   * on its type header alone, neither decoded nor traced (a quarter of what a service reads).
-   * Anything else, a forged or unknown type included, is decoded and checked as usual.
-   */
-  private passesOver(topic: string, message: KafkaMessage): boolean {
-    const type = message.headers?.[EnvelopeHeader.type]?.toString();
-    return type !== undefined && topicNamed(topic)?.events.includes(type) === true && this.handlersFor(type).length === 0;
-  }
-
-  /**
-   * The handlers for this type, then the catch-alls. Each is the head of Nest's chain of
-   * same-pattern handlers, and calling it runs the whole chain. Looked up once per type:
-   * Nest normalises the pattern on every lookup, which cost about 2 % of a service's CPU.
-   */
-  private handlersFor(type: string): Handler[] {
-    let handlers = this.handlersByType.get(type);
-    if (handlers === undefined) {
-      handlers = [type, ANY_EVENT].map((pattern) => this.getHandlerByPattern(pattern)).filter((h): h is Handler => h !== null);
-      // Only the types of the topics consumed here are kept: a forged type cannot grow the map.
-      if (this.handlersByType.size < 256) this.handlersByType.set(type, handlers);
-    }
-    return handlers;
   }
 
   private async invoke(handler: Handler, event: DecodedEvent, context: EventContext): Promise<void> {
@@ -410,7 +276,5 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
 /** How often commits that failed are tried again. */
 const COMMIT_RETRY_MS = 5_000;
-
-const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

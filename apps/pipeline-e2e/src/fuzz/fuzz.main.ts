@@ -6,7 +6,7 @@
  * the short run of `npm test`. Both end with the stateful phase, which follows the
  * documents' OpenAPI links (POST /orders → GET /orders/{id}, its timeline, its cancel).
  * Exits 1 when schemathesis found anything, when an operation of a document got no request
- * at all, or when a document has links and none was followed to a 2xx answer.
+ * at all, or when a document has links and the run reached no object an earlier answer created.
  */
 import { infraEnv, issueToken, SCOPES } from '@orderflow/testing';
 import { spawn } from 'node:child_process';
@@ -116,13 +116,26 @@ async function main(argv: string[]): Promise<number> {
       // No report means schemathesis did not get as far as the API: count it as an error.
       const summary = existsSync(report)
         ? summarize(s.name, readFileSync(report, 'utf8'))
-        : { service: s.name, operations: 0, requests: 0, failures: 0, errors: 1, requestsByOperation: {}, links: {} };
+        : {
+            service: s.name,
+            operations: 0,
+            requests: 0,
+            failures: 0,
+            errors: 1,
+            requestsByOperation: {},
+            links: {},
+            drawn: { requests: 0, reached: 0 },
+          };
       summaries.push(summary);
       const unreached = reachProblems(summary, document);
       const failed = code !== 0 || summary.failures > 0 || summary.errors > 0;
       process.stdout.write(`${summary.requests} requests, ${summary.failures} failures, ${summary.errors} errors (log: ${logFile})\n`);
       for (const link of linkCoverage(summary, document))
         process.stdout.write(`  link ${link.link}: followed ${link.requests}×, ${link.reached} reached an object (2xx)\n`);
+      if (summary.drawn.requests > 0)
+        process.stdout.write(
+          `  ids drawn from earlier answers: ${summary.drawn.requests} requests, ${summary.drawn.reached} found their object\n`,
+        );
       for (const problem of unreached) process.stdout.write(`  ✗ ${problem}\n`);
       if (failed) process.stdout.write(`${tail(logFile, 80)}\n`);
       if (failed || unreached.length > 0) status = 1;

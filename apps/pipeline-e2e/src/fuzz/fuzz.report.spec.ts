@@ -39,7 +39,7 @@ describe('summarize', () => {
 });
 
 /** A stateful scenario as schemathesis reports it: each case with its operation, the link it followed (if any) and the status it got. */
-const stateful = (steps: { method: string; path: string; status: number; link?: string }[]) =>
+const stateful = (steps: { method: string; path: string; status: number; link?: string; drawnFrom?: number }[]) =>
   JSON.stringify({
     ScenarioFinished: {
       status: 'success',
@@ -50,7 +50,11 @@ const stateful = (steps: { method: string; path: string; status: number; link?: 
           steps.map((step, i) => [
             `s${i}`,
             {
-              value: { method: step.method, path: step.path },
+              value: {
+                method: step.method,
+                path: step.path,
+                meta: { pool_draws: step.drawnFrom ? [{ source_operation: 'POST /orders', source_status: step.drawnFrom }] : [] },
+              },
               parent_id: null,
               transition: step.link ? { id: step.link, is_inferred: false } : null,
             },
@@ -124,9 +128,25 @@ describe('what a fuzz run reached', () => {
         { method: 'GET', path: '/orders/{id}', status: 404, link: GET_ORDER },
       ]),
     ];
-    const problem = 'the stateful phase followed no OpenAPI link to a 2xx answer';
+    const problem = 'the run reached no object an earlier answer created (no link followed to a 2xx, no drawn id found)';
     expect(reachProblems(summarize('order-api', only404.join('\n')), DOCUMENT)).toEqual([problem]);
     expect(reachProblems(summarize('order-api', only404.slice(0, 3).join('\n')), DOCUMENT)).toEqual([problem]);
+  });
+
+  it('counts an id drawn from an earlier 2xx as reaching its object unless the answer is 404', () => {
+    const ndjson = [
+      event('success', 'POST /orders', { a: [] }),
+      event('success', 'GET /orders/{id}', { b: [] }),
+      event('success', 'POST /orders/{id}/cancel', { c: [] }),
+      stateful([
+        { method: 'POST', path: '/orders/{id}/cancel', status: 409, drawnFrom: 202 },
+        { method: 'POST', path: '/orders/{id}/cancel', status: 404, drawnFrom: 202 },
+        { method: 'POST', path: '/orders/{id}/cancel', status: 404 },
+      ]),
+    ].join('\n');
+    const summary = summarize('order-api', ndjson);
+    expect(summary.drawn).toEqual({ requests: 2, reached: 1 });
+    expect(reachProblems(summary, DOCUMENT)).toEqual([]);
   });
 
   it('asks no link of a document without any', () => {

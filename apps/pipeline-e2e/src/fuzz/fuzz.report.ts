@@ -15,10 +15,16 @@ export interface FuzzSummary {
    * those reached an object that exists.
    */
   links: Record<string, { requests: number; reached: number }>;
+  /**
+   * Requests (of any phase) whose parameters schemathesis drew from what an earlier answer
+   * created (its resource pool: an order id from a 202 of `POST /orders`), and how many
+   * found that object (any answer but 404: a cancel refused with 409 found the order too).
+   */
+  drawn: { requests: number; reached: number };
 }
 
 interface CaseNode {
-  value?: { method?: string; path?: string };
+  value?: { method?: string; path?: string; meta?: { pool_draws?: { source_status?: number }[] | null } };
   transition?: { id?: string } | null;
 }
 
@@ -34,6 +40,7 @@ export function summarize(service: string, ndjson: string): FuzzSummary {
   const failures = new Set<string>();
   const requestsByOperation: Record<string, number> = {};
   const links: FuzzSummary['links'] = {};
+  const drawn = { requests: 0, reached: 0 };
   let requests = 0;
   let errors = 0;
   for (const line of ndjson.split('\n')) {
@@ -49,11 +56,18 @@ export function summarize(service: string, ndjson: string): FuzzSummary {
       const value = cases?.[id]?.value;
       const operation = value?.method && value.path ? `${value.method.toUpperCase()} ${value.path}` : label;
       if (operation) requestsByOperation[operation] = (requestsByOperation[operation] ?? 0) + 1;
+      const status = interaction.response?.status_code ?? 0;
+      const fromAnswers = (value?.meta?.pool_draws ?? []).some(
+        (draw) => (draw.source_status ?? 0) >= 200 && (draw.source_status ?? 0) < 300,
+      );
+      if (fromAnswers) {
+        drawn.requests++;
+        if (status > 0 && status !== 404 && status < 500) drawn.reached++;
+      }
       const transition = cases?.[id]?.transition?.id;
       if (transition) {
         const link = (links[transition] ??= { requests: 0, reached: 0 });
         link.requests++;
-        const status = interaction.response?.status_code ?? 0;
         if (status >= 200 && status < 300) link.reached++;
       }
     }
@@ -63,7 +77,7 @@ export function summarize(service: string, ndjson: string): FuzzSummary {
       }
     }
   }
-  return { service, operations: operations.size, requests, failures: failures.size, errors, requestsByOperation, links };
+  return { service, operations: operations.size, requests, failures: failures.size, errors, requestsByOperation, links, drawn };
 }
 
 interface OpenApiDocument {
@@ -100,14 +114,16 @@ export function documentedLinks(document: OpenApiDocument): DocumentedLink[] {
 /**
  * Why a run did not reach what it should have, empty when it did: an operation of the
  * document that got no request at all (every phase skipped it, or generation gave up), and,
- * for a document with links, a stateful phase that never followed one to a 2xx answer.
+ * for a document with links, a run that never reached an object an earlier answer created:
+ * neither by following a link to a 2xx, nor with an id drawn from such an answer.
  */
 export function reachProblems(summary: FuzzSummary, document: OpenApiDocument): string[] {
   const problems = documentedOperations(document)
     .filter((operation) => !((summary.requestsByOperation[operation] ?? 0) > 0))
     .map((operation) => `${operation} made no request`);
-  if (documentedLinks(document).length > 0 && !Object.values(summary.links).some((link) => link.reached > 0)) {
-    problems.push('the stateful phase followed no OpenAPI link to a 2xx answer');
+  const followed = Object.values(summary.links).some((link) => link.reached > 0);
+  if (documentedLinks(document).length > 0 && !followed && summary.drawn.reached === 0) {
+    problems.push('the run reached no object an earlier answer created (no link followed to a 2xx, no drawn id found)');
   }
   return problems;
 }

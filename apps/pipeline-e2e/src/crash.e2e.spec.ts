@@ -12,8 +12,6 @@ import {
 import { killService, pauseService, startServiceAgain } from './support/instances';
 import { lagOf, withKafkaAdmin } from './support/kafka-admin';
 import { midFlightProblems, type KillSnapshot } from './support/kill.snapshot';
-import { listNotifications } from './support/notifications';
-import { getPoints } from './support/points';
 import { withOwnServices, type ServiceName } from './support/services';
 
 const localOnly = withOwnServices('it kills each service with SIGKILL mid-flight and starts it again');
@@ -51,24 +49,8 @@ async function confirmedBurst(from: number, to: number, customers: string[], sto
 }
 
 /**
- * Kills `service` with SIGKILL, reads what it had left to do (its consumer lag), runs
- * `whileDown`, and starts the service again whatever happens. The snapshot is read before
- * `whileDown` adds work and while the service is dead, so it is the state at the moment of
- * the kill.
- */
-async function crashed<T>(service: ServiceName, whileDown: () => Promise<T>): Promise<{ result: T; atKill: KillSnapshot }> {
-  await killService(service, 'SIGKILL');
-  try {
-    const atKill = { service, lag: await withKafkaAdmin((admin) => lagOf(admin, service)) };
-    return { result: await whileDown(), atKill };
-  } finally {
-    await startServiceAgain(service);
-  }
-}
-
-/**
- * Places `orders` while `service` is held still, so they wait for it as a backlog when it
- * goes on: a kill soon after lands in the middle of working through them, however fast it is.
+ * Places `orders` while `service` is held still (SIGSTOP), so they wait for it as a backlog
+ * when it goes on (SIGCONT): a kill soon after lands in the middle of working through them.
  */
 async function withBacklog<T>(service: ServiceName, orders: () => Promise<T>): Promise<T> {
   pauseService(service, true);
@@ -77,6 +59,41 @@ async function withBacklog<T>(service: ServiceName, orders: () => Promise<T>): P
   } finally {
     pauseService(service, false);
   }
+}
+
+/**
+ * Kills `service` with SIGKILL in the middle of a backlog: holds it still while `backlog`
+ * places orders `from`..`to`-1 for it, lets it go, and kills it as soon as `working` says it
+ * is at them. Its consumer lag is read right after the kill, while it is dead: that is the
+ * state at the moment of the kill. A kill that still landed after everything was committed
+ * proves nothing, so the service is started again and the next, bigger backlog tried; once
+ * one lands mid-flight, `whileDown` places more orders before the service is started again.
+ * Returns every order placed and the snapshot of the last kill.
+ */
+async function killMidFlight(
+  service: ServiceName,
+  sizes: number[],
+  backlog: (from: number, to: number) => Promise<string[]>,
+  working: () => Promise<boolean>,
+  whileDown: (from: number) => Promise<string[]>,
+): Promise<{ ids: string[]; atKill: KillSnapshot }> {
+  const ids: string[] = [];
+  let atKill: KillSnapshot = { service, lag: [] };
+  for (const size of sizes) {
+    ids.push(...(await withBacklog(service, () => backlog(ids.length, ids.length + size))));
+    await started(`${service} is working through the backlog`, working);
+    await killService(service, 'SIGKILL');
+    try {
+      atKill = { service, lag: await withKafkaAdmin((admin) => lagOf(admin, service)) };
+      if (midFlightProblems(atKill).length === 0) {
+        ids.push(...(await whileDown(ids.length)));
+        return { ids, atKill };
+      }
+    } finally {
+      await startServiceAgain(service);
+    }
+  }
+  return { ids, atKill };
 }
 
 /** The kill landed mid-flight: the service had events it had not finished with. */
@@ -95,6 +112,9 @@ const started = (what: string, probe: () => Promise<boolean>) =>
 
 const isFinal = async (id: string) => FINAL.includes((await getOrder(id)).status);
 
+/** Whether the service answers HTTP: after SIGCONT, that it runs again. */
+const answers = async (service: ServiceName) => (await call(service, 'GET', '/health/live')).status === 200;
+
 /** After recovery: every order final, and stock, points and notifications exactly what the orders say. */
 async function expectConverged(ids: string[], stocked: Stocked[]): Promise<PlacedOrder[]> {
   const orders = await allFinal(ids, 300_000);
@@ -107,40 +127,53 @@ async function expectConverged(ids: string[], stocked: Stocked[]): Promise<Place
 localOnly('a service killed with SIGKILL mid-flight, then started again, loses nothing', () => {
   const customers = () => Array.from({ length: 10 }, () => uniqueName('crash'));
 
-  it('inventory-service, with 100 orders in flight: every order final, stock exactly consistent', async () => {
+  it('inventory-service, with a backlog in flight: every order final, stock exactly consistent', async () => {
     const stocked = await products('INV', 2, 2);
     const who = customers();
-    // Killed while it works through a backlog: once the first order is decided.
-    const first = await withBacklog('inventory-service', () => burst(0, 60, who, stocked));
-    await started('inventory decided an order', async () => (await Promise.all(first.slice(0, 10).map(isFinal))).some(Boolean));
-    const { result: second, atKill } = await crashed('inventory-service', () => burst(60, 100, who, stocked));
+    let placed: string[] = [];
+    const { ids, atKill } = await killMidFlight(
+      'inventory-service',
+      [60, 150, 300],
+      async (from, to) => (placed = await burst(from, to, who, stocked)),
+      async () => (await Promise.all(placed.slice(0, 10).map(isFinal))).some(Boolean),
+      (from) => burst(from, from + 40, who, stocked),
+    );
 
-    const orders = await expectConverged([...first, ...second], stocked);
+    const orders = await expectConverged(ids, stocked);
     expectKilledMidFlight(atKill);
     expect(orders.filter((o) => o.status === 'CONFIRMED').length).toBeGreaterThan(0);
     expect(orders.filter((o) => o.status === 'REJECTED').length).toBeGreaterThan(0);
   }, 900_000);
 
-  it('points-service, with 130 orders in flight: points exactly once per confirmed order', async () => {
+  it('points-service, with a backlog in flight: points exactly once per confirmed order', async () => {
     const stocked = await products('PTS', 0, 3);
     const who = customers();
-    const first = await withBacklog('points-service', () => confirmedBurst(0, 120, who, stocked));
-    await started('points were awarded', async () => (await getPoints(who[0])).entries.length > 0);
-    const { result: second, atKill } = await crashed('points-service', () => burst(120, 130, who, stocked));
+    const { ids, atKill } = await killMidFlight(
+      'points-service',
+      [120, 250, 500],
+      (from, to) => confirmedBurst(from, to, who, stocked),
+      // It takes a backlog in one batch, a write and a commit: killed as soon as it answers again.
+      () => answers('points-service'),
+      (from) => burst(from, from + 10, who, stocked),
+    );
 
-    await expectConverged([...first, ...second], stocked);
+    await expectConverged(ids, stocked);
     expectKilledMidFlight(atKill);
   }, 900_000);
 
-  it('notification-service, with 100 orders in flight: one notification per order and kind, all sent', async () => {
+  it('notification-service, with a backlog in flight: one notification per order and kind, all sent', async () => {
     const stocked = await products('NTF', 1, 2);
     const who = customers();
-    const first = await withBacklog('notification-service', () => confirmedBurst(0, 90, who, stocked));
-    // One customer's list is enough to see it has started, and quick to read.
-    await started('a notification was recorded', async () => (await listNotifications({ customerId: who[0] })).length > 0);
-    const { result: second, atKill } = await crashed('notification-service', () => burst(90, 100, who, stocked));
+    const { ids, atKill } = await killMidFlight(
+      'notification-service',
+      [90, 200, 400],
+      (from, to) => confirmedBurst(from, to, who, stocked),
+      // Like points-service: killed as soon as it answers again.
+      () => answers('notification-service'),
+      (from) => burst(from, from + 10, who, stocked),
+    );
 
-    await expectConverged([...first, ...second], stocked);
+    await expectConverged(ids, stocked);
     expectKilledMidFlight(atKill);
   }, 900_000);
 

@@ -135,13 +135,19 @@ async function measurePoint(
   return { storedOrders: placed.length, reads, readsAfterStoring, idleCores, idleSeconds, single: summarize(single) };
 }
 
-/** Every read route, one call at a time, twice over the probes. */
+/**
+ * Calls per probe and route: 10 rounds over 50 probes make 500 calls, so a route's p99 rests on
+ * five calls rather than one, and one slow call on a shared machine does not make it.
+ */
+const ROUNDS = 10;
+
+/** Every read route, one call at a time, `ROUNDS` times over the probes. */
 async function measureReads(probes: Probe[], say: (text: string) => void): Promise<RouteLatency[]> {
   const reads: RouteLatency[] = [];
   for (const { route, service, path } of ROUTES) {
     say(`reading ${route}`);
     const latencies: number[] = [];
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       for (const probe of probes) {
         const started = performance.now();
         const response = await call(service, 'GET', path(probe));

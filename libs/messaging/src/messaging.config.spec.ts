@@ -10,7 +10,7 @@ describe('MessagingConfig', () => {
     const config = load({ KAFKA_BROKERS: '127.0.0.1:9092,kafka-1.internal:9093' });
     expect(validateSync(config)).toEqual([]);
     expect(config.kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka-1.internal:9093']);
-    expect(config).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 10_000, CONSUMER_RETRY_INITIAL_MS: 200, OUTBOX_SWEEP_INTERVAL_MS: 10_000 });
+    expect(config).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 6_000, CONSUMER_RETRY_INITIAL_MS: 200, OUTBOX_SWEEP_INTERVAL_MS: 10_000 });
   });
 
   it.each([

@@ -20,7 +20,7 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   retry: BackoffOptions;
-  /** The group session (default 10 s); heartbeats go out at a tenth of it. */
+  /** The group session (default 6 s); heartbeats go out at a tenth of it. */
   sessionTimeoutMs?: number;
   /**
    * Partitions of one topic handled side by side. A retrying partition blocks only itself:
@@ -136,7 +136,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async startConsumer(): Promise<void> {
-    const sessionTimeout = this.options.sessionTimeoutMs ?? 10_000;
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 6_000;
     let attempt = 0;
     while (!this.stopping) {
       const consumer = this.kafka.consumer({

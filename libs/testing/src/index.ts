@@ -1,7 +1,7 @@
 export { infraEnv, type InfraEnv } from './infra.env';
 export { eventually } from './eventually';
 export { uniqueName } from './unique-name';
-export { freePort } from './free-port';
+export { freePort, freePorts } from './free-port';
 export { startService, waitUntilReady, type ServiceProcess } from './service.process';
 export { TcpProxy } from './tcp.proxy';
 export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess } from './token.issuer';

@@ -1,4 +1,4 @@
-import { freePort } from '@orderflow/testing';
+import { freePorts } from '@orderflow/testing';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,14 +28,17 @@ export class PrivateInfra {
     else mkdirSync(join(dir, 'cache'));
     // Each service reaches the broker through a listener of its own that sends it back to a
     // port where the fleet puts a proxy: cutting that proxy cuts exactly that service off.
+    // Every port at once, so no two of them are the same.
+    const ports = await freePorts(3 + 2 * SERVICES.length);
+    const [kafkaPort, controllerPort, mongoPort] = ports;
     const serviceListeners = {} as Record<ServiceName, { port: number; advertisedPort: number }>;
-    for (const s of SERVICES) serviceListeners[s.name] = { port: await freePort(), advertisedPort: await freePort() };
+    SERVICES.forEach((s, i) => (serviceListeners[s.name] = { port: ports[3 + 2 * i], advertisedPort: ports[4 + 2 * i] }));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       INFRA_DIR: dir,
-      KAFKA_PORT: String(await freePort()),
-      KAFKA_CONTROLLER_PORT: String(await freePort()),
-      MONGO_PORT: String(await freePort()),
+      KAFKA_PORT: String(kafkaPort),
+      KAFKA_CONTROLLER_PORT: String(controllerPort),
+      MONGO_PORT: String(mongoPort),
       KAFKA_EXTRA_LISTENERS: SERVICES.map(
         (s) => `${listenerName(s.name)}:${serviceListeners[s.name].port}:${serviceListeners[s.name].advertisedPort}`,
       ).join(','),

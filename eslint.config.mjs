@@ -3,7 +3,8 @@ import nx from '@nx/eslint-plugin';
 /*
  * Layers of the shared libs (the `layer:*` tags in their project.json): a lib may import its
  * own layer and the ones below it, never one above.
- *   core      contracts: event schemas and shared formats; imports no other lib
+ *   core      contracts (event schemas and shared formats), config (reading the environment);
+ *             import no other lib
  *   platform  rest, auth, observability, runtime: the in-process service shell (HTTP edge,
  *             access, logs/metrics/traces, config and bootstrap)
  *   infra     messaging, persistence: adapters to Kafka and MongoDB, built on the platform

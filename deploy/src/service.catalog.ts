@@ -1,7 +1,8 @@
 import { ConsumerGroups, Topics } from '@orderflow/contracts';
 import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
-import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
+import { ConfigError, loadConfig } from '@orderflow/config';
+import { serviceConfig } from '@orderflow/runtime';
 
 export type ServiceName = keyof typeof ConsumerGroups;
 

@@ -1,4 +1,5 @@
-import { DEFAULT_SCOPE_NAMES, envInteger, wholeNumberOf } from '@orderflow/contracts';
+import { envInteger, wholeNumberOf } from '@orderflow/config';
+import { DEFAULT_SCOPE_NAMES } from '@orderflow/contracts';
 import { Transform } from 'class-transformer';
 import {
   IsIn,

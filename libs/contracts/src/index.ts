@@ -21,6 +21,5 @@ export {
 } from './formats/rejection-reason.format';
 export { nameBasedUuid } from './formats/name-based-uuid.format';
 export { CURRENCY_CODE, CURRENCY_CODE_MESSAGE } from './formats/currency.format';
-export { envInteger, wholeNumberOf } from './formats/env-number.format';
 export { brokerAcls, type BrokerAcl } from './broker.acls';
 export { DEFAULT_SCOPE_NAMES } from './formats/scope-names.format';

@@ -1,4 +1,4 @@
-import { envInteger } from '@orderflow/contracts';
+import { envInteger } from '@orderflow/config';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 

@@ -1,7 +1,7 @@
 import { AuthConfig, authOptionsOf } from '@orderflow/auth';
 import { LogConfig } from '@orderflow/observability';
 import { IsOptional, Matches } from 'class-validator';
-import { ConfigError, loadConfig } from './config.loader';
+import { ConfigError, loadConfig } from '@orderflow/config';
 import { RuntimeConfig, serviceConfig } from './runtime.config';
 
 const valid = {

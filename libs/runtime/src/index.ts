@@ -1,4 +1,4 @@
 export { RuntimeConfig, serviceConfig } from './runtime.config';
-export { ConfigError, loadConfig } from './config.loader';
+
 export { EVENT_TRANSPORT, SERVICE_NAME } from './service.module';
 export { bootstrapService } from './service.bootstrap';

@@ -1,9 +1,8 @@
 import { AuthConfig } from '@orderflow/auth';
-import { envInteger, wholeNumberOf } from '@orderflow/contracts';
+import { envInteger, wholeNumberOf, type ConfigClass } from '@orderflow/config';
 import { LogConfig } from '@orderflow/observability';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import type { ConfigClass } from './config.loader';
 
 /**
  * The variables runtime reads itself: the HTTP server and how the process stops. Values come

@@ -8,7 +8,7 @@ import { AUTH_OPTIONS, docsGate, TokenVerifier, type AuthOptions } from '@orderf
 import { bodyShape, completeDocument, methodNotAllowed } from '@orderflow/rest';
 import helmet from 'helmet';
 import { requestLogScope, useStructuredLogs } from '@orderflow/observability';
-import { ConfigError, configOf, loadConfig, type ConfigClass } from './config.loader';
+import { ConfigError, configOf, loadConfig, type ConfigClass } from '@orderflow/config';
 import { RuntimeConfig, serviceConfig } from './runtime.config';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
 

@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthConfig, AuthModule, authOptionsOf } from '@orderflow/auth';
 import { LogConfig, TelemetryModule } from '@orderflow/observability';
 import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
-import { configOf } from './config.loader';
+import { configOf } from '@orderflow/config';
 import { RuntimeConfig } from './runtime.config';
 
 /** Injection token for the running service's name, e.g. `order-api`. */

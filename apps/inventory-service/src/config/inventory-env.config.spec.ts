@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
+import { ConfigError, loadConfig } from '@orderflow/config';
+import { serviceConfig } from '@orderflow/runtime';
 import { INVENTORY_SERVICE_CONFIG, InventoryEnv } from './inventory-env.config';
 
 const base = {

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
+import { ConfigError, loadConfig } from '@orderflow/config';
+import { serviceConfig } from '@orderflow/runtime';
 import { NOTIFICATION_SERVICE_CONFIG, NotificationEnv } from './notification-env.config';
 
 const base = {

@@ -1,4 +1,4 @@
-import { envInteger } from '@orderflow/contracts';
+import { envInteger } from '@orderflow/config';
 import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
 import { Transform } from 'class-transformer';

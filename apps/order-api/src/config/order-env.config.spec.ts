@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, serviceConfig } from '@orderflow/runtime';
+import { ConfigError, loadConfig } from '@orderflow/config';
+import { serviceConfig } from '@orderflow/runtime';
 import { ORDER_API_CONFIG, OrderEnv } from './order-env.config';
 
 const base = {

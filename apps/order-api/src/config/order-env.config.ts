@@ -1,4 +1,5 @@
-import { CURRENCY_CODE, CURRENCY_CODE_MESSAGE, envInteger } from '@orderflow/contracts';
+import { envInteger } from '@orderflow/config';
+import { CURRENCY_CODE, CURRENCY_CODE_MESSAGE } from '@orderflow/contracts';
 import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
 import { Transform } from 'class-transformer';

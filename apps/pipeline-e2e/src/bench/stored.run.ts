@@ -72,6 +72,7 @@ export interface StoredContext {
  */
 export async function measureStored(name: string, mix: Mix, checkpoints: number[], ctx: StoredContext): Promise<StoredResult> {
   const say = (text: string) => ctx.progress.update(`${name}: ${text}`);
+  const pageCustomers = withFullPages(mix, checkpoints[0]);
   await inPool(mix.products, 8, ({ sku, price, stock }) => putProduct(sku, { price, stock }));
   const customers = [...new Set(mix.orders.map((o) => o.customerId))];
   const authorization = new Map(await inPool(customers, 8, async (c) => [c, `Bearer ${await customerToken(c)}`] as const));
@@ -94,21 +95,41 @@ export async function measureStored(name: string, mix: Mix, checkpoints: number[
       say(`${behind} events not consumed yet`),
     );
     await waitCaughtUp(ctx.deadlineSeconds * 1000);
-    points.push(await measurePoint(placed, mix, ctx, say));
+    points.push(await measurePoint(placed, pageCustomers, mix, ctx, say));
   }
   return { name, points, failures };
 }
 
+/** Customers whose lists are probed: each holds a full page from the first checkpoint on. */
+const PAGE_CUSTOMERS = 20;
+const PAGE = 20;
+
+/**
+ * Gives `PAGE_CUSTOMERS` customers more than a page of orders among the first `firstCheckpoint`
+ * (the rest stay as planned). A customer's list is then a full page of `PAGE` at every point,
+ * so a list route reads the same amount at 1,000 stored orders as at 100,000 and only what is
+ * stored around it grows; with orders spread over 2,000 customers the lists would otherwise be
+ * nearly empty at the first point and full at the last. Returns those customers.
+ */
+function withFullPages(mix: Mix, firstCheckpoint: number): string[] {
+  const customers = mix.customers.slice(0, PAGE_CUSTOMERS);
+  const perCustomer = Math.min(PAGE + 5, Math.floor(firstCheckpoint / 2 / PAGE_CUSTOMERS));
+  for (let i = 0; i < customers.length * perCustomer; i++) mix.orders[2 * i].customerId = customers[i % customers.length];
+  return customers;
+}
+
 async function measurePoint(
   placed: { id: string; customerId: string }[],
+  pageCustomers: string[],
   mix: Mix,
   ctx: StoredContext,
   say: (text: string) => void,
 ): Promise<StoredPoint> {
-  // Probes spread over everything stored, oldest to newest.
+  // Orders spread over everything stored, oldest to newest; lists of customers with a full page.
   const probes: Probe[] = Array.from({ length: 50 }, (_, i) => {
     const order = placed[Math.floor(((i + 0.5) / 50) * placed.length)];
-    return { customerId: order.customerId, orderId: order.id, sku: mix.products[i % mix.products.length].sku };
+    const customerId = pageCustomers[i % pageCustomers.length];
+    return { customerId, orderId: order.id, sku: mix.products[i % mix.products.length].sku };
   });
   const readsAfterStoring = await measureReads(probes, say);
   const idleSeconds = 20;
@@ -136,28 +157,30 @@ async function measurePoint(
 }
 
 /**
- * Calls per probe and route: 10 rounds over 50 probes make 500 calls, so a route's p99 rests on
- * five calls rather than one, and one slow call on a shared machine does not make it.
+ * Calls per probe and route: 20 rounds over 50 probes make 1,000 calls, so a route's p99 rests
+ * on ten calls rather than one, and one slow call on a shared machine does not make it.
  */
-const ROUNDS = 10;
+const ROUNDS = 20;
 
-/** Every read route, one call at a time, `ROUNDS` times over the probes. */
+/**
+ * Every read route, one call at a time, `ROUNDS` times over the probes. The routes take turns
+ * call by call, so a pause of the machine (a collector, the journal's compaction) falls on
+ * all of them alike rather than on whichever route was being read at that moment.
+ */
 async function measureReads(probes: Probe[], say: (text: string) => void): Promise<RouteLatency[]> {
-  const reads: RouteLatency[] = [];
-  for (const { route, service, path } of ROUTES) {
-    say(`reading ${route}`);
-    const latencies: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const probe of probes) {
+  const latencies = ROUTES.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    say(`reading every route, round ${round + 1}/${ROUNDS}`);
+    for (const probe of probes) {
+      for (const [r, { route, service, path }] of ROUTES.entries()) {
         const started = performance.now();
         const response = await call(service, 'GET', path(probe));
-        latencies.push(performance.now() - started);
+        latencies[r].push(performance.now() - started);
         if (response.status !== 200) throw new Error(`${route} answered ${response.status}`);
       }
     }
-    reads.push({ route, latencyMs: summarize(latencies.map((ms) => Math.round(ms * 10) / 10)) });
   }
-  return reads;
+  return ROUTES.map(({ route }, r) => ({ route, latencyMs: summarize(latencies[r].map((ms) => Math.round(ms * 10) / 10)) }));
 }
 
 /** PENDING → final of one order from its history, polling until it is final (at most 30 s). */

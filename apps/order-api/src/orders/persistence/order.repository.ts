@@ -2,10 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { EnvelopeHeader, type OrderStatus } from '@orderflow/contracts';
 import type { OutboxMessage } from '@orderflow/persistence';
-import type { Model, mongo, QueryFilter } from 'mongoose';
+import type { Model, QueryFilter } from 'mongoose';
 import type { Order, TimelineEvent } from '../domain/order';
 import { ORDER_MODEL, type OrderDocument, type TimelineEntry } from './order.schema';
-import { announceEvents, BatchedInserts, ByIdReader, CommandBatcher, driverCollection } from '@orderflow/persistence';
+import {
+  announceEvents,
+  BatchedInserts,
+  ByIdReader,
+  CommandBatcher,
+  driverCollection,
+  GuardedUpdates,
+  type GuardedUpdate,
+} from '@orderflow/persistence';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
 export interface StoredOrder {
@@ -30,18 +38,34 @@ export interface OrderChange {
   ignored?: OrderDocument['ignoredEvents'][number];
 }
 
+/**
+ * A versioned change of one order, told apart by the event it records when a batch of them
+ * must be read back: its own event enters the timeline, and the event it handled enters
+ * `seenEvents`. Each change has at least one of the two, and both stay.
+ */
+interface OrderWrite extends GuardedUpdate {
+  eventId?: string;
+  seenEventId?: string;
+}
+
+type Marks = Pick<OrderDocument, '_id' | 'seenEvents'> & { timeline?: Record<string, unknown> };
+
 @Injectable()
 export class OrderRepository {
   /**
    * Orders placed at the same moment are inserted together, and the orders a consumer batch
-   * works on are read together: one command each.
+   * works on are read, changed and read back for their outbox together: one command each.
    */
   private readonly inserts: BatchedInserts<OrderDocument>;
   private readonly reads: ByIdReader<OrderDocument>;
+  private readonly writes: GuardedUpdates<OrderWrite>;
+  private readonly outboxes: ByIdReader<Pick<OrderDocument, '_id' | 'outbox'>>;
 
   constructor(@InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>) {
     this.inserts = new BatchedInserts<OrderDocument>(orders);
     this.reads = new ByIdReader<OrderDocument>(orders, { outbox: 0, ignoredEvents: 0, timeline: 0 });
+    this.writes = new GuardedUpdates<OrderWrite>(orders, (writes) => this.marked(writes));
+    this.outboxes = new ByIdReader(orders, { outbox: 1 });
   }
 
   /** Stores a new order with its first event; `false` if an order with this id exists. */
@@ -76,24 +100,34 @@ export class OrderRepository {
     if (change.event) push['outbox'] = change.event;
     if (change.seenEventId) push['seenEvents'] = change.seenEventId;
     if (change.ignored) push['ignoredEvents'] = change.ignored;
-    const filter = { _id: id, version } as QueryFilter<OrderDocument>;
     const timeline = change.event ? { [`timeline.${change.event.eventId}`]: ownEntry(change.event, order.updatedAt) } : {};
     const update = { $set: { ...fields, ...timeline, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) };
-    if (!change.event) return (await this.orders.updateOne(filter, update)).modifiedCount === 1;
+    const write = { id, where: { version }, update, eventId: change.event?.eventId, seenEventId: change.seenEventId };
+    if (!(await this.writes.apply(write))) return false;
+    if (!change.event) return true;
     // Another replica (the one that handled the previous event, or took the previous request)
     // may not have published that event yet: reading the whole outbox back makes the relay
     // publish it oldest first, so this order's events reach Kafka in the order they were
     // written. An event both replicas publish goes out twice with one event id, and
     // consumers deduplicate it.
-    // Through the driver, with the events announced here: the update is written as given.
-    const stored = await driverCollection(this.orders).findOneAndUpdate(
-      { _id: id, version },
-      update as mongo.UpdateFilter<mongo.Document>,
-      { projection: { outbox: 1 }, returnDocument: 'after' },
-    );
-    if (stored === null) return false;
-    announceEvents(this.orders, id, (stored as unknown as Pick<OrderDocument, 'outbox'>).outbox);
+    const stored = await this.outboxes.find(id);
+    announceEvents(this.orders, id, stored?.outbox ?? [change.event]);
     return true;
+  }
+
+  /** Which of some versioned changes applied, by the events they recorded (one read for all). */
+  private async marked(writes: OrderWrite[]): Promise<boolean[]> {
+    const projection: Record<string, 1> = { seenEvents: 1 };
+    for (const w of writes) if (w.eventId) projection[`timeline.${w.eventId}`] = 1;
+    const docs = (await driverCollection(this.orders)
+      .find({ _id: { $in: writes.map((w) => w.id) } }, { projection })
+      .toArray()) as unknown as Marks[];
+    const byId = new Map(docs.map((doc) => [doc._id, doc]));
+    return writes.map((w) => {
+      const doc = byId.get(w.id);
+      if (!doc) return false;
+      return w.eventId ? doc.timeline?.[w.eventId] !== undefined : doc.seenEvents.includes(w.seenEventId as string);
+    });
   }
 
   /**

@@ -1,0 +1,134 @@
+import { Logger } from '@nestjs/common';
+import { OrderCancelledSchema, OrderConfirmedSchema, OrderCreatedSchema, decodeEvent, isEvent } from '@orderflow/contracts';
+import { OutboxStore } from '@orderflow/persistence';
+import { infraEnv, uniqueName } from '@orderflow/testing';
+import mongoose, { mongo, type Connection, type Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { OrderWorkflow } from '../commands/order.workflow';
+import { newOrder } from '../domain/order';
+import type { OrderInput } from '../domain/order.transitions';
+import { orderEvent } from '../order.events';
+import { OrderMetrics } from '../order.metrics';
+import { OrderRepository } from './order.repository';
+import { ORDER_MODEL, OrderSchema, type OrderDocument } from './order.schema';
+
+/**
+ * The order workflow against the real database. A consumer batch's changes go out as one bulk
+ * of versioned updates, so concurrent inputs for one order may land in the same bulk: exactly
+ * one of them may apply per version, each caller must learn truly whether its own did, and
+ * the order's events must stay in the order they were written.
+ */
+describe('order changes (integration)', () => {
+  let connection: Connection;
+  let orders: Model<OrderDocument>;
+  let repository: OrderRepository;
+  let workflow: OrderWorkflow;
+  let commands: string[];
+  const announced: string[] = [];
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    connection = await mongoose
+      .createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-orders'), monitorCommands: true })
+      .asPromise();
+    orders = connection.model<OrderDocument>(ORDER_MODEL, OrderSchema);
+    await orders.createIndexes();
+    connection.getClient().on('commandStarted', (started) => commands.push(started.commandName));
+    new OutboxStore(connection).listen((_, id) => announced.push(id));
+    repository = new OrderRepository(orders);
+    workflow = new OrderWorkflow(repository, new OrderMetrics(new Registry(), repository));
+  });
+
+  beforeEach(() => {
+    commands = [];
+    announced.length = 0;
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  async function placed(): Promise<string> {
+    const order = newOrder({
+      id: randomUUID(),
+      customerId: 'c-1',
+      lines: [{ sku: 'SKU-1', quantity: 2 }],
+      currency: 'USD',
+      at: new Date(),
+    });
+    expect(await repository.insert(order, orderEvent(order, null), null)).toBe(true);
+    return order.id;
+  }
+
+  const reserved: OrderInput = { kind: 'reserved', lines: [{ sku: 'SKU-1', quantity: 2, unitPrice: 150 }], total: 300 };
+  const cause = () => ({ eventId: randomUUID(), type: 'orderflow.inventory.v1.StockReserved' });
+
+  /** The order as stored: status, version, and its outbox's event types oldest first. */
+  async function stored(id: string) {
+    const doc = await orders.findById(id).lean<OrderDocument>().exec();
+    if (!doc) throw new Error(`order ${id} is not stored`);
+    const events = doc.outbox.map((m) => decodeEvent({ key: m.key, value: bytes(m.value), headers: m.headers }));
+    return { status: doc.status, version: doc.version, events, seen: doc.seenEvents, timeline: Object.keys(doc.timeline ?? {}).length };
+  }
+
+  it('changes the orders of a batch with one bulk write, and announces each order with its outbox', async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, placed));
+    commands = [];
+    announced.length = 0;
+    const results = await Promise.all(ids.map((id) => workflow.apply(id, reserved, cause())));
+    expect(results.every((r) => r.changed && r.order.status === 'CONFIRMED')).toBe(true);
+    // One read, one bulk write, one read of the outboxes: not one command per order.
+    expect(commands.length).toBeLessThanOrEqual(6);
+    expect(new Set(announced)).toEqual(new Set(ids));
+    for (const id of ids) {
+      const order = await stored(id);
+      expect(order).toMatchObject({ status: 'CONFIRMED', version: 1, timeline: 2 });
+      expect(order.events.map((e) => e.type)).toEqual([OrderCreatedSchema.typeName, OrderConfirmedSchema.typeName]);
+    }
+  });
+
+  it('applies exactly one of two inputs that race for one order, and tells each caller truly', async () => {
+    for (let round = 0; round < 10; round++) {
+      const id = await placed();
+      // Asked in the same turn, both read version 0 and go out in one bulk: one update finds
+      // the version it decided on, the other does not and decides again on a fresh read.
+      const [confirm, cancel] = await Promise.all([workflow.apply(id, reserved, cause()), workflow.apply(id, { kind: 'cancel' })]);
+      const order = await stored(id);
+      expect(order.status).toBe('CANCELLED');
+      expect(confirm.changed).toBe(true);
+      expect(cancel.changed).toBe(true);
+      expect(order.version).toBe(2);
+      const types = order.events.map((e) => e.type);
+      expect(types).toEqual([OrderCreatedSchema.typeName, OrderConfirmedSchema.typeName, OrderCancelledSchema.typeName]);
+      expect(isEvent(order.events[2], OrderCancelledSchema) && order.events[2].message.orderId).toBe(id);
+    }
+  });
+
+  it('changes nothing for a redelivered event, even when both deliveries land in one bulk', async () => {
+    for (let round = 0; round < 10; round++) {
+      const id = await placed();
+      const event = cause();
+      const [first, second] = await Promise.all([workflow.apply(id, reserved, event), workflow.apply(id, reserved, event)]);
+      expect([first.changed, second.changed].filter(Boolean)).toHaveLength(1);
+      const order = await stored(id);
+      expect(order).toMatchObject({ status: 'CONFIRMED', version: 1, seen: [event.eventId] });
+      expect(order.events.map((e) => e.type)).toEqual([OrderCreatedSchema.typeName, OrderConfirmedSchema.typeName]);
+    }
+  });
+
+  it('records an input that does not fit, once, with the event that brought it', async () => {
+    const id = await placed();
+    await workflow.apply(id, { kind: 'cancel' });
+    const late = cause();
+    const [a, b] = await Promise.all([workflow.apply(id, reserved, late), workflow.apply(id, reserved, late)]);
+    expect(a.ignored ?? b.ignored).toBe('reservation for a CANCELLED order');
+    const doc = await orders.findById(id).lean<OrderDocument>().exec();
+    expect(doc?.status).toBe('CANCELLED');
+    expect(doc?.ignoredEvents.map((e) => e.eventId)).toEqual([late.eventId]);
+    expect(doc?.seenEvents).toEqual([late.eventId]);
+  });
+});
+
+const bytes = (value: Buffer | mongo.Binary): Buffer => (value instanceof mongo.Binary ? Buffer.from(value.buffer) : Buffer.from(value));

@@ -26,6 +26,25 @@ export interface GuardedUpdate {
  */
 export type AppliedCheck<U extends GuardedUpdate> = (updates: U[]) => Promise<boolean[]>;
 
+/** A guarded update that stamps its document with its own time, in `field`. */
+export interface StampedUpdate extends GuardedUpdate {
+  at: Date;
+}
+
+/**
+ * The applied check of updates that each write their own time into `field` (`updatedAt`,
+ * `finishedAt`): an update applied if the stored stamp is its own. One query for all.
+ */
+export function stampedBy<U extends StampedUpdate>(model: StoredModel, field: string): AppliedCheck<U> {
+  return async (updates) => {
+    const docs = await driverCollection(model)
+      .find({ _id: { $in: updates.map((u) => u.id) } }, { projection: { [field]: 1 } })
+      .toArray();
+    const stamps = new Map(docs.map((doc) => [doc._id as unknown as string, doc[field] ? new Date(doc[field]).getTime() : undefined]));
+    return updates.map((u) => stamps.get(u.id) === u.at.getTime());
+  };
+}
+
 /**
  * Guarded updates asked for together go out as one unordered bulk write (one round trip, one
  * commit), and each caller learns whether its own applied. A bulk write answers with counts,

@@ -5,7 +5,7 @@ export { duplicatesOf, isDuplicateKey } from './duplicate-key';
 export { CommandBatcher } from './command.batcher';
 export { ByIdReader } from './by-id.reader';
 export { BatchedInserts, type NewDocument } from './batched.inserts';
-export { GuardedUpdates, type AppliedCheck, type GuardedUpdate } from './guarded.updates';
+export { GuardedUpdates, stampedBy, type AppliedCheck, type GuardedUpdate, type StampedUpdate } from './guarded.updates';
 export { type OutboxMessage } from './outbox/outbox.entry';
 export { announceEvents, outboxPlugin } from './outbox/outbox.plugin';
 export { driverCollection, type StoredModel } from './stored.model';

@@ -4,7 +4,7 @@ import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { NOTIFICATION_KINDS, notificationKey, type Notification } from '../domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
-import { duplicatesOf, CommandBatcher, GuardedUpdates, type GuardedUpdate } from '@orderflow/persistence';
+import { BatchedInserts, GuardedUpdates, stampedBy, type StampedUpdate } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -13,11 +13,6 @@ export interface NotificationQuery {
 }
 
 const WITHOUT_OUTBOX = { outbox: 0 } as const;
-
-/** An attempt's end, told apart by its finishing time when a batch of them must be read back. */
-interface Finish extends GuardedUpdate {
-  at: Date;
-}
 
 /**
  * Notifications and their delivery state. Every change after the first write is one
@@ -28,38 +23,23 @@ interface Finish extends GuardedUpdate {
 @Injectable()
 export class NotificationRepository {
   /** Attempts that end together (a batch of orders sent side by side) are stored in one bulk write. */
-  private readonly finishes: GuardedUpdates<Finish>;
-
-  constructor(@InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>) {
-    this.finishes = new GuardedUpdates<Finish>(notifications, async (finishes) => {
-      const docs = await this.notifications
-        .find({ _id: { $in: finishes.map((f) => f.id) } }, { finishedAt: 1 })
-        .lean<Pick<NotificationDocument, '_id' | 'finishedAt'>[]>()
-        .exec();
-      const finished = new Map(docs.map((doc) => [doc._id, doc.finishedAt ? new Date(doc.finishedAt).getTime() : undefined]));
-      return finishes.map((f) => finished.get(f.id) === f.at.getTime());
-    });
-  }
-
+  private readonly finishes: GuardedUpdates<StampedUpdate>;
   /**
    * Notifications recorded together (different orders' events handled side by side) go out
-   * as one unordered insert; each caller learns whether its own was new.
+   * as one unordered insert; each caller learns whether its own was new (the `_id` is the
+   * order and kind, so "not new" means this order already has one of this kind).
    */
-  private readonly inserts = new CommandBatcher<NotificationDocument, boolean>(async (docs) => {
-    try {
-      await this.notifications.insertMany(docs, { ordered: false, lean: true });
-      return docs.map(() => true);
-    } catch (error) {
-      // Only "this order already has one of this kind" is an answer; anything else is retried.
-      const duplicates = duplicatesOf(error);
-      return docs.map((_, i) => !duplicates.has(i));
-    }
-  });
+  private readonly inserts: BatchedInserts<NotificationDocument>;
+
+  constructor(@InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>) {
+    this.finishes = new GuardedUpdates<StampedUpdate>(notifications, stampedBy(notifications, 'finishedAt'));
+    this.inserts = new BatchedInserts<NotificationDocument>(notifications);
+  }
 
   /** Records a new notification; `false` if this order already has one of this kind. */
   insert(notification: Notification): Promise<boolean> {
     const { id, ...fields } = notification;
-    return this.inserts.add({
+    return this.inserts.insert({
       _id: notificationKey(notification.orderId, notification.kind),
       notificationId: id,
       ...fields,

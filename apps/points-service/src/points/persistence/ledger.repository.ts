@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ByIdReader, GuardedUpdates, type GuardedUpdate, type OutboxMessage } from '@orderflow/persistence';
+import { ByIdReader, GuardedUpdates, stampedBy, type OutboxMessage, type StampedUpdate } from '@orderflow/persistence';
 import type { Model } from 'mongoose';
 import type { Ledger, LedgerEntry, OrderMarkers } from '../domain/ledger';
 import { LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
 
 /** Entries a customer's points answer shows at most: the newest ones. */
 export const ENTRIES_SHOWN = 100;
+
+type Markers = Pick<LedgerDocument, '_id' | 'awarded' | 'cancelled'>;
 
 /**
  * Points per order. Each change is ONE conditional update of the order's document (entry,
@@ -18,29 +20,15 @@ export const ENTRIES_SHOWN = 100;
  * A change is stamped with its own `updatedAt`, which tells it apart when a batch of them
  * must be read back.
  */
-/** A change of one order's document, told apart by its timestamp when a batch must be read back. */
-interface LedgerWrite extends GuardedUpdate {
-  at: Date;
-}
-
-type Markers = Pick<LedgerDocument, '_id' | 'awarded' | 'cancelled'>;
-
 @Injectable()
 export class LedgerRepository {
   /** The orders of a consumer batch are read, and written, together: one command for each. */
   private readonly reads: ByIdReader<Markers>;
-  private readonly writes: GuardedUpdates<LedgerWrite>;
+  private readonly writes: GuardedUpdates<StampedUpdate>;
 
   constructor(@InjectModel(LEDGER_MODEL) private readonly ledgers: Model<LedgerDocument>) {
     this.reads = new ByIdReader<Markers>(ledgers, { awarded: 1, cancelled: 1 });
-    this.writes = new GuardedUpdates<LedgerWrite>(ledgers, async (writes) => {
-      const docs = await this.ledgers
-        .find({ _id: { $in: writes.map((w) => w.id) } }, { updatedAt: 1 })
-        .lean<Pick<LedgerDocument, '_id' | 'updatedAt'>[]>()
-        .exec();
-      const stamps = new Map(docs.map((doc) => [doc._id, new Date(doc.updatedAt).getTime()]));
-      return writes.map((w) => stamps.get(w.id) === w.at.getTime());
-    });
+    this.writes = new GuardedUpdates<StampedUpdate>(ledgers, stampedBy(ledgers, 'updatedAt'));
   }
 
   /**

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { withoutSecrets } from '@orderflow/observability';
 import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import type { MessagingConfig } from './messaging.config';
+import { patchRequestQueue } from './request-queue.patch';
 
 const toNestLevel = (level: logLevel): 'error' | 'warn' | 'log' | 'debug' =>
   level === logLevel.ERROR || level === logLevel.NOTHING
@@ -38,6 +39,7 @@ export const RETRY_WAITS = { initialRetryTime: 250, maxRetryTime: 2_000 };
 
 /** A kafkajs client for this service, honouring the TLS and SASL settings of a managed Kafka. */
 export function createKafkaClient(clientId: string, env: MessagingConfig): Kafka {
+  patchRequestQueue();
   const config: KafkaConfig = {
     clientId,
     brokers: env.kafkaBrokers,

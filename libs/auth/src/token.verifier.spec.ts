@@ -1,8 +1,14 @@
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type KeyLike } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthOptions } from './auth.options';
 import { InvalidToken, TokenVerifier } from './token.verifier';
+
+// The real jwtVerify, counted: a token the verifier knows must not be checked again.
+jest.mock('jose', () => {
+  const actual = jest.requireActual('jose');
+  return { ...actual, jwtVerify: jest.fn(actual.jwtVerify) };
+});
 
 const ISSUER = 'https://issuer.test';
 const AUDIENCE = 'orderflow';
@@ -74,5 +80,21 @@ describe('TokenVerifier: RFC 9068 access tokens (AUTH_REQUIRE_AT_JWT)', () => {
     for (const typ of ['at+jwt', 'JWT', undefined]) {
       await expect(verifier(false).verify(await token(typ))).resolves.toMatchObject({ customerId: 'c-1' });
     }
+  });
+});
+
+describe('TokenVerifier: a token checked once', () => {
+  it('is not checked again while it is valid, and a token that failed is checked every time', async () => {
+    const tokens = verifier(false);
+    const good = await token(undefined);
+    const checks = jwtVerify as jest.Mock;
+    checks.mockClear();
+    const first = await tokens.verify(good);
+    await expect(tokens.verify(good)).resolves.toBe(first);
+    expect(checks).toHaveBeenCalledTimes(1);
+    const forged = good.slice(0, -4) + (good.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    await expect(tokens.verify(forged)).rejects.toBeInstanceOf(InvalidToken);
+    await expect(tokens.verify(forged)).rejects.toBeInstanceOf(InvalidToken);
+    expect(checks).toHaveBeenCalledTimes(3);
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import type { Principal } from './principal';
+import { VerifiedTokenCache } from './verified-token.cache';
 
 /** Only asymmetric algorithms: a key published in a JWKS must never double as an HMAC secret. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -25,11 +26,13 @@ export class KeysUnavailable extends Error {
  * (required) and `nbf`, with a small clock-skew allowance, and, when configured, the RFC 9068
  * header `typ: at+jwt` that tells an access token from an ID token. The key set is fetched on first
  * use and cached; a token signed with a key id not in the cache makes jose fetch the set
- * again (at most once per cooldown), which is how rotated keys are picked up.
+ * again (at most once per cooldown), which is how rotated keys are picked up. A token that
+ * passed is not checked again for a minute, or until it expires if sooner (`VerifiedTokenCache`).
  */
 @Injectable()
 export class TokenVerifier {
   private readonly keys?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly verified = new VerifiedTokenCache();
 
   constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthOptions) {
     if (options.disabled) return; // no issuer configured: nothing is ever verified
@@ -45,6 +48,8 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<Principal> {
     if (!this.keys) throw new InvalidToken();
+    const known = this.verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -61,7 +66,9 @@ export class TokenVerifier {
     }
     const customerId = payload[this.options.customerClaim];
     if (typeof customerId !== 'string' || customerId.length === 0 || customerId.length > 256) throw new InvalidToken();
-    return { customerId, scopes: scopesOf(payload) };
+    const principal = { customerId, scopes: scopesOf(payload) };
+    this.verified.set(token, principal, (payload.exp as number) * 1000);
+    return principal;
   }
 }
 

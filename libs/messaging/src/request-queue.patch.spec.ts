@@ -1,6 +1,5 @@
 import { patchRequestQueue } from './request-queue.patch';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueue = require('kafkajs/src/network/requestQueue');
 
 /** A request queue as a connection makes it, with kafkajs's logger stubbed. */

@@ -26,7 +26,6 @@ const PATCHED = Symbol.for('orderflow.kafkajs.requestQueue.patched');
 
 /** The request queue class kafkajs's connections use (kafkajs has no public way to reach it). */
 function requestQueueClass(): { prototype: RequestQueue } & Record<symbol, boolean> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('kafkajs/src/network/requestQueue');
 }
 

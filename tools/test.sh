@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite — lint, unit, integration (real Kafka and MongoDB), build, the
+# The whole test suite — lint, type check, unit, integration (real Kafka and MongoDB), build, the
 # black-box e2e suite with the four services as real processes, and a short schemathesis
 # run against their OpenAPI documents. Installs what it needs,
 # starts the infrastructure (in $INFRA_DIR, default .infra) if it is not running, and stops
@@ -33,8 +33,8 @@ else
   printf 'Failed tasks:\n- prettier\n\n' >> "$log"
 fi
 echo "• Lint, type check, unit and integration tests, build"
-# typecheck: the tools and the e2e suite have no build that would type-check them (tsx and
-# ts-jest run them), so tsc does, cached like lint.
+# typecheck: tsc --noEmit of the tools, the stack client and the e2e suite, which no build
+# type-checks (tsx and ts-jest run them); a few seconds a project.
 # Two jest targets: test (unit, nothing running) and integration (the infrastructure above);
 # each project's jest prints its own "Tests:" line, all added up at the end.
 # --skip-nx-cache: each run tests against the infrastructure it just started, never replays.

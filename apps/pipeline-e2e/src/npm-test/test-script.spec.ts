@@ -4,14 +4,16 @@ import { runScript } from './script.sandbox';
  * `npm test` (tools/test.sh) with every step stubbed but the sourced infra.lib.sh: what its
  * summary says, how it calls Nx, and when it starts and stops the infrastructure, for each
  * kind of infrastructure `npm run infra -- up` can find. The stubbed launcher records its
- * calls and writes to $INFRA_DIR as the real one does.
+ * calls and writes to $INFRA_DIR as the real one does. `alreadyRunning` is bash run first (as
+ * the stubbed deps.sh, which test.sh sources before anything else): it leaves an
+ * infrastructure's files behind, as if one were running.
  */
-function npmTest(mode: 'local' | 'docker' | 'external', env: Record<string, string> = {}, before = '') {
+function npmTest(mode: 'local' | 'docker' | 'external', env: Record<string, string> = {}, alreadyRunning = '') {
   const dir = '"${INFRA_DIR:-.infra}"';
   return runScript(
     'tools/test.sh',
     {
-      'tools/deps.sh': before,
+      'tools/deps.sh': alreadyRunning,
       'tools/infra.sh': `echo "infra $1" >> "$CALLS"; mkdir -p ${dir}; if [ "$1" = up ]; then echo KAFKA_BROKERS=stub:9092 > ${dir}/env; echo ${mode} > ${dir}/mode; else rm -f ${dir}/env ${dir}/mode; fi`,
       'tools/audit.sh': 'echo "audit" >> "$CALLS"',
       'tools/fuzz.sh': 'echo "fuzz $*" >> "$CALLS"',

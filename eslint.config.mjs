@@ -63,7 +63,10 @@ export default [
     rules: {
       // Project tags (project.json) say what may import what: apps are leaves that never
       // import each other, shared libs never import app or test code, and the test
-      // helpers stay out of production code.
+      // helpers stay out of production code. The tools (type:tool: benchmark, fault
+      // injection, fuzzing, the local infrastructure, the token issuer) and the e2e suite
+      // drive a running stack through its client (type:stack-client, libs/stack); nothing
+      // imports a tool, and only they import the stack client.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -71,7 +74,9 @@ export default [
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/build/service\\.webpack$'],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:stack-client'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:stack-client'] },
+            { sourceTag: 'type:stack-client', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -85,21 +90,24 @@ export default [
     files: ['**/*.spec.ts', '**/*.integration.spec.ts', '**/*.e2e.spec.ts'],
     rules: {
       // Specs may use the test helpers even inside shared libs, and run a database of their
-      // own that they may kill (tools/infra/mongodb.private).
+      // own that they may kill (tools/infra/src/mongodb.private). The stack client stays
+      // out of production code's specs too: they test a unit, not a running stack.
       '@nx/enforce-module-boundaries': [
         'error',
         {
           allow: [
             '^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$',
             '^.*/tools/build/service\\.webpack$',
-            '^.*/tools/infra/mongodb\\.private$',
+            '^.*/tools/infra/src/mongodb\\.private$',
           ],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             ...withTestHelpers(LAYERS),
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:stack-client'] },
             { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:stack-client'] },
+            { sourceTag: 'type:stack-client', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
       ],

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run chaos -- [flags]`: the fault-injection suite (apps/pipeline-e2e/src/chaos). Checks
+# `npm run chaos -- [flags]`: the fault-injection suite (tools/chaos). Checks
 # the flags, builds the services, then runs chaos.main.ts, which starts a Kafka broker and a
 # database of its own (never the shared ones: it kills and restarts them) and the services.
 set -uo pipefail
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source tools/deps.sh
 source tools/services.sh
 export NX_DAEMON=false NX_TUI=false
-chaos=(npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/chaos/chaos.main.ts)
+chaos=(npx tsx --tsconfig tools/chaos/tsconfig.json tools/chaos/src/chaos.main.ts)
 
 case " $* " in *" --help "*|*" -h "*) exec "${chaos[@]}" --help ;; esac
 # Flags first: a typo must not cost a build.

@@ -6,6 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
+source tools/infra.lib.sh
 source tools/services.sh
 export NX_DAEMON=false NX_TUI=false
 export INFRA_DIR="$(realpath -m "${INFRA_DIR:-.infra}")"
@@ -20,5 +21,6 @@ if [ ! -x "$SCHEMATHESIS_VENV/bin/schemathesis" ]; then
     rm -rf "$SCHEMATHESIS_VENV"; echo "fuzz: could not install schemathesis"; exit 1; }
 fi
 
-infra_and_services
-npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/fuzz/fuzz.main.ts "$@"
+infra_up --quiet
+build_services
+npx tsx --tsconfig tools/fuzz/tsconfig.json tools/fuzz/src/fuzz.main.ts "$@"

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
-exec npx tsx --tsconfig tools/tsconfig.json tools/infra/infra.cli.ts "$@"
+exec npx tsx --tsconfig tools/infra/tsconfig.json tools/infra/src/infra.cli.ts "$@"

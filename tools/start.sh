@@ -1,19 +1,15 @@
 #!/usr/bin/env bash
 # Starts the whole system: infrastructure, then the four services with their logs prefixed
 # by service. Ctrl-C stops the services, and the infrastructure too if this command started it.
+# INFRA_DIR, KAFKA_PORT, … as for `npm run infra`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
+source tools/infra.lib.sh
 
-started_infra=false
-[ -f .infra/env ] || started_infra=true
-stop_infra() { if $started_infra; then echo "• Stopping the infrastructure"; bash tools/infra.sh down; fi; }
-trap stop_infra EXIT
-
-bash tools/infra.sh up
+infra_up
 echo "• Building the services"
 npx nx run-many -t build --projects=tag:type:app --parallel=2 --output-style=static >/dev/null
-set -a && source .infra/env && set +a
 
 # Local development trusts a local token issuer (tools/token-issuer) unless AUTH_JWKS_URL
 # names another one; `npm run -s token -- <customer id> [--staff] [--admin]` prints a token.
@@ -21,7 +17,7 @@ issuer_port=${TOKEN_ISSUER_PORT:-3999}
 names="" issuer=()
 if [ -z "${AUTH_JWKS_URL:-}" ] && [ "${AUTH_DISABLED:-}" != true ]; then
   export AUTH_JWKS_URL="http://127.0.0.1:${issuer_port}/.well-known/jwks.json" AUTH_ISSUER="http://127.0.0.1:${issuer_port}" AUTH_AUDIENCE=orderflow
-  names="issuer," issuer=("npx tsx --tsconfig tools/tsconfig.json tools/token-issuer/token-issuer.main.ts --port $issuer_port")
+  names="issuer," issuer=("npx tsx --tsconfig tools/token-issuer/tsconfig.json tools/token-issuer/src/token-issuer.main.ts --port $issuer_port")
   echo "• Token issuer (development only) on :${issuer_port}"
 fi
 

@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite — lint, unit, integration (real Kafka and MongoDB), build, the
+# The whole test suite — lint, type check, unit, integration (real Kafka and MongoDB), build, the
 # black-box e2e suite with the four services as real processes, and a short schemathesis
 # run against their OpenAPI documents. Installs what it needs,
-# starts the infrastructure if it is not running, and stops what it started.
+# starts the infrastructure (in $INFRA_DIR, default .infra) if it is not running, and stops
+# what it started.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
+source tools/infra.lib.sh
 export NX_DAEMON=false NX_TUI=false FORCE_COLOR=0
 
 log=$(mktemp)
-started_infra=false
-[ -f .infra/env ] || started_infra=true
-stop_infra() { if $started_infra; then echo "• Stopping the infrastructure this run started"; bash tools/infra.sh down; fi; }
-trap stop_infra EXIT
-
-bash tools/infra.sh up || exit 1
+infra_up
 
 status=0
 # One line per step for the summary at the end: "<step>|<result>".
@@ -35,19 +32,21 @@ else
   status=1; step "formatting" "FAILED"
   printf 'Failed tasks:\n- prettier\n\n' >> "$log"
 fi
-echo "• Lint, unit and integration tests, build"
+echo "• Lint, type check, unit and integration tests, build"
+# typecheck: tsc --noEmit of the tools, the stack client and the e2e suite, which no build
+# type-checks (tsx and ts-jest run them); a few seconds a project.
 # Two jest targets: test (unit, nothing running) and integration (the infrastructure above);
 # each project's jest prints its own "Tests:" line, all added up at the end.
 # --skip-nx-cache: each run tests against the infrastructure it just started, never replays.
-npx nx run-many -t lint test integration build --parallel=2 --skip-nx-cache --output-style=static 2>&1 | tee -a "$log"
-if [ "${PIPESTATUS[0]}" -eq 0 ]; then step "lint, unit, integration, build" "passed"; else status=1; step "lint, unit, integration, build" "FAILED"; fi
+npx nx run-many -t lint typecheck test integration build --parallel=2 --skip-nx-cache --output-style=static 2>&1 | tee -a "$log"
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then step "lint, types, unit, integration, build" "passed"; else status=1; step "lint, types, unit, integration, build" "FAILED"; fi
 # Killing the shared database would break the tests running against it, so the durability
 # check runs its own private instance; only for the local default, which the project owns.
-mode=$(cat .infra/mode 2>/dev/null || echo unknown)
+mode=$(cat "$INFRA_DIR/mode" 2>/dev/null || echo unknown)
 not_local="SKIPPED (the infrastructure is ${mode}, and this step needs private instances only the local infrastructure starts)"
 if [ "$mode" = local ]; then
   echo "• The local database keeps acknowledged writes through a SIGKILL"
-  if npx tsx --tsconfig tools/tsconfig.json tools/infra/mongodb.durability.ts; then
+  if npx nx run infra:durability --skip-nx-cache --output-style=static; then
     step "database durability (SIGKILL)" "passed"
   else
     status=1; step "database durability (SIGKILL)" "FAILED"
@@ -73,9 +72,9 @@ else
 fi
 # Restarting the broker and the database would break everything else using them, so the
 # fault-injection selection runs on a private instance of both; only the local default can.
-if [ "$(cat .infra/mode 2>/dev/null)" = local ]; then
+if [ "$mode" = local ]; then
   echo "• Fault injection, short selection (npm run chaos -- --ci)"
-  if npx tsx --tsconfig apps/pipeline-e2e/tsconfig.spec.json apps/pipeline-e2e/src/chaos/chaos.main.ts --ci; then
+  if npx tsx --tsconfig tools/chaos/tsconfig.json tools/chaos/src/chaos.main.ts --ci; then
     step "fault injection (--ci)" "passed"
   else
     status=1; step "fault injection (--ci)" "FAILED"

@@ -1,9 +1,22 @@
 import { uniqueName } from '@orderflow/testing';
-import { call, getProduct, orderReaches, placeOrder, putProduct } from './support/api';
-import { killService, startServiceAgain } from './support/instances';
-import { countByKind, listNotifications, notificationsSent, type NotificationKind } from './support/notifications';
-import { getPoints, movementsOf, pointsReach, type CustomerPoints } from './support/points';
-import { withOwnServices } from './support/services';
+import {
+  call,
+  getProduct,
+  orderReaches,
+  placeOrder,
+  putProduct,
+  killService,
+  startServiceAgain,
+  countByKind,
+  listNotifications,
+  notificationsSent,
+  type NotificationKind,
+  getPoints,
+  movementsOf,
+  pointsReach,
+  type CustomerPoints,
+} from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 import { countByType, getTimeline, timelineIncludes } from './support/timeline';
 
 const customer = () => uniqueName('c');

@@ -1,6 +1,11 @@
 import { eventually, uniqueName } from '@orderflow/testing';
-import { call, FINAL, getOrder, placeOrder, putProduct, type OrderLine } from './support/api';
 import {
+  call,
+  FINAL,
+  getOrder,
+  placeOrder,
+  putProduct,
+  type OrderLine,
   allFinal,
   expectNotifiedOnce,
   expectPointsExactlyOnce,
@@ -8,11 +13,15 @@ import {
   ordersOf,
   type PlacedOrder,
   type Stocked,
-} from './support/convergence';
-import { killService, pauseService, startServiceAgain } from './support/instances';
-import { lagOf, withKafkaAdmin } from './support/kafka-admin';
+  killService,
+  pauseService,
+  startServiceAgain,
+  lagOf,
+  withKafkaAdmin,
+  type ServiceName,
+} from '@orderflow/stack';
 import { midFlightProblems, type KillSnapshot } from './support/kill.snapshot';
-import { withOwnServices, type ServiceName } from './support/services';
+import { withOwnServices } from './support/own-services';
 
 const localOnly = withOwnServices('it kills each service with SIGKILL mid-flight and starts it again');
 

@@ -1,7 +1,6 @@
 import { freePort, infraEnv, startService, TcpProxy, uniqueName, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
-import { customerToken, orderReaches, putProduct, staffToken } from './support/api';
-import { securityEnv } from './support/security-env';
-import { withOwnServices } from './support/services';
+import { customerToken, orderReaches, putProduct, staffToken, securityEnv } from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 
 interface Answer {
   route: string;

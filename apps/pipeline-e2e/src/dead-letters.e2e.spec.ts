@@ -3,12 +3,22 @@ import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { mongo } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { getOrder, orderReaches, placeOrder, putProduct, call } from './support/api';
+import {
+  getOrder,
+  orderReaches,
+  placeOrder,
+  putProduct,
+  call,
+  currentInstance,
+  killService,
+  startServiceAgain,
+  countByKind,
+  listNotifications,
+  notificationsSent,
+  getPoints,
+} from '@orderflow/stack';
 import { dlq, dlqJson } from './support/dlq';
-import { currentInstance, killService, startServiceAgain } from './support/instances';
-import { countByKind, listNotifications, notificationsSent } from './support/notifications';
-import { getPoints } from './support/points';
-import { withOwnServices } from './support/services';
+import { withOwnServices } from './support/own-services';
 import { countByType, getTimeline } from './support/timeline';
 
 const localOnly = withOwnServices("it stops inventory-service, deletes an order from order-api's database, and purges dead-letter topics");

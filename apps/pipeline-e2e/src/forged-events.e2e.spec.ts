@@ -3,9 +3,8 @@ import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { dlqJson } from './support/dlq';
-import { listNotifications } from './support/notifications';
-import { getPoints } from './support/points';
-import { withOwnServices } from './support/services';
+import { listNotifications, getPoints } from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 
 interface Listed {
   orderId: string;

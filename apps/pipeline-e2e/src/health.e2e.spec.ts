@@ -1,6 +1,6 @@
 import { freePort, infraEnv, startService, TcpProxy, waitUntilReady, eventually } from '@orderflow/testing';
-import { securityEnv } from './support/security-env';
-import { serviceUrl, SERVICES, withOwnServices } from './support/services';
+import { securityEnv, serviceUrl, SERVICES } from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 
 describe('every service', () => {
   it.each(SERVICES.map((s) => s.name))('%s is live, ready and documents its API', async (name) => {

@@ -1,7 +1,15 @@
 import { uniqueName } from '@orderflow/testing';
-import { placeOrder, putProduct, type OrderLine } from './support/api';
-import { seededRandom } from './support/seeded-random';
-import { allFinal, expectNotifiedOnce, expectPointsExactlyOnce, expectStockConsistent, type Stocked } from './support/convergence';
+import {
+  placeOrder,
+  putProduct,
+  type OrderLine,
+  seededRandom,
+  allFinal,
+  expectNotifiedOnce,
+  expectPointsExactlyOnce,
+  expectStockConsistent,
+  type Stocked,
+} from '@orderflow/stack';
 
 const CUSTOMERS = 50;
 const ORDERS_EACH = 5;

@@ -5,9 +5,18 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { call, orderReaches, placeOrder, putProduct } from './support/api';
-import { exposedSeries, scrape, total, type Sample } from './support/metrics';
-import { SERVICES, type ServiceName } from './support/services';
+import {
+  call,
+  orderReaches,
+  placeOrder,
+  putProduct,
+  exposedSeries,
+  scrape,
+  total,
+  type Sample,
+  SERVICES,
+  type ServiceName,
+} from '@orderflow/stack';
 
 type Scrapes = Record<ServiceName, Sample[]>;
 

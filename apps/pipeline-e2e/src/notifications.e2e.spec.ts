@@ -1,6 +1,5 @@
 import { uniqueName } from '@orderflow/testing';
-import { call, orderReaches, placeOrder, putProduct } from './support/api';
-import { countByKind, listNotifications, notificationsSent } from './support/notifications';
+import { call, orderReaches, placeOrder, putProduct, countByKind, listNotifications, notificationsSent } from '@orderflow/stack';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const customer = () => uniqueName('c');

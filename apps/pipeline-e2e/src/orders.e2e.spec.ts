@@ -1,5 +1,5 @@
 import { uniqueName } from '@orderflow/testing';
-import { call, getProduct, type ApiResponse, orderReaches, placeOrder, putProduct } from './support/api';
+import { call, getProduct, type ApiResponse, orderReaches, placeOrder, putProduct } from '@orderflow/stack';
 
 const customer = () => uniqueName('c');
 

@@ -1,8 +1,17 @@
 import { eventually, uniqueName, type ServiceProcess } from '@orderflow/testing';
-import { getProduct, orderReaches, placeOrder, putProduct } from './support/api';
-import { killService, startReplica, startServiceAgain } from './support/instances';
-import { notificationsSent, listNotifications, countByKind } from './support/notifications';
-import { withOwnServices } from './support/services';
+import {
+  getProduct,
+  orderReaches,
+  placeOrder,
+  putProduct,
+  killService,
+  startReplica,
+  startServiceAgain,
+  notificationsSent,
+  listNotifications,
+  countByKind,
+} from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 import { countByType, getTimeline, timelineIncludes } from './support/timeline';
 
 const localOnly = withOwnServices('it restarts order-api with a 3-second PENDING limit, adds a replica, and stops inventory-service');

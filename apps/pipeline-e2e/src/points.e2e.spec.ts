@@ -1,6 +1,5 @@
 import { uniqueName } from '@orderflow/testing';
-import { call, orderReaches, placeOrder, putProduct } from './support/api';
-import { confirmedOrder, getPoints, movementsOf, pointsReach } from './support/points';
+import { call, orderReaches, placeOrder, putProduct, confirmedOrder, getPoints, movementsOf, pointsReach } from '@orderflow/stack';
 
 const customer = () => uniqueName('c');
 

@@ -1,10 +1,26 @@
 import { eventually, uniqueName } from '@orderflow/testing';
-import { call, getOrder, getProduct, orderReaches, placeOrder, putProduct } from './support/api';
-import { killService, startServiceAgain } from './support/instances';
-import { caughtUp, lagOf, rewind, suiteStartedAt, withKafkaAdmin } from './support/kafka-admin';
-import { listNotifications, notificationsSent, type NotificationKind } from './support/notifications';
-import { getPoints } from './support/points';
-import { withOwnServices, SERVICES, type ServiceName } from './support/services';
+import {
+  call,
+  getOrder,
+  getProduct,
+  orderReaches,
+  placeOrder,
+  putProduct,
+  killService,
+  startServiceAgain,
+  caughtUp,
+  lagOf,
+  rewind,
+  suiteStartedAt,
+  withKafkaAdmin,
+  listNotifications,
+  notificationsSent,
+  type NotificationKind,
+  getPoints,
+  SERVICES,
+  type ServiceName,
+} from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 import { countByType, getTimeline, timelineIncludes } from './support/timeline';
 
 interface Scenario {

@@ -9,12 +9,25 @@ import {
   waitUntilReady,
   type ServiceProcess,
 } from '@orderflow/testing';
-import { call, customerToken, getProduct, orderReaches, placeOrder, putProduct, staffToken, tokens } from './support/api';
-import { scrape, type Sample } from './support/metrics';
-import { notificationsSent } from './support/notifications';
-import { fetchWithinRateLimits } from './support/rate-limit.retry';
-import { securityEnv } from './support/security-env';
-import { serviceUrl, SERVICES, withOwnServices, type ServiceName } from './support/services';
+import {
+  call,
+  customerToken,
+  getProduct,
+  orderReaches,
+  placeOrder,
+  putProduct,
+  staffToken,
+  tokens,
+  scrape,
+  type Sample,
+  notificationsSent,
+  fetchWithinRateLimits,
+  securityEnv,
+  serviceUrl,
+  SERVICES,
+  type ServiceName,
+} from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const as = async (customerId: string) => bearer(await customerToken(customerId));

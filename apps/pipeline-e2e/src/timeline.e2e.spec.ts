@@ -1,7 +1,5 @@
 import { uniqueName } from '@orderflow/testing';
-import { call, orderReaches, placeOrder, putProduct } from './support/api';
-import { notificationsSent } from './support/notifications';
-import { pointsReach } from './support/points';
+import { call, orderReaches, placeOrder, putProduct, notificationsSent, pointsReach } from '@orderflow/stack';
 import { countByType, getTimeline, timelineIncludes } from './support/timeline';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -2,10 +2,19 @@ import { Topics } from '@orderflow/contracts';
 import { eventually, infraEnv, startService, uniqueName, waitUntilReady, type ServiceProcess } from '@orderflow/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { call, orderReaches, putProduct } from './support/api';
-import { currentInstance, killAndWait, recordInstance, startServiceAgain } from './support/instances';
-import { notificationsSent } from './support/notifications';
-import { withOwnServices, SERVICES, type ServiceName } from './support/services';
+import {
+  call,
+  orderReaches,
+  putProduct,
+  currentInstance,
+  killAndWait,
+  recordInstance,
+  startServiceAgain,
+  notificationsSent,
+  SERVICES,
+  type ServiceName,
+} from '@orderflow/stack';
+import { withOwnServices } from './support/own-services';
 import { jaegerBackend, localJaeger, otlpReceiver, type StoredSpan, type TraceBackend } from './support/trace-backend';
 
 const localOnly = withOwnServices('it restarts every service to export traces to a backend of its own');

@@ -2,7 +2,7 @@ import { infraEnv, uniqueName } from '@orderflow/testing';
 import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mongo } from 'mongoose';
-import { PrivateMongo } from '../../../tools/infra/mongodb.private';
+import { PrivateMongo } from '../../../tools/infra/src/mongodb.private';
 
 type Collection = mongo.Collection;
 type Document = mongo.Document;

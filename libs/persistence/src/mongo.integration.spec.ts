@@ -6,7 +6,7 @@ import { duplicatesOf } from './duplicate-key';
  * Proof that the database behaves like MongoDB where Orderflow relies on it: unique indexes
  * reject duplicates, writes succeed while indexes are created, and single-document updates
  * are atomic under concurrency — on their own, since the local default runs with nothing in front of it (ADR 0002). That acknowledged
- * writes survive a SIGKILL of the local default is checked by tools/infra/mongodb.durability.ts.
+ * writes survive a SIGKILL of the local default is checked by the infra project's durability target (tools/infra/src/mongodb.durability.ts).
  */
 describe('MongoDB wire protocol server (integration)', () => {
   let connection: Connection;

@@ -1,6 +1,6 @@
 import { eventually, freePort, TcpProxy } from '@orderflow/testing';
 import mongoose, { Connection, Schema } from 'mongoose';
-import { PrivateMongo } from '../../../tools/infra/mongodb.private';
+import { PrivateMongo } from '../../../tools/infra/src/mongodb.private';
 import { guardDriverWrites } from './driver-write.guard';
 import { MongoReadiness } from './mongo.readiness';
 

@@ -7,3 +7,4 @@ export { TcpProxy } from './tcp.proxy';
 export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess } from './token.issuer';
 export { checkPromql } from './promql.check';
 export { rawRequest, type RawAnswer } from './raw.request';
+export { sigkillCheck, waitForPing, type SigkillResult } from './sigkill.check';

@@ -23,7 +23,13 @@ export async function startTokenIssuer(port?: number): Promise<TokenIssuerProces
   const chosen = port ?? (await freePort());
   const child = spawn(
     join(ROOT, 'node_modules/.bin/tsx'),
-    ['--tsconfig', join(ROOT, 'tools/tsconfig.json'), join(ROOT, 'tools/token-issuer/token-issuer.main.ts'), '--port', String(chosen)],
+    [
+      '--tsconfig',
+      join(ROOT, 'tools/token-issuer/tsconfig.json'),
+      join(ROOT, 'tools/token-issuer/src/token-issuer.main.ts'),
+      '--port',
+      String(chosen),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -12,8 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BenchServices } from '../bench/bench.services';
-import { SERVICES } from '../support/services';
+import { StackServices, SERVICES } from '@orderflow/stack';
 import { parseStackArgs, STACK_USAGE, StackUsageError } from './stack.args';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -76,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       .map(([name, value]) => `${name}=${value}`)
       .join(', ') || 'the default rate limits';
   process.stdout.write(`• Starting the four services with ${limits} and databases of their own (run ${run})\n`);
-  const stack = await BenchServices.start(infra, run, 'stack', undefined, options.limits);
+  const stack = await StackServices.start(infra, run, 'stack', undefined, options.limits);
   const dir = mkdtempSync(join(tmpdir(), 'orderflow-stack-'));
   let status: number;
   try {

@@ -12,9 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordInstance } from './instances';
-import { securityEnv } from './security-env';
-import { SERVICES } from './services';
+import { recordInstance, securityEnv, SERVICES } from '@orderflow/stack';
 
 declare global {
   var __E2E_SERVICES__: ServiceProcess[] | undefined;

@@ -2,9 +2,7 @@ import './register-paths';
 import { infraEnv } from '@orderflow/testing';
 import mongoose from 'mongoose';
 import { rmSync } from 'node:fs';
-import { currentInstance, killAndWait } from './instances';
-import { runSummary } from './run.report';
-import { SERVICES } from './services';
+import { currentInstance, killAndWait, runSummary, SERVICES } from '@orderflow/stack';
 
 /**
  * Prints what the run adds to jest's summary (how often the services throttled it, which

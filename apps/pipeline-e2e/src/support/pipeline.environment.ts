@@ -1,9 +1,10 @@
+// Jest loads the environment outside its module system too (see register-paths).
+import './register-paths';
 import type { Circus } from '@jest/types';
 import { TestEnvironment } from 'jest-environment-node';
 import { relative } from 'node:path';
-import { record } from './run.report';
-import { SKIP_REASONS_KEY } from './services';
-import { DEADLINE_KEY } from './test-deadline';
+import { record, DEADLINE_KEY } from '@orderflow/stack';
+import { SKIP_REASONS_KEY } from './own-services';
 
 /** The names from the outermost describe block down to `test`. */
 function pathOf(test: Circus.TestEntry): string[] {

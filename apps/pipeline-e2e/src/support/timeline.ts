@@ -1,5 +1,5 @@
 import { eventually } from '@orderflow/testing';
-import { call } from './api';
+import { call } from '@orderflow/stack';
 
 export interface TimelineEntry {
   type: string;

@@ -1,7 +1,7 @@
 import { ConsumerGroups, Topics } from '@orderflow/contracts';
 import { MessagingConfig } from '@orderflow/messaging';
 import { MongoConfig } from '@orderflow/persistence';
-import { ConfigError, loadConfig } from '@orderflow/config';
+import { configProblems } from '@orderflow/config';
 import { serviceConfig } from '@orderflow/runtime';
 
 export type ServiceName = keyof typeof ConsumerGroups;
@@ -44,22 +44,12 @@ const SERVICE_CONFIG = serviceConfig([MessagingConfig, MongoConfig]);
  * MONGODB_URI, AUTH_* today), so the deployment checks follow the libs without a copied list.
  */
 export function requiredEnv(): string[] {
-  try {
-    loadConfig(SERVICE_CONFIG, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => p.variable).sort();
-    throw error;
-  }
-  return [];
+  return configProblems(SERVICE_CONFIG, {})
+    .map((p) => p.variable)
+    .sort();
 }
 
 /** Problems the services' own validation finds in these values, as `NAME problem` lines. */
 export function envProblems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(SERVICE_CONFIG, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.variable} ${p.problem}`);
-    throw error;
-  }
-  return [];
+  return configProblems(SERVICE_CONFIG, env).map((p) => `${p.variable} ${p.problem}`);
 }

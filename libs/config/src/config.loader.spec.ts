@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsUrl, Min } from 'class-validator';
-import { ConfigError, configOf, loadConfig } from './config.loader';
+import { configOf, configProblems, loadConfig } from './config.loader';
 import { envInteger, wholeNumberOf } from './env-number.format';
 
 class ServerConfig {
@@ -16,15 +16,7 @@ class UpstreamConfig {
   UPSTREAM_URL!: string;
 }
 
-const problemsOf = (env: Record<string, string | undefined>) => {
-  try {
-    loadConfig([ServerConfig, UpstreamConfig], env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-};
+const problemsOf = (env: Record<string, string | undefined>) => configProblems([ServerConfig, UpstreamConfig], env);
 
 describe('loadConfig', () => {
   it('returns one typed instance per class, in order, with defaults for what is not set', () => {
@@ -34,7 +26,8 @@ describe('loadConfig', () => {
     expect(loadConfig(ServerConfig, { TIMEOUT_MS: '2500' }).TIMEOUT_MS).toBe(2500);
   });
 
-  it('names every bad variable of every class in one error', () => {
+  it('names every bad variable of every class in one error, and none when the environment is good', () => {
+    expect(problemsOf({ UPSTREAM_URL: 'http://upstream:8080' })).toEqual([]);
     expect(problemsOf({ TIMEOUT_MS: '10s' })).toEqual([
       { variable: 'TIMEOUT_MS', problem: 'must be a whole number of milliseconds, at least 1000' },
       { variable: 'UPSTREAM_URL', problem: 'is missing' },

@@ -32,11 +32,21 @@ type Instances<T extends readonly ConfigClass[]> = { -readonly [K in keyof T]: I
 export function loadConfig<T extends object>(schema: ConfigClass<T>, env?: Env): T;
 export function loadConfig<const T extends readonly ConfigClass[]>(schemas: T, env?: Env): Instances<T>;
 export function loadConfig(schemas: ConfigClass | readonly ConfigClass[], env: Env = process.env): object {
+  const { configs, problems } = validate(schemas, env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Array.isArray(schemas) ? configs : configs[0];
+}
+
+/** What `loadConfig` would refuse in `env`, every bad variable of every class; none when it would start. */
+export function configProblems(schemas: ConfigClass | readonly ConfigClass[], env: Env = process.env): ConfigProblem[] {
+  return validate(schemas, env).problems;
+}
+
+function validate(schemas: ConfigClass | readonly ConfigClass[], env: Env): { configs: object[]; problems: ConfigProblem[] } {
   // Only the variables a class declares are read; the rest of the environment is ignored.
   const configs = [schemas].flat().map((schema) => plainToInstance(schema, env, { exposeDefaultValues: true }));
   const problems = configs.flatMap((config) => validateSync(config, { skipMissingProperties: false }).map(describe));
-  if (problems.length > 0) throw new ConfigError(problems);
-  return Array.isArray(schemas) ? configs : configs[0];
+  return { configs, problems };
 }
 
 /** The instance of `schema` among validated configs; one the service did not validate is a programming error. */

@@ -1,2 +1,2 @@
-export { ConfigError, configOf, loadConfig, type ConfigClass, type ConfigProblem } from './config.loader';
+export { ConfigError, configOf, configProblems, loadConfig, type ConfigClass, type ConfigProblem } from './config.loader';
 export { envInteger, wholeNumberOf } from './env-number.format';

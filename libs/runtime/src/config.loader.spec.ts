@@ -1,7 +1,7 @@
 import { AuthConfig, authOptionsOf } from '@orderflow/auth';
 import { LogConfig } from '@orderflow/observability';
 import { IsOptional, Matches } from 'class-validator';
-import { ConfigError, loadConfig } from '@orderflow/config';
+import { ConfigError, configProblems, loadConfig } from '@orderflow/config';
 import { RuntimeConfig, serviceConfig } from './runtime.config';
 
 const valid = {
@@ -14,15 +14,7 @@ const valid = {
 /** What runtime validates of every service, without the classes of the libs an app adds. */
 const RUNTIME_CONFIG = serviceConfig([]);
 
-function problemsOf(env: Record<string, string | undefined>) {
-  try {
-    loadConfig(RUNTIME_CONFIG, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (env: Record<string, string | undefined>) => configProblems(RUNTIME_CONFIG, env);
 
 describe('loadConfig', () => {
   it('returns typed values with defaults for the optional ones', () => {

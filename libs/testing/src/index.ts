@@ -4,7 +4,7 @@ export { uniqueName } from './unique-name';
 export { freePort, freePorts } from './free-port';
 export { startService, waitUntilReady, type ServiceProcess } from './service.process';
 export { TcpProxy } from './tcp.proxy';
-export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess } from './token.issuer';
+export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIssuerProcess, type TokenRequest } from './token.issuer';
 export { checkPromql } from './promql.check';
 export { rawRequest, type RawAnswer } from './raw.request';
 export { sigkillCheck, waitForPing, type SigkillResult } from './sigkill.check';

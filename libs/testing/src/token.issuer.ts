@@ -67,10 +67,13 @@ export function authEnv(url: string): Record<string, string> {
   return { AUTH_JWKS_URL: `${url}/.well-known/jwks.json`, AUTH_ISSUER: url, AUTH_AUDIENCE: 'orderflow' };
 }
 
+/** What `POST /token` of the local issuer (tools/token-issuer) takes. */
 export interface TokenRequest {
   sub: string;
   scope?: string;
+  /** Seconds from now until the token expires; negative for an already expired one. */
   expires_in?: number;
+  /** Overrides, so tests can ask for tokens a service must refuse. */
   aud?: string;
   iss?: string;
 }

@@ -1,3 +1,4 @@
+import type { TokenRequest } from '@orderflow/testing';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,16 +21,6 @@ async function newKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const kid = randomUUID();
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
-}
-
-export interface TokenRequest {
-  sub: string;
-  scope?: string;
-  /** Seconds from now until the token expires; negative for an already expired one. */
-  expires_in?: number;
-  /** Overrides, so tests can ask for tokens a service must refuse. */
-  aud?: string;
-  iss?: string;
 }
 
 export class TokenIssuer {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@orderflow/config';
+import { configProblems, loadConfig } from '@orderflow/config';
 import { serviceConfig } from '@orderflow/runtime';
 import { NOTIFICATION_SERVICE_CONFIG, NotificationEnv } from './notification-env.config';
 
@@ -11,15 +11,7 @@ const base = {
   AUTH_AUDIENCE: 'orderflow',
 };
 
-function problemsOf(env: Record<string, string | undefined>) {
-  try {
-    loadConfig(serviceConfig(NOTIFICATION_SERVICE_CONFIG), env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (env: Record<string, string | undefined>) => configProblems(serviceConfig(NOTIFICATION_SERVICE_CONFIG), env);
 
 describe('NotificationEnv', () => {
   it('delivers by logging, with sensible retry defaults, when nothing is set', () => {

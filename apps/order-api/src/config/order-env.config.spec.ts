@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@orderflow/config';
+import { configProblems, loadConfig } from '@orderflow/config';
 import { serviceConfig } from '@orderflow/runtime';
 import { ORDER_API_CONFIG, OrderEnv } from './order-env.config';
 
@@ -11,15 +11,7 @@ const base = {
   AUTH_AUDIENCE: 'orderflow',
 };
 
-function problemsOf(env: Record<string, string | undefined>) {
-  try {
-    loadConfig(serviceConfig(ORDER_API_CONFIG), env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (env: Record<string, string | undefined>) => configProblems(serviceConfig(ORDER_API_CONFIG), env);
 
 describe('OrderEnv', () => {
   it('prices in USD and ends orders PENDING for 10 minutes, looking every 30 s, when nothing is set', () => {

@@ -105,7 +105,7 @@ trap - EXIT
 stop_infra
 echo
 echo "Summary"
-for s in "${steps[@]}"; do printf '  %-34s %s\n' "${s%%|*}" "${s#*|}"; done
+for s in "${steps[@]}"; do printf '  %-38s %s\n' "${s%%|*}" "${s#*|}"; done
 [ -z "$failed_tasks" ] || echo "  failed tasks: ${failed_tasks}"
 # The jest tests of every step above, added up, in jest's own words.
 failures=""

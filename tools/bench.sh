@@ -2,7 +2,8 @@
 # `npm run bench -- [flags]`: the pipeline benchmark. Checks the flags, starts the
 # infrastructure if it is not running (and stops it afterwards if it started it), builds the
 # services, then runs tools/bench/src/bench.main.ts, which starts the four
-# services with fresh databases and reports. INFRA_DIR, KAFKA_PORT, … as for `npm run infra`.
+# services with fresh databases and reports (with --running: measures the stack `npm start`
+# runs instead). INFRA_DIR, KAFKA_PORT, … as for `npm run infra`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
@@ -21,5 +22,6 @@ case $? in
 esac
 
 infra_up --quiet
-build_services
+# --running measures the stack `npm start` runs, from its own build: nothing to build here.
+[[ " $* " == *" --running "* ]] || build_services
 "${bench[@]}" "$@"

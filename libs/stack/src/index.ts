@@ -48,7 +48,7 @@ export { record, runSummary } from './run.report';
 export { DEADLINE_KEY } from './test-deadline';
 export { securityEnv } from './security-env';
 export { seededRandom } from './seeded-random';
-export { infraPids, listensOn, StackServices } from './stack.services';
+export { infraPids, listenerOn, listensOn, StackServices } from './stack.services';
 export { FLASH, FLAT, type Mix, type OrderPlan, planMix, STANDARD } from './order.mix';
 export { describeRefusals, LoadGenerator, refusedCount } from './load.generator';
 export { inPool, messagesOnTopics, readState, waitAllFinal, waitCaughtUp } from './pipeline.state';

@@ -87,7 +87,19 @@ function listeningInodes(port: number): Set<string> {
 
 /** True when process `pid` holds a socket listening on `port`. */
 export function listensOn(pid: number, port: number): boolean {
+  return holdsOneOf(pid, listeningInodes(port));
+}
+
+/** The process listening on `port` on this machine, if one of ours can be seen (another user's cannot). */
+export function listenerOn(port: number): number | undefined {
   const inodes = listeningInodes(port);
+  if (inodes.size === 0) return undefined;
+  const pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  const pid = pids.find((entry) => holdsOneOf(Number(entry), inodes));
+  return pid === undefined ? undefined : Number(pid);
+}
+
+function holdsOneOf(pid: number, inodes: Set<string>): boolean {
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
       const target = readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' });

@@ -33,6 +33,12 @@ describe('parseArgs', () => {
     expect(parseArgs(['--stored', '1000,100000'])).toMatchObject({ stored: [1000, 100_000], bursts: [], rates: [] });
   });
 
+  it('measures the running stack with one 2,000-order burst unless told otherwise, never with the limits or a profiler', () => {
+    expect(parseArgs(['--running'])).toMatchObject({ running: true, bursts: [{ orders: 2000, clients: 64 }], rates: [], limits: false });
+    expect(parseArgs(['--running', '--rates', '50'])).toMatchObject({ running: true, rates: [50], limits: false });
+    expect(() => parseArgs(['--running', '--profile', 'dist/p'])).toThrow(/drop --running/);
+  });
+
   it('answers help', () => {
     expect(parseArgs(['--quick', '--help'])).toBe('help');
   });

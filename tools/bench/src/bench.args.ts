@@ -26,6 +26,8 @@ export interface BenchOptions {
   out: string;
   /** Where to write CPU profiles of the services (.cpuprofile) and recordings of the broker and database (.jfr); none when unset. */
   profile?: string;
+  /** Measure the stack `npm start` runs, as its client, instead of starting services of the bench's own. */
+  running: boolean;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -45,6 +47,7 @@ export const DEFAULTS: BenchOptions = {
   deadline: 1800,
   seed: 42,
   out: 'dist/bench',
+  running: false,
 };
 
 /** Small enough to finish in a couple of minutes on two busy cores; proves every part runs. */
@@ -60,7 +63,7 @@ const QUICK: Partial<BenchOptions> = {
 export const USAGE =
   'usage: npm run bench -- [--quick] [--bursts 500x32,2000x64] [--rates 10,25,50] [--duration 15] ' +
   '[--flat 20000] [--flat-clients 32] [--flash [20000]] [--stored 1000,100000] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
-  '[--deadline 1800] [--seed 42] [--out dist/bench] [--profile DIR]';
+  '[--deadline 1800] [--seed 42] [--out dist/bench] [--profile DIR] [--running]';
 
 /** A flag the user got wrong: printed as one line with the usage, never as a stack trace. */
 export class UsageError extends Error {}
@@ -153,6 +156,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
         options.out = out;
         break;
       }
+      case '--running':
+        options.running = true;
+        break;
       case '--profile': {
         const dir = value();
         if (!dir) throw new UsageError('--profile needs a directory');
@@ -166,6 +172,17 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
   if ((options.flat > 0 || options.flash > 0 || options.stored.length > 0) && !loadGiven) {
     options.bursts = [];
     options.rates = [];
+  }
+  if (options.running) {
+    // The processes are npm start's: the bench cannot give them a profiler.
+    if (options.profile) throw new UsageError('--profile needs services the bench starts itself; drop --running');
+    // As a shop's peak would meet it: one burst unless told otherwise. The limits are not
+    // measured: their own processes would share the cores with a stack the bench cannot pause.
+    if (!loadGiven && options.flat === 0 && options.flash === 0 && options.stored.length === 0) {
+      options.bursts = [{ orders: 2000, clients: 64 }];
+      options.rates = [];
+    }
+    options.limits = false;
   }
   return options;
 }

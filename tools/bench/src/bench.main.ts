@@ -20,6 +20,7 @@ import { measureStored, type StoredResult } from './stored.run';
 import { clockTicks } from './process.cpu';
 import { startJvmRecording } from './jvm.recording';
 import { mkdirSync } from 'node:fs';
+import { findRunningStack, NotRunningError, type RunningStack } from './running.stack';
 
 const RED = (text: string) => (process.stdout.isTTY ? `\x1b[31m${text}\x1b[0m` : text);
 const GREEN = (text: string) => (process.stdout.isTTY ? `\x1b[32m${text}\x1b[0m` : text);
@@ -122,16 +123,29 @@ async function main(argv: string[]): Promise<number> {
   const run = randomUUID().slice(0, 8);
   const startedAt = new Date().toISOString();
   const specs = plannedRuns(options, run);
-  progress.log(`• Starting the four services with fresh databases (run ${run})`);
   const profileDir = options.profile && resolve(options.profile);
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const services = await StackServices.start(infra, run, 'bench', profileDir);
+  let services: StackServices | RunningStack;
+  if (options.running) {
+    try {
+      services = findRunningStack();
+    } catch (error) {
+      if (!(error instanceof NotRunningError)) throw error;
+      process.stderr.write(RED(`bench: ${error.message}\n`));
+      return 1;
+    }
+    progress.log(`• Measuring the running stack: ${services.processes.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`);
+  } else {
+    progress.log(`• Starting the four services with fresh databases (run ${run})`);
+    services = await StackServices.start(infra, run, 'bench', profileDir);
+  }
+  const stopServices = async (): Promise<string[]> => (services instanceof StackServices ? services.stop() : []);
   let stopping = false;
   const interrupt = () => {
     if (stopping) return;
     stopping = true;
     progress.log('• Interrupted: stopping the services');
-    void services.stop().finally(() => process.exit(130));
+    void stopServices().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
@@ -202,7 +216,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    const unclean = await services.stop();
+    const unclean = await stopServices();
     for (const line of unclean) process.stderr.write(RED(`${line}\n`));
   }
 }

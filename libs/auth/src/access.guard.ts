@@ -14,7 +14,7 @@ export const RequireScope = (scope: keyof ScopeNames) => SetMetadata(REQUIRED_SC
 /**
  * Every HTTP route needs an authenticated caller unless it is `@Public()`; a route with
  * `@RequireScope()` needs that scope too. Finer rules (whose data) are the handlers' own,
- * through `Access`. Event handlers are not HTTP and pass.
+ * through `Access`. Event handlers never meet it: they get none of the HTTP enhancers.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -24,7 +24,6 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     const surface = this.reflector.getAllAndOverride<string | undefined>(PUBLIC_ROUTE, targets);
     if (surface === 'always' || (surface === 'metrics' && this.options.metrics === 'open')) return true;

@@ -18,11 +18,6 @@ const callerOf = (request: TrackedRequest): string | null => request.principal?.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    return super.canActivate(context);
-  }
-
   /**
    * By the route's mark, not its path, so no spelling of a path changes the answer. A
    * probe refused with 429 would take a healthy replica out of service; what made unlimited

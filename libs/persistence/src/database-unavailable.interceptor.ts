@@ -11,14 +11,13 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  * database is down, not `500`: a client and a load balancer retry a 503, and it is the truth
  * (nothing is wrong with the request or the code). Nothing is stored in that case, or it
  * was stored whole (one insert); a retry with the same Idempotency-Key finds it. Event
- * handlers are left alone: their transport retries what fails for these reasons.
+ * handlers never pass through it: their transport retries what fails for these reasons.
  */
 @Injectable()
 export class DatabaseUnavailableInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Database');
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
         if (!isDatabaseUnavailable(error)) return throwError(() => error);

@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { throwError, type Observable } from 'rxjs';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 import { ProblemException } from './problem.exception';
 import { ValidationProblem } from './validation.problem';
@@ -20,10 +19,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   constructor(private readonly statuses: ErrorStatuses) {}
 
-  catch(error: unknown, host: ArgumentsHost): void | Observable<never> {
-    // Event handlers share the app's global filters; their errors pass through unchanged so
-    // the consumer transport can tell a transient failure from a permanent one.
-    if (host.getType() !== 'http') return throwError(() => error);
+  catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const own = ownBody(error);
     if (own) {

@@ -11,8 +11,7 @@ import { catchError, throwError, timeout, TimeoutError, type Observable } from '
 export class RequestTimeoutInterceptor implements NestInterceptor {
   constructor(private readonly limitMs: number) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       timeout({ first: this.limitMs }),
       catchError((error: unknown) =>

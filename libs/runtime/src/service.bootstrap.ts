@@ -1,5 +1,5 @@
 import { INestApplication, LoggerService, Type } from '@nestjs/common';
-import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { CustomTransportStrategy, MicroserviceOptions, NestMicroservice } from '@nestjs/microservices';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import { requestLogScope, useStructuredLogs } from '@orderflow/observability';
 import { ConfigError, configOf, loadConfig, type ConfigClass } from '@orderflow/config';
 import { RuntimeConfig, serviceConfig } from './runtime.config';
+import { EventErrorsAsThrown } from './event-errors.filter';
 import { EVENT_TRANSPORT, ServiceModule } from './service.module';
 
 export interface ServiceDefinition {
@@ -55,7 +56,17 @@ export async function bootstrapService(definition: ServiceDefinition): Promise<I
 
   const transport = eventTransport(app);
   if (transport) {
-    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    // Event handlers do not inherit the HTTP enhancers (guards, the validation pipe,
+    // interceptors, the problem filter): each of them ran for every message only to step
+    // aside, and a handler with no interceptor is called without an rxjs chain around it.
+    // Its handlers are set up when it starts, once its own filter is in place; the app runs
+    // the lifecycle hooks of the modules both share, as for any hybrid app.
+    const events = app.connectMicroservice<MicroserviceOptions>(
+      { strategy: transport },
+      { inheritAppConfig: false, deferInitialization: true },
+    ) as NestMicroservice;
+    events.useGlobalFilters(new EventErrorsAsThrown());
+    events.setIsInitHookCalled(true);
     await app.startAllMicroservices();
   }
   await app.listen(config.PORT);

@@ -217,6 +217,7 @@ export function censusTable(result: BenchResult): string | undefined {
         `${n(s.consumed, 1)} (${n(s.ignored, 1)})`,
         n(s.produceRequests, 2),
         n(s.fetchRequests, 2),
+        n(s.commitRequests, 2),
       ]);
     }
     if (census.database)
@@ -229,10 +230,11 @@ export function censusTable(result: BenchResult): string | undefined {
         '',
         '',
         '',
+        '',
       ]);
   }
   return formatTable(
-    ['census, per order', 'db commands', 'most issued', 'docs written', 'produced', 'consumed (ignored)', 'produce req', 'fetch req'],
+    ['census, per order', 'db commands', 'most issued', 'docs written', 'produced', 'consumed (ignored)', 'produce req', 'fetch req', 'commit req'],
     rows,
   );
 }

@@ -14,6 +14,8 @@ export interface ServiceCensus {
   ignored: number;
   produceRequests: number;
   fetchRequests: number;
+  /** Offset commits: a consumer's most frequent request. */
+  commitRequests: number;
 }
 
 /** The census of a run: per service and per order, and the local database's journal commits. */
@@ -72,6 +74,7 @@ export function censusBetween(before: CensusPoint, after: CensusPoint, orders: n
       ignored: delta('orderflow_messages_handled_total', { outcome: 'ignored' }),
       produceRequests: delta('orderflow_kafka_requests_total', { api: 'Produce' }),
       fetchRequests: delta('orderflow_kafka_requests_total', { api: 'Fetch' }),
+      commitRequests: delta('orderflow_kafka_requests_total', { api: 'OffsetCommit' }),
     };
   });
   const database =

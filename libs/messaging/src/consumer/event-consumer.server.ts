@@ -39,8 +39,9 @@ type ConsumerState = 'starting' | 'joined' | 'crashed' | 'stopped';
  *
  * - messages come in batches, one per partition; within a batch different keys (orders)
  *   are handled side by side and each key's messages in offset order (`handleInKeyLanes`);
- * - the batch's offset is committed once, after its handlers finished, so effects are
- *   durable first and a crash only ever redelivers;
+ * - the batch's offset is committed after its handlers finished, so effects are durable
+ *   first and a crash only ever redelivers; commits are gathered, every partition's in one
+ *   request at most every 100 ms (`OffsetCommits`);
  * - a transient failure is retried with capped exponential backoff, forever, never skipped:
  *   the commit stops below it, its partition is rewound to it and paused meanwhile, so it
  *   holds up neither the other partitions nor the consumer's session; messages after it
@@ -115,7 +116,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     clearInterval(this.commitRetry);
     // A consumer still starting notices `stopping` after its current step and disconnects.
     await this.starting;
-    // kafkajs waits for in-flight batches, commits nothing more, and leaves the group.
+    // What was handled is committed now, so a restart does not handle it again; kafkajs then
+    // waits for the batches in flight, commits nothing more, and leaves the group.
+    await this.commits.flush();
+    this.commits.stop();
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
@@ -231,7 +235,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (next !== messages[0].offset) {
       // Moves kafkajs's own position, which fetching goes on from.
       payload.resolveOffset((BigInt(next) - 1n).toString());
-      await this.commits.commit(consumer, { topic, partition, offset: next });
+      this.commits.commit(consumer, { topic, partition, offset: next });
     }
     if (failure === undefined) {
       this.retries.passed(topic, partition);

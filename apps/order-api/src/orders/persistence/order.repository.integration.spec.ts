@@ -25,6 +25,8 @@ describe('order changes (integration)', () => {
   let repository: OrderRepository;
   let workflow: OrderWorkflow;
   let commands: string[];
+  /** The statements of each update command, in order. */
+  let updates: number[];
   const announced: string[] = [];
 
   beforeAll(async () => {
@@ -34,7 +36,10 @@ describe('order changes (integration)', () => {
       .asPromise();
     orders = connection.model<OrderDocument>(ORDER_MODEL, OrderSchema);
     await orders.createIndexes();
-    connection.getClient().on('commandStarted', (started) => commands.push(started.commandName));
+    connection.getClient().on('commandStarted', (started) => {
+      commands.push(started.commandName);
+      if (started.commandName === 'update') updates.push((started.command['updates'] as unknown[]).length);
+    });
     new OutboxStore(connection).listen((_, id) => announced.push(id));
     repository = new OrderRepository(orders);
     workflow = new OrderWorkflow(repository, new OrderMetrics(new Registry(), repository));
@@ -42,6 +47,7 @@ describe('order changes (integration)', () => {
 
   beforeEach(() => {
     commands = [];
+    updates = [];
     announced.length = 0;
   });
 
@@ -128,6 +134,32 @@ describe('order changes (integration)', () => {
     expect(doc?.status).toBe('CANCELLED');
     expect(doc?.ignoredEvents.map((e) => e.eventId)).toEqual([late.eventId]);
     expect(doc?.seenEvents).toEqual([late.eventId]);
+  });
+
+  it('records events that arrive together in one update per order, and tells of an order it does not have', async () => {
+    const [first, second] = [await placed(), await placed()];
+    updates = [];
+    const entry = (type: string) => ({ type, source: 'points-service', at: new Date() });
+    const [e1, e2, e3, e4]: string[] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const recorded = await Promise.all([
+      repository.recordInTimeline(first, e1, entry('PointsAwarded')),
+      repository.recordInTimeline(second, e2, entry('PointsAwarded')),
+      repository.recordInTimeline(first, e3, entry('NotificationSent')),
+      repository.recordInTimeline(randomUUID(), e4, entry('NotificationSent')),
+    ]);
+
+    expect(recorded).toEqual([true, true, true, false]);
+    // One command, one statement per order: the first order's two events are one write.
+    expect(updates).toEqual([3]);
+    const timelines = await Promise.all([first, second].map((id) => repository.timeline(id)));
+    expect(
+      timelines.map((t) =>
+        t?.entries
+          .map((e) => e.eventId)
+          .filter((id) => [e1, e2, e3].includes(id))
+          .sort(),
+      ),
+    ).toEqual([[e1, e3].sort(), [e2]]);
   });
 });
 

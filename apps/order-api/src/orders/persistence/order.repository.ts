@@ -132,17 +132,22 @@ export class OrderRepository {
 
   /**
    * Every event of the other services lands in a timeline, so these are most of its writes:
-   * the ones issued together go out as one bulk write.
+   * the ones issued together go out as one bulk write, with one update per order however
+   * many of its events arrived together (its points and its notifications often do).
    */
   private readonly timelineWrites = new CommandBatcher<{ orderId: string; eventId: string; entry: TimelineEntry }, boolean>(
     async (items) => {
+      const entries = new Map<string, Record<string, TimelineEntry>>();
+      for (const { orderId, eventId, entry } of items) {
+        const set = entries.get(orderId) ?? {};
+        set[`timeline.${eventId}`] = entry;
+        entries.set(orderId, set);
+      }
       const result = await driverCollection(this.orders).bulkWrite(
-        items.map(({ orderId, eventId, entry }) => ({
-          updateOne: { filter: { _id: orderId }, update: { $set: { [`timeline.${eventId}`]: entry } } },
-        })),
+        [...entries].map(([orderId, set]) => ({ updateOne: { filter: { _id: orderId }, update: { $set: set } } })),
         { ordered: false },
       );
-      if (result.matchedCount === items.length) return items.map(() => true);
+      if (result.matchedCount === entries.size) return items.map(() => true);
       // Some order is unknown here (rare): find out which.
       const known = await this.orders
         .find({ _id: { $in: items.map((i) => i.orderId) } }, { _id: 1 })

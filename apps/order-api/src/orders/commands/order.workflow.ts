@@ -4,11 +4,16 @@ import { transition, type OrderInput } from '../domain/order.transitions';
 import { orderEvent } from '../order.events';
 import { OrderMetrics } from '../order.metrics';
 import { OrderRepository } from '../persistence/order.repository';
+import type { TimelineEntry } from '../persistence/order.schema';
 
-/** The event that caused an input, when it came from Kafka: for idempotency and the record. */
+/**
+ * The event that caused an input, when it came from Kafka: for idempotency and the record.
+ * Its timeline entry is written with the change it causes, in the same update.
+ */
 export interface Cause {
   eventId: string;
   type: string;
+  entry: TimelineEntry;
 }
 
 /**
@@ -36,7 +41,7 @@ export class OrderWorkflow {
       if (result.outcome === 'unchanged' && !cause) return { order: stored.order, changed: false };
       if (result.outcome === 'applied') {
         const event = orderEvent(result.order, stored.order.status, cause?.eventId);
-        if (await this.orders.update(result.order, stored.version, { event, seenEventId: cause?.eventId })) {
+        if (await this.orders.update(result.order, stored.version, { event, cause })) {
           this.metrics.orderChanged(result.order, stored.order.status, now);
           this.logger.log(`order ${orderId}: ${stored.order.status} -> ${result.order.status} (${event.type} ${event.eventId})`);
           return { order: result.order, changed: true };
@@ -46,7 +51,7 @@ export class OrderWorkflow {
       const reason = result.outcome === 'ignored' ? result.reason : 'already in that state';
       if (cause) {
         const ignored = { eventId: cause.eventId, type: cause.type, reason, at: now };
-        if (!(await this.orders.update(stored.order, stored.version, { seenEventId: cause.eventId, ignored }))) continue;
+        if (!(await this.orders.update(stored.order, stored.version, { cause, ignored }))) continue;
         this.logger.warn(`order ${orderId}: ignored ${cause.type} ${cause.eventId}: ${reason}`);
       }
       return { order: stored.order, changed: false, ignored: reason };

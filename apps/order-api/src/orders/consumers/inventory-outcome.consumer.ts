@@ -12,6 +12,17 @@ import { PermanentEventError } from '@orderflow/messaging';
 import type { OrderInput } from '../domain/order.transitions';
 import { OrderError } from '../domain/order';
 import { OrderWorkflow } from '../commands/order.workflow';
+import { timelineEntryOf } from './timeline.entry';
+
+/**
+ * The events whose handler here enters them in the timeline with the change they cause (or
+ * with the record that they were ignored): the timeline consumer passes them over, one
+ * document write fewer per order. A redelivery changes nothing, and finds them there.
+ */
+export const RECORDED_WITH_THEIR_CHANGE: ReadonlySet<string> = new Set([
+  InventoryReservedSchema.typeName,
+  InventoryRejectedSchema.typeName,
+]);
 
 /** Inventory's answers move a pending order to CONFIRMED or REJECTED. */
 @Controller()
@@ -39,7 +50,11 @@ export class InventoryOutcomeConsumer {
 
   private async apply(event: DecodedEvent, input: OrderInput): Promise<void> {
     try {
-      await this.workflow.apply(event.message.orderId, input, { eventId: event.meta.eventId, type: event.type });
+      await this.workflow.apply(event.message.orderId, input, {
+        eventId: event.meta.eventId,
+        type: event.type,
+        entry: timelineEntryOf(event),
+      });
     } catch (error) {
       // Orders are stored before their OrderCreated is published, so an answer for an
       // unknown order can never succeed: park it rather than retry forever.

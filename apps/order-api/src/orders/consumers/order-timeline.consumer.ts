@@ -3,11 +3,14 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { DecodedEvent } from '@orderflow/contracts';
 import { ANY_EVENT } from '@orderflow/messaging';
 import { OrderRepository } from '../persistence/order.repository';
+import { RECORDED_WITH_THEIR_CHANGE } from './inventory-outcome.consumer';
+import { timelineEntryOf } from './timeline.entry';
 
 /**
  * Every event of every topic order-api reads (the other services') lands in its order's
  * timeline, keyed by event id, so redeliveries and replays add nothing. order-api's own
- * events are put there by the write that stores them.
+ * events, and the inventory answers that change an order, are put there by the write that
+ * stores the change; every other event here is written by this consumer.
  */
 @Controller()
 export class OrderTimelineConsumer {
@@ -17,7 +20,8 @@ export class OrderTimelineConsumer {
 
   @EventPattern(ANY_EVENT)
   async record(@Payload() event: DecodedEvent): Promise<void> {
-    const entry = { type: event.type.split('.').pop() as string, source: event.meta.producer, at: new Date(event.meta.occurredAt) };
+    if (RECORDED_WITH_THEIR_CHANGE.has(event.type)) return;
+    const entry = timelineEntryOf(event);
     if (!(await this.orders.recordInTimeline(event.message.orderId, event.meta.eventId, entry))) {
       this.logger.warn(`order ${event.message.orderId}: ${entry.type} ${event.meta.eventId} is for an order this service does not have`);
     }

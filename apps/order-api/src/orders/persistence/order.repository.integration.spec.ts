@@ -69,7 +69,11 @@ describe('order changes (integration)', () => {
   }
 
   const reserved: OrderInput = { kind: 'reserved', lines: [{ sku: 'SKU-1', quantity: 2, unitPrice: 150 }], total: 300 };
-  const cause = () => ({ eventId: randomUUID(), type: 'orderflow.inventory.v1.StockReserved' });
+  const cause = () => ({
+    eventId: randomUUID(),
+    type: 'orderflow.inventory.v1.StockReserved',
+    entry: { type: 'StockReserved', source: 'inventory-service', at: new Date() },
+  });
 
   /** The order as stored: status, version, and its outbox's event types oldest first. */
   async function stored(id: string) {
@@ -83,14 +87,17 @@ describe('order changes (integration)', () => {
     const ids = await Promise.all(Array.from({ length: 20 }, placed));
     commands = [];
     announced.length = 0;
-    const results = await Promise.all(ids.map((id) => workflow.apply(id, reserved, cause())));
+    const causes = ids.map(cause);
+    const results = await Promise.all(ids.map((id, i) => workflow.apply(id, reserved, causes[i])));
     expect(results.every((r) => r.changed && r.order.status === 'CONFIRMED')).toBe(true);
     // One read, one bulk write, one read of the outboxes: not one command per order.
     expect(commands.length).toBeLessThanOrEqual(6);
     expect(new Set(announced)).toEqual(new Set(ids));
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
       const order = await stored(id);
-      expect(order).toMatchObject({ status: 'CONFIRMED', version: 1, timeline: 2 });
+      // Its own two events, and the answer that confirmed it, entered with the change.
+      expect(order).toMatchObject({ status: 'CONFIRMED', version: 1, timeline: 3 });
+      expect((await repository.timeline(id))?.entries.map((e) => e.eventId)).toContain(causes[i].eventId);
       expect(order.events.map((e) => e.type)).toEqual([OrderCreatedSchema.typeName, OrderConfirmedSchema.typeName]);
     }
   });

@@ -34,7 +34,8 @@ export interface OrderQuery {
 /** What a state change writes besides the order itself, in the same atomic update. */
 export interface OrderChange {
   event?: OutboxMessage;
-  seenEventId?: string;
+  /** The event the change handles: marked seen, and entered in the timeline. */
+  cause?: { eventId: string; entry: TimelineEntry };
   ignored?: OrderDocument['ignoredEvents'][number];
 }
 
@@ -98,11 +99,13 @@ export class OrderRepository {
     const { id, ...fields } = order;
     const push: Record<string, unknown> = {};
     if (change.event) push['outbox'] = change.event;
-    if (change.seenEventId) push['seenEvents'] = change.seenEventId;
+    if (change.cause) push['seenEvents'] = change.cause.eventId;
     if (change.ignored) push['ignoredEvents'] = change.ignored;
-    const timeline = change.event ? { [`timeline.${change.event.eventId}`]: ownEntry(change.event, order.updatedAt) } : {};
+    const timeline: Record<string, TimelineEntry> = {};
+    if (change.event) timeline[`timeline.${change.event.eventId}`] = ownEntry(change.event, order.updatedAt);
+    if (change.cause) timeline[`timeline.${change.cause.eventId}`] = change.cause.entry;
     const update = { $set: { ...fields, ...timeline, version: version + 1 }, ...(Object.keys(push).length > 0 && { $push: push }) };
-    const write = { id, where: { version }, update, eventId: change.event?.eventId, seenEventId: change.seenEventId };
+    const write = { id, where: { version }, update, eventId: change.event?.eventId, seenEventId: change.cause?.eventId };
     if (!(await this.writes.apply(write))) return false;
     if (!change.event) return true;
     // Another replica (the one that handled the previous event, or took the previous request)

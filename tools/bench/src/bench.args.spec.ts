@@ -39,6 +39,13 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--running', '--profile', 'dist/p'])).toThrow(/drop --running/);
   });
 
+  it('warms the services up with 2,000 unreported orders, 100 when quick, or as many as asked', () => {
+    expect(parseArgs([])).toMatchObject({ warmUp: 2000 });
+    expect(parseArgs(['--quick'])).toMatchObject({ warmUp: 100 });
+    expect(parseArgs(['--warm-up', '500'])).toMatchObject({ warmUp: 500 });
+    expect(() => parseArgs(['--warm-up', '0'])).toThrow(/whole number above 0/);
+  });
+
   it('answers help', () => {
     expect(parseArgs(['--quick', '--help'])).toBe('help');
   });

@@ -28,6 +28,8 @@ export interface BenchOptions {
   profile?: string;
   /** Measure the stack `npm start` runs, as its client, instead of starting services of the bench's own. */
   running: boolean;
+  /** Orders placed unreported before anything is measured, so the services' code is compiled as a long-running one's is. */
+  warmUp: number;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -48,6 +50,7 @@ export const DEFAULTS: BenchOptions = {
   seed: 42,
   out: 'dist/bench',
   running: false,
+  warmUp: 2000,
 };
 
 /** Small enough to finish in a couple of minutes on two busy cores; proves every part runs. */
@@ -58,12 +61,13 @@ const QUICK: Partial<BenchOptions> = {
   kafkaMessages: 10_000,
   dbSeconds: 1,
   deadline: 180,
+  warmUp: 100,
 };
 
 export const USAGE =
   'usage: npm run bench -- [--quick] [--bursts 500x32,2000x64] [--rates 10,25,50] [--duration 15] ' +
   '[--flat 20000] [--flat-clients 32] [--flash [20000]] [--stored 1000,100000] [--kafka-messages 100000] [--db-seconds 5] [--no-limits] ' +
-  '[--deadline 1800] [--seed 42] [--out dist/bench] [--profile DIR] [--running]';
+  '[--deadline 1800] [--seed 42] [--out dist/bench] [--profile DIR] [--running] [--warm-up 2000]';
 
 /** A flag the user got wrong: printed as one line with the usage, never as a stack trace. */
 export class UsageError extends Error {}
@@ -146,6 +150,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--deadline':
         options.deadline = positiveNumber(name, value());
+        break;
+      case '--warm-up':
+        options.warmUp = positiveInt(name, value());
         break;
       case '--seed':
         options.seed = positiveInt(name, value());

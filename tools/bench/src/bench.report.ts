@@ -234,7 +234,17 @@ export function censusTable(result: BenchResult): string | undefined {
       ]);
   }
   return formatTable(
-    ['census, per order', 'db commands', 'most issued', 'docs written', 'produced', 'consumed (ignored)', 'produce req', 'fetch req', 'commit req'],
+    [
+      'census, per order',
+      'db commands',
+      'most issued',
+      'docs written',
+      'produced',
+      'consumed (ignored)',
+      'produce req',
+      'fetch req',
+      'commit req',
+    ],
     rows,
   );
 }

@@ -123,6 +123,17 @@ describe('Secondary indexes (integration)', () => {
         .toArray();
     expect(await withEvents(indexed)).toEqual(await withEvents(plain));
   });
+
+  it('refuses a write that would index parallel arrays, and stores one that changes no indexed field', async () => {
+    const pairs = db.collection<{ _id: string; tags: unknown; sizes: unknown; note?: string }>(uniqueName('pairs'));
+    await pairs.createIndex({ tags: 1, sizes: 1 });
+    await expect(pairs.insertOne({ _id: 'both', tags: ['a'], sizes: [1, 2] })).rejects.toThrow(/parallel arrays/);
+    await pairs.insertOne({ _id: 'one', tags: ['a', 'b'], sizes: 1, note: 'x' });
+    await pairs.updateOne({ _id: 'one' }, { $set: { note: 'y' } });
+    await expect(pairs.updateOne({ _id: 'one' }, { $set: { sizes: [1, 2] } })).rejects.toThrow(/parallel arrays/);
+    expect(await pairs.findOne({ _id: 'one' })).toEqual({ _id: 'one', tags: ['a', 'b'], sizes: 1, note: 'y' });
+    expect(await pairs.find({ tags: 'b', sizes: 1 }).toArray()).toHaveLength(1);
+  });
 });
 
 /**

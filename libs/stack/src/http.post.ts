@@ -16,7 +16,11 @@ export class HttpPoster {
   private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 256 });
   private readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
 
-  post(url: string, headers: Record<string, string>, body?: string): Promise<Posted> {
+  /**
+   * `onWritten` is called once the whole request has been handed to the operating system: from
+   * then on it is in flight, whether or not the server has read it yet.
+   */
+  post(url: string, headers: Record<string, string>, body?: string, onWritten?: () => void): Promise<Posted> {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
@@ -34,6 +38,7 @@ export class HttpPoster {
         },
       );
       request.on('error', () => resolve({ status: 0, body: '' }));
+      if (onWritten) request.once('finish', onWritten);
       request.end(body);
     });
   }

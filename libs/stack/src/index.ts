@@ -50,6 +50,7 @@ export { securityEnv } from './security-env';
 export { seededRandom } from './seeded-random';
 export { infraPids, listenerOn, listensOn, StackServices } from './stack.services';
 export { FLASH, FLAT, type Mix, type OrderPlan, planMix, STANDARD } from './order.mix';
+export { HttpPoster, type Posted } from './http.post';
 export { describeRefusals, LoadGenerator, refusedCount } from './load.generator';
 export { inPool, messagesOnTopics, readState, waitAllFinal, waitCaughtUp } from './pipeline.state';
 export { checkInvariants, type InvariantReport, type PipelineState } from './invariants.check';

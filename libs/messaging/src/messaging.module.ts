@@ -31,6 +31,9 @@ function consumerGroupOf(name: string): { groupId: string; topics: string[] } {
   return { groupId: group.groupId, topics: group.topics.map((key) => Topics[key].name) };
 }
 
+/** How long a published outbox entry waits for its document's next write to remove it. */
+const HOLD_PUBLISHED_MS = 3_000;
+
 export interface MessagingModuleOptions {
   /** The service's name: the Kafka client id, and its consumer group in the topic registry. */
   service: string;
@@ -151,7 +154,14 @@ export class MessagingModule extends ConfigurableModuleClass {
           provide: OutboxRelay,
           inject: [EventProducer, OutboxStore, OPTIONS, Registry],
           useFactory: (producer: EventProducer, store: OutboxStore, opts: MessagingModuleOptions, registry: Registry) => {
-            const relay = new OutboxRelay(producer, store, { sweepIntervalMs: opts.config.OUTBOX_SWEEP_INTERVAL_MS, batchSize: 100 });
+            const relay = new OutboxRelay(producer, store, {
+              sweepIntervalMs: opts.config.OUTBOX_SWEEP_INTERVAL_MS,
+              batchSize: 100,
+              // An order is written again within a second or two of its event (its next change,
+              // its timeline): that write removes the published entry, which then costs no
+              // document write of its own. A crash republishes at most this much.
+              holdPublishedMs: HOLD_PUBLISHED_MS,
+            });
             registerOutboxMetrics(registry, store);
             return relay;
           },

@@ -6,6 +6,7 @@ import { ByIdReader } from './by-id.reader';
 import { GuardedUpdates, type GuardedUpdate } from './guarded.updates';
 import type { OutboxMessage } from './outbox/outbox.entry';
 import { listenToOutbox, outboxPlugin } from './outbox/outbox.plugin';
+import { holdPublished, takePublished } from './outbox/outbox.published';
 
 interface Account {
   _id: string;
@@ -141,5 +142,40 @@ describe('batched reads and writes (integration)', () => {
         upsert: true,
       });
     expect(await Promise.all([open(existing), open(fresh), open(existing)])).toEqual([false, true, false]);
+  });
+  it('removes the published events of each document an update changes, and hands back those of an update that did not apply', async () => {
+    const [applies, refused, pushes] = ids(3);
+    const published = { [applies]: event(applies), [refused]: event(refused), [pushes]: event(pushes) };
+    await accounts.insertMany([applies, refused, pushes].map((id) => ({ _id: id, balance: 10, outbox: [published[id]] })));
+    holdPublished(connection, 'accounts', new Map([applies, refused, pushes].map((id) => [id, [published[id].eventId]])));
+    const updates = new GuardedUpdates<Stamped>(accounts, async (open) => open.map((u) => u.id !== refused));
+    const later = event(pushes);
+
+    const outcomes = await Promise.all([
+      updates.apply({ id: applies, stamp: 1, where: { balance: 10 }, update: { $inc: { balance: -1 } } }),
+      updates.apply({ id: refused, stamp: 1, where: { balance: 99 }, update: { $inc: { balance: -1 } } }),
+      // It writes the outbox itself: what was published stays for the relay to remove.
+      updates.apply({ id: pushes, stamp: 1, where: { balance: 10 }, update: { $push: { outbox: later } }, events: [later] }),
+    ]);
+
+    expect(outcomes).toEqual([true, false, true]);
+    const outboxes = await accounts
+      .find({ _id: { $in: [applies, refused, pushes] } }, { outbox: 1 })
+      .lean()
+      .exec();
+    expect(new Map(outboxes.map((doc) => [doc._id, doc.outbox.map((e) => e.eventId)]))).toEqual(
+      new Map([
+        [applies, []],
+        [refused, [published[refused].eventId]],
+        [pushes, [published[pushes].eventId, later.eventId]],
+      ]),
+    );
+    const left = takePublished(connection, 0).get('accounts');
+    expect(left).toEqual(
+      new Map([
+        [refused, [published[refused].eventId]],
+        [pushes, [published[pushes].eventId]],
+      ]),
+    );
   });
 });

@@ -2,6 +2,7 @@ import { CommandBatcher } from './command.batcher';
 import { duplicatesOf } from './duplicate-key';
 import type { OutboxMessage } from './outbox/outbox.entry';
 import { announceEvents } from './outbox/outbox.plugin';
+import { claimPublished, pullPublished, releasePublished } from './outbox/outbox.published';
 import { driverCollection, type StoredModel } from './stored.model';
 
 /**
@@ -72,12 +73,29 @@ export class GuardedUpdates<U extends GuardedUpdate = GuardedUpdate> {
   }
 
   private async write(updates: U[]): Promise<boolean[]> {
+    // An update that leaves the outbox alone also removes what was published from it.
+    const claimed = updates.map((u) => (touchesOutbox(u.update) ? [] : claimPublished(this.model, u.id)));
+    try {
+      const outcome = await this.bulk(updates, claimed);
+      updates.forEach((u, i) => {
+        if (!outcome[i]) releasePublished(this.model, u.id, claimed[i]);
+      });
+      return outcome;
+    } catch (error) {
+      updates.forEach((u, i) => releasePublished(this.model, u.id, claimed[i]));
+      throw error;
+    }
+  }
+
+  private async bulk(updates: U[], published: string[][]): Promise<boolean[]> {
     let counts: BulkCounts;
     let refused = new Set<number>();
     try {
       // Through the driver: the updates are written as given, with no schema casting.
       counts = await driverCollection(this.model).bulkWrite(
-        updates.map((u) => ({ updateOne: { filter: { ...u.where, _id: u.id }, update: u.update, upsert: u.upsert ?? false } })),
+        updates.map((u, i) => ({
+          updateOne: { filter: { ...u.where, _id: u.id }, update: withPull(u.update, published[i]), upsert: u.upsert ?? false },
+        })),
         { ordered: false },
       );
     } catch (error) {
@@ -99,6 +117,20 @@ export class GuardedUpdates<U extends GuardedUpdate = GuardedUpdate> {
     });
     return outcome as boolean[];
   }
+}
+
+/** Whether an update writes the outbox itself (a `$push` of events, a `$set` of it). */
+function touchesOutbox(update: Record<string, unknown>): boolean {
+  return Object.values(update).some(
+    (fields) =>
+      typeof fields === 'object' && fields !== null && Object.keys(fields).some((path) => path === 'outbox' || path.startsWith('outbox.')),
+  );
+}
+
+/** `update`, removing these published entries from the outbox too. */
+function withPull(update: Record<string, unknown>, published: string[]): Record<string, unknown> {
+  if (published.length === 0) return update;
+  return { ...update, $pull: { ...(update['$pull'] as Record<string, unknown> | undefined), ...pullPublished(published) } };
 }
 
 /** What a bulk write's result, or the error of one that partly failed, counts. */

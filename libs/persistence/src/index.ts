@@ -9,4 +9,5 @@ export { GuardedUpdates, stampedBy, type AppliedCheck, type GuardedUpdate, type 
 export { type OutboxMessage } from './outbox/outbox.entry';
 export { announceEvents, outboxPlugin } from './outbox/outbox.plugin';
 export { driverCollection, type StoredModel } from './stored.model';
+export { claimPublished, pullPublished, releasePublished } from './outbox/outbox.published';
 export { OutboxStore, type PendingEvents } from './outbox/outbox.store';

@@ -5,7 +5,7 @@ import mongoose, { Connection, Model, Schema } from 'mongoose';
 import { EventProducer } from '../event.producer';
 import { KafkaFixture, type ReadMessage } from '../testing/kafka.fixture';
 import { outboxOrderEvent as orderEvent } from '../testing/order-events.fixture';
-import { outboxPlugin, OutboxStore, type OutboxMessage } from '@orderflow/persistence';
+import { claimPublished, outboxPlugin, OutboxStore, pullPublished, type OutboxMessage } from '@orderflow/persistence';
 import { OutboxRelay } from './outbox.relay';
 
 interface OrderDoc {
@@ -153,8 +153,15 @@ describe('OutboxRelay (integration)', () => {
     const events = lifecycle(topic, orderId).slice(0, 2);
     await orders.create({ _id: orderId, status: 'CONFIRMED', outbox: events });
 
-    const dying = new OutboxRelay(producer, diesBeforeRemoving(store), { sweepIntervalMs: SWEEP_MS, batchSize: 100 });
-    await expect(dying.drain()).rejects.toThrow('died before removing');
+    // The dying process has a connection of its own: what it remembers dies with it.
+    const its = await mongoose.createConnection(env.MONGODB_URI, { dbName: connection.name }).asPromise();
+    try {
+      its.model<OrderDoc>('Order', orders.schema, 'orders');
+      const dying = new OutboxRelay(producer, diesBeforeRemoving(new OutboxStore(its)), { sweepIntervalMs: SWEEP_MS, batchSize: 100 });
+      await expect(dying.drain()).rejects.toThrow('died before removing');
+    } finally {
+      await its.close();
+    }
     await eventually(() => expect(idsOf(publishedFor(orderId))).toEqual(events.map((e) => e.eventId)));
     expect((await pendingOf(orderId)).map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
 
@@ -165,6 +172,38 @@ describe('OutboxRelay (integration)', () => {
     const [firstCopy, secondCopy] = [publishedFor(orderId).slice(0, 2), publishedFor(orderId).slice(2)];
     expect(secondCopy.map(asWritten)).toEqual(firstCopy.map(asWritten));
     await eventually(async () => expect(await pendingOf(orderId)).toEqual([]));
+  });
+
+  it("with a hold, leaves a published event for the document's next write to remove, never publishes it twice, and removes what no write claimed", async () => {
+    const relay = new OutboxRelay(producer, store, { sweepIntervalMs: SWEEP_MS, batchSize: 100, holdPublishedMs: 4_000 });
+    relays.push(relay);
+    relay.start();
+    const [written, left] = [randomUUID(), randomUUID()];
+    const [created, confirmed] = [orderEvent(topic, written, 0), orderEvent(topic, written, 1)];
+    const alone = orderEvent(topic, left, 0);
+    await orders.create({ _id: written, status: 'PENDING', outbox: [created] });
+    await orders.create({ _id: left, status: 'PENDING', outbox: [alone] });
+    await eventually(() => expect(store.isPublished('orders', written, created.eventId)).toBe(true));
+
+    // The next change reads the whole outbox back and announces it: only its own event goes out.
+    await orders
+      .findOneAndUpdate(
+        { _id: written },
+        { $set: { status: 'CONFIRMED' }, $push: { outbox: confirmed } },
+        { projection: { outbox: 1 }, returnDocument: 'after' },
+      )
+      .lean();
+    await eventually(() => expect(store.isPublished('orders', written, confirmed.eventId)).toBe(true));
+    // The write after it takes both over and removes them with its own change.
+    const claimed = claimPublished(orders, written);
+    expect(claimed).toEqual([created.eventId, confirmed.eventId]);
+    await orders.updateOne({ _id: written }, { $set: { status: 'SHIPPED' }, $pull: pullPublished(claimed) });
+    expect(await pendingOf(written)).toEqual([]);
+
+    // What no write claimed, the relay removes itself once the hold is over.
+    await eventually(async () => expect(await pendingOf(left)).toEqual([]), { timeoutMs: 20_000 });
+    await eventually(() => expect(idsOf(publishedFor(left))).toEqual([alone.eventId]));
+    expect(idsOf(publishedFor(written))).toEqual([created.eventId, confirmed.eventId]);
   });
 
   it('publishes an announced write at once, long before the next sweep, and leaves unannounced ones to the sweep', async () => {

@@ -8,6 +8,11 @@ export interface OutboxRelayOptions {
   sweepIntervalMs: number;
   /** Aggregates taken per batch, so one batch stays short. */
   batchSize: number;
+  /**
+   * How long published entries stay in their outbox for the document's next write to remove
+   * with its own change, before the relay removes them itself (0: at once, after each publish).
+   */
+  holdPublishedMs?: number;
 }
 
 /**
@@ -22,6 +27,10 @@ export interface OutboxRelayOptions {
  * documents in one bulk write. A periodic sweep, and one at start-up, scans for anything
  * else pending — what a crashed process wrote but never published — so a crash at any
  * point loses nothing.
+ *
+ * With `holdPublishedMs`, the removal waits that long: a write the document gets meanwhile
+ * removes them with its own change, and one bulk write removes the rest. A crash in between
+ * publishes those entries again, as a crash between publishing and removing always did.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -48,11 +57,14 @@ export class OutboxRelay {
 
   /** A writer just stored these events in this document's outbox: publish them now. */
   private written(collection: string, id: string, events: readonly OutboxMessage[]): void {
+    // A write may announce older events of the document again (the whole stored outbox): what
+    // is due already, or what this relay published and has not removed yet, is not due again.
+    const known = new Set((this.due.get(collection)?.get(id) ?? []).map((event) => event.eventId));
+    const fresh = events.filter((event) => !known.has(event.eventId) && !this.store.isPublished(collection, id, event.eventId));
+    if (fresh.length === 0) return;
     const pending = this.due.get(collection) ?? new Map<string, OutboxMessage[]>();
     this.due.set(collection, pending);
-    // A write may announce older events of the document again (the whole stored outbox).
-    const known = new Set((pending.get(id) ?? []).map((event) => event.eventId));
-    pending.set(id, [...(pending.get(id) ?? []), ...events.filter((event) => !known.has(event.eventId))]);
+    pending.set(id, [...(pending.get(id) ?? []), ...fresh]);
     this.wake?.();
   }
 
@@ -65,11 +77,14 @@ export class OutboxRelay {
     await this.loop;
     await this.drainDue()
       .then(() => this.drain())
+      .then(() => this.removePublished(0))
       .catch((error: Error) => this.logger.warn(`final drain failed: ${error.message}`));
   }
 
   /** Scans every collection and publishes everything pending; resolves with how many events went out. */
   async drain(): Promise<number> {
+    // What waits only for its removal is removed first, so that the scan does not publish it again.
+    await this.removePublished(0);
     let published = 0;
     for (const name of this.store.collections()) {
       for (;;) {
@@ -166,8 +181,26 @@ export class OutboxRelay {
       throw error;
     }
     for (const { spans } of topicMessages) spans.end();
-    for (const [name, pending] of batch) await this.store.remove(name, pending);
+    for (const [name, pending] of batch) this.store.hold(name, pending);
+    if (this.holdMs === 0) await this.removePublished(0);
     return count;
+  }
+
+  private get holdMs(): number {
+    return this.options.holdPublishedMs ?? 0;
+  }
+
+  /** Removes the published entries no write removed within `minAgeMs`; what fails is held again. */
+  private async removePublished(minAgeMs: number): Promise<void> {
+    const due = [...this.store.takePublished(minAgeMs)];
+    for (const [n, [name, published]] of due.entries()) {
+      try {
+        await this.store.remove(name, published);
+      } catch (error) {
+        for (const [later, ids] of due.slice(n)) this.store.holdAgain(later, ids);
+        throw error;
+      }
+    }
   }
 
   private async run(): Promise<void> {
@@ -182,6 +215,7 @@ export class OutboxRelay {
           });
         }
         await this.drainDue();
+        await this.removePublished(this.holdMs);
       } catch (error) {
         // Kafka or MongoDB is unavailable: nothing was removed that was not published.
         this.logger.warn(`outbox relay: ${(error as Error).message}; retrying`);
@@ -189,8 +223,10 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (!this.hasDue() && this.lastSweep !== 0) {
+        const nextSweep = this.lastSweep + this.options.sweepIntervalMs;
+        const wakeAt = Math.min(nextSweep, this.store.nextPublishedDue(this.holdMs) ?? nextSweep);
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.max(0, this.lastSweep + this.options.sweepIntervalMs - Date.now()));
+          const timer = setTimeout(resolve, Math.max(0, wakeAt - Date.now()));
           this.wake = () => {
             clearTimeout(timer);
             resolve();

@@ -3,6 +3,7 @@ import { infraEnv, uniqueName } from '@orderflow/testing';
 import mongoose, { Connection, Model, Schema } from 'mongoose';
 import type { OutboxMessage } from './outbox.entry';
 import { outboxPlugin } from './outbox.plugin';
+import { claimPublished, pullPublished, releasePublished } from './outbox.published';
 import { OutboxStore } from './outbox.store';
 
 interface Account {
@@ -97,11 +98,49 @@ describe('outbox plugin and store (integration)', () => {
     const pending = await store.pending('accounts', 100);
     expect(pending.get(id)).toEqual([first, second]);
     await accounts.updateOne({ _id: id }, { $push: { outbox: later } });
-    await store.remove('accounts', new Map([[id, [first, second]]]));
+    await store.remove('accounts', new Map([[id, [first.eventId, second.eventId]]]));
 
     expect((await accounts.findById(id).lean())?.outbox.map((e) => e.eventId)).toEqual([later.eventId]);
     expect(await store.backlog()).toMatchObject({ events: expect.any(Number), oldest: expect.any(Date) });
-    await store.remove('accounts', new Map([[id, [later]]]));
+    await store.remove('accounts', new Map([[id, [later.eventId]]]));
+    expect((await accounts.findById(id).lean())?.outbox).toEqual([]);
+  });
+
+  it("lets the document's next write remove what was published, keeping what is not, and counts no published entry as waiting", async () => {
+    const id = randomUUID();
+    const [first, second, later] = [0, 1, 2].map((n) => event(id, n));
+    await accounts.create({ _id: id, balance: 0, outbox: [first, second] });
+    const waiting = (await store.backlog()).events;
+    store.hold('accounts', new Map([[id, [first]]]));
+    await accounts.updateOne({ _id: id }, { $push: { outbox: later } });
+    expect(store.isPublished('accounts', id, first.eventId)).toBe(true);
+    // The published one no longer counts as waiting; the one pushed since does.
+    expect((await store.backlog()).events).toBe(waiting);
+
+    // The next write claims the published entry and removes it with its own change.
+    const claimed = claimPublished(accounts, id);
+    expect(claimed).toEqual([first.eventId]);
+    expect(claimPublished(accounts, id)).toEqual([]);
+    await accounts.updateOne({ _id: id }, { $inc: { balance: 5 }, $pull: pullPublished(claimed) });
+
+    const stored = await accounts.findById(id).lean();
+    expect(stored?.balance).toBe(5);
+    expect(stored?.outbox.map((e) => e.eventId)).toEqual([second.eventId, later.eventId]);
+    expect(store.takePublished(0).get('accounts')?.has(id) ?? false).toBe(false);
+  });
+
+  it('hands what a failed write claimed back for removal, due at once', async () => {
+    const id = randomUUID();
+    const [first] = [event(id, 0)];
+    await accounts.create({ _id: id, balance: 0, outbox: [first] });
+    store.hold('accounts', new Map([[id, [first]]]));
+    expect(store.takePublished(60_000).get('accounts')?.has(id) ?? false).toBe(false);
+
+    releasePublished(accounts, id, claimPublished(accounts, id));
+
+    const due = store.takePublished(60_000).get('accounts');
+    expect(due?.get(id)).toEqual([first.eventId]);
+    await store.remove('accounts', due ?? new Map());
     expect((await accounts.findById(id).lean())?.outbox).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { EnvelopeHeader } from '@orderflow/contracts';
 import type { Connection, mongo } from 'mongoose';
 import { toBuffer, WITH_PENDING_EVENTS, type OutboxMessage, type StoredMessage } from './outbox.entry';
 import { hasOutbox, listenToOutbox, type OutboxListener } from './outbox.plugin';
+import { holdPublished, isPublished, nextPublishedDue, pullPublished, takePublished, type PublishedIds } from './outbox.published';
 
 /** Events waiting in some documents of one collection, per document id, oldest first. */
 export type PendingEvents = Map<string, OutboxMessage[]>;
@@ -10,7 +11,8 @@ type OutboxCollection = mongo.Collection<{ _id: string; outbox: StoredMessage[] 
 
 /**
  * The outboxes of every model on a connection whose schema uses the outbox plugin: what
- * waits, its removal once published, and the writes that just stored events. The relay
+ * waits, what was published and waits only for its removal, that removal, and the writes
+ * that just stored events. The relay
  * publishes through this, so it needs no collection names and no database driver.
  */
 export class OutboxStore {
@@ -33,32 +35,40 @@ export class OutboxStore {
   }
 
   /**
-   * Removes published entries, and only them: a writer may have appended more since. The
-   * common case is one bulk write that empties each array still ending with what was
-   * published; where that did not match every document, the published entries are popped
-   * from the front one by one, each only if it is still the one that was published.
+   * Removes published entries, and only them, by event id: a writer may have appended more
+   * since. One bulk write for all the documents.
    */
-  async remove(collection: string, published: PendingEvents): Promise<void> {
-    const target = this.collection(collection);
-    const cleared = await target.bulkWrite(
-      [...published].map(([id, events]) => ({
-        updateOne: {
-          filter: {
-            _id: id,
-            [`outbox.${events.length - 1}.eventId`]: events[events.length - 1].eventId,
-            [`outbox.${events.length}`]: { $exists: false },
-          },
-          update: { $set: { outbox: [] } },
-        },
-      })),
+  async remove(collection: string, published: PublishedIds): Promise<void> {
+    if (published.size === 0) return;
+    await this.collection(collection).bulkWrite(
+      [...published].map(([id, eventIds]) => ({ updateOne: { filter: { _id: id }, update: { $pull: pullPublished(eventIds) } } })),
       { ordered: false },
     );
-    if (cleared.modifiedCount === published.size) return;
-    for (const [id, events] of published) {
-      for (const event of events) {
-        await target.updateOne({ _id: id, 'outbox.0.eventId': event.eventId }, { $pop: { outbox: -1 } });
-      }
-    }
+  }
+
+  /** Published entries whose removal waits for the document's next write (`holdPublished`). */
+  hold(collection: string, published: ReadonlyMap<string, readonly { eventId: string }[]>): void {
+    holdPublished(this.connection, collection, new Map([...published].map(([id, events]) => [id, events.map((e) => e.eventId)])));
+  }
+
+  /** Whether this process published the entry and its removal still waits. */
+  isPublished(collection: string, id: string, eventId: string): boolean {
+    return isPublished(this.connection, collection, id, eventId);
+  }
+
+  /** Takes out the held entries that waited at least `minAgeMs`, per collection, for removal. */
+  takePublished(minAgeMs: number): Map<string, PublishedIds> {
+    return takePublished(this.connection, minAgeMs);
+  }
+
+  /** Holds entries again whose removal failed: they are due at once. */
+  holdAgain(collection: string, published: PublishedIds): void {
+    holdPublished(this.connection, collection, published, 0);
+  }
+
+  /** When the oldest held entry will have waited `minAgeMs`; `undefined` when none is held. */
+  nextPublishedDue(minAgeMs: number): number | undefined {
+    return nextPublishedDue(this.connection, minAgeMs);
   }
 
   /**
@@ -71,8 +81,10 @@ export class OutboxStore {
     for (const collection of this.byName().values()) {
       const docs = await waiting(collection).toArray();
       for (const doc of docs) {
-        events += doc.outbox.length;
-        const at = Date.parse(doc.outbox[0]?.headers?.[EnvelopeHeader.time] ?? '');
+        // What this process published waits only for its removal.
+        const waiting = doc.outbox.filter((entry) => !isPublished(this.connection, collection.collectionName, doc._id, entry.eventId));
+        events += waiting.length;
+        const at = Date.parse(waiting[0]?.headers?.[EnvelopeHeader.time] ?? '');
         if (!Number.isNaN(at) && (oldest === undefined || at < oldest)) oldest = at;
       }
     }

@@ -168,6 +168,25 @@ describe('order changes (integration)', () => {
       ),
     ).toEqual([[e1, e3].sort(), [e2]]);
   });
+  it('removes with a timeline write the events published from its outbox, and keeps the ones that are not', async () => {
+    const id = await placed();
+    const [created] = (await orders.findById(id).lean<OrderDocument>().exec())?.outbox ?? [];
+    // Its relay published OrderCreated, and the removal waits for the order's next write.
+    const store = new OutboxStore(connection);
+    store.hold(orders.collection.collectionName, new Map([[id, [created]]]));
+    await workflow.apply(id, reserved, cause());
+    expect((await stored(id)).events.map((e) => e.type)).toEqual([OrderCreatedSchema.typeName, OrderConfirmedSchema.typeName]);
+
+    commands = [];
+    const points = { type: 'PointsAwarded', source: 'points-service', at: new Date() };
+    expect(await repository.recordInTimeline(id, randomUUID(), points)).toBe(true);
+
+    // One write: the timeline entry, and OrderCreated gone with it; OrderConfirmed still waits.
+    expect(commands).toEqual(['update']);
+    expect((await stored(id)).events.map((e) => e.type)).toEqual([OrderConfirmedSchema.typeName]);
+    expect(store.isPublished(orders.collection.collectionName, id, created.eventId)).toBe(false);
+    expect((await repository.timeline(id))?.entries.map((e) => e.type)).toContain('PointsAwarded');
+  });
 });
 
 const bytes = (value: Buffer | mongo.Binary): Buffer => (value instanceof mongo.Binary ? Buffer.from(value.buffer) : Buffer.from(value));

@@ -9,10 +9,13 @@ import {
   announceEvents,
   BatchedInserts,
   ByIdReader,
+  claimPublished,
   CommandBatcher,
   driverCollection,
   GuardedUpdates,
   type GuardedUpdate,
+  pullPublished,
+  releasePublished,
 } from '@orderflow/persistence';
 
 /** An order as stored, with what optimistic concurrency and idempotency need. */
@@ -146,10 +149,23 @@ export class OrderRepository {
         set[`timeline.${eventId}`] = entry;
         entries.set(orderId, set);
       }
-      const result = await driverCollection(this.orders).bulkWrite(
-        [...entries].map(([orderId, set]) => ({ updateOne: { filter: { _id: orderId }, update: { $set: set } } })),
-        { ordered: false },
-      );
+      // The order's own events published since its last change leave its outbox with this
+      // write, rather than with one of their own.
+      const published = new Map([...entries.keys()].map((orderId) => [orderId, claimPublished(this.orders, orderId)]));
+      let result: { matchedCount: number };
+      try {
+        result = await driverCollection(this.orders).bulkWrite(
+          [...entries].map(([orderId, set]) => {
+            const removed = published.get(orderId) ?? [];
+            const update: Record<string, unknown> = { $set: set, ...(removed.length > 0 && { $pull: pullPublished(removed) }) };
+            return { updateOne: { filter: { _id: orderId }, update } };
+          }),
+          { ordered: false },
+        );
+      } catch (error) {
+        for (const [orderId, removed] of published) releasePublished(this.orders, orderId, removed);
+        throw error;
+      }
       if (result.matchedCount === entries.size) return items.map(() => true);
       // Some order is unknown here (rare): find out which.
       const known = await this.orders

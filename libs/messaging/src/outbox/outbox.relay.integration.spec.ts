@@ -100,6 +100,21 @@ describe('OutboxRelay (integration)', () => {
     });
   });
 
+  it('publishes what a start-up sweep finds once, page after page, even when published events wait for their removal', async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const events = ids.map((id) => orderEvent(topic, id, 0));
+    // Written while no relay listens.
+    await orders.insertMany(ids.map((id, i) => ({ _id: id, status: 'PENDING', outbox: [events[i]] })));
+    const relay = new OutboxRelay(producer, store, { sweepIntervalMs: SWEEP_MS, batchSize: 2, holdPublishedMs: 60_000 });
+    relays.push(relay);
+    relay.start();
+
+    await eventually(async () => {
+      for (const id of ids) expect(await pendingOf(id)).toEqual([]);
+    });
+    await eventually(() => expect(ids.map((id) => idsOf(publishedFor(id)))).toEqual(events.map((e) => [e.eventId])));
+  });
+
   it('publishes events one order got in ten separate updates in the order they were written', async () => {
     const orderId = randomUUID();
     const events = Array.from({ length: 10 }, (_, i) => orderEvent(topic, orderId, i));

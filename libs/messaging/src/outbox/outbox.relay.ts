@@ -90,7 +90,8 @@ export class OutboxRelay {
       for (;;) {
         const pending = await this.store.pending(name, this.options.batchSize);
         if (pending.size === 0) break;
-        published += await this.publish(new Map([[name, pending]]));
+        // Removed at once: the next page of the scan must not find them again.
+        published += await this.publish(new Map([[name, pending]]), 0);
         this.forget(name, pending);
         if (pending.size < this.options.batchSize) break;
       }
@@ -115,7 +116,7 @@ export class OutboxRelay {
     while (this.hasDue()) {
       const batch = this.takeDue();
       try {
-        await this.publish(batch);
+        await this.publish(batch, this.holdMs);
       } catch (error) {
         for (const [name, taken] of batch) {
           const due = this.due.get(name) ?? new Map<string, OutboxMessage[]>();
@@ -151,8 +152,11 @@ export class OutboxRelay {
     return batch;
   }
 
-  /** One produce request for every event in `batch`, then their removal; resolves with how many went out. */
-  private async publish(batch: Map<string, PendingEvents>): Promise<number> {
+  /**
+   * One produce request for every event in `batch`, then their removal: at once, or once they
+   * have waited `holdMs` and no write took it over. Resolves with how many went out.
+   */
+  private async publish(batch: Map<string, PendingEvents>, holdMs: number): Promise<number> {
     const byTopic = new Map<string, OutboxMessage[]>();
     let count = 0;
     for (const pending of batch.values()) {
@@ -182,7 +186,7 @@ export class OutboxRelay {
     }
     for (const { spans } of topicMessages) spans.end();
     for (const [name, pending] of batch) this.store.hold(name, pending);
-    if (this.holdMs === 0) await this.removePublished(0);
+    if (holdMs === 0) await this.removePublished(0);
     return count;
   }
 

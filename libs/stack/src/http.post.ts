@@ -21,6 +21,16 @@ export class HttpPoster {
    * then on it is in flight, whether or not the server has read it yet.
    */
   post(url: string, headers: Record<string, string>, body?: string, onWritten?: () => void): Promise<Posted> {
+    return this.send(url, headers, body, onWritten, true);
+  }
+
+  private send(
+    url: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    onWritten: (() => void) | undefined,
+    retry: boolean,
+  ): Promise<Posted> {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
@@ -37,7 +47,13 @@ export class HttpPoster {
           response.on('error', () => resolve({ status: 0, body: '' }));
         },
       );
-      request.on('error', () => resolve({ status: 0, body: '' }));
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // The server closed a kept-alive connection as this request went out on it: the
+        // request never reached the service, so it is sent again, once, on a new connection.
+        if (retry && request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+          resolve(this.send(url, headers, body, onWritten, false));
+        } else resolve({ status: 0, body: '' });
+      });
       if (onWritten) request.once('finish', onWritten);
       request.end(body);
     });

@@ -19,7 +19,7 @@ import {
 import type { RunResult } from './bench.report';
 import type { ProgressLine } from './bench.progress';
 import { cpuCosts, sampleProcess, ticksBetween, type CpuPoint, type ProcessSample } from './process.cpu';
-import { censusBetween, censusPoint } from './cost.census';
+import { censusBetween, censusPoint, documentsWithOutbox } from './cost.census';
 
 export interface RunSpec {
   name: string;
@@ -58,6 +58,19 @@ const TRAILING = new Set(['points exact', 'notifications exact']);
 /** Give up on them once this long passes without a violation fewer. */
 const STALL_MS = 60_000;
 
+/** Published outbox entries wait up to 3 s for their removal (the services' relay); a little more for the relay's turn. */
+const OUTBOX_SETTLE_MS = 10_000;
+
+/** Polls `count` until it is back to `target` or less, at most `timeoutMs`. */
+async function settled(count: () => Promise<number>, target: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await count()) > target) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return true;
+}
+
 /** Adds the flash sale's check: each product's whole stock reserved, exactly. */
 function withSoldOut(report: InvariantReport, state: Awaited<ReturnType<typeof readState>>): InvariantReport {
   const violations = state.products.flatMap((p) =>
@@ -82,6 +95,7 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   const customerIds = [...new Set(mix.orders.map((o) => o.customerId))];
   const authorization = new Map(await inPool(customerIds, 8, async (c) => [c, `Bearer ${await customerToken(c)}`] as const));
 
+  const outboxesBefore = await documentsWithOutbox(ctx.mongoUri);
   const censusBefore = await censusPoint(ctx.mongoUri);
   const before = sampleAll(ctx.pids);
   const timeline = cpuTimeline(ctx.pids);
@@ -106,6 +120,8 @@ export async function measureRun(spec: RunSpec, ctx: RunContext): Promise<RunRes
   if (allFinal) {
     say('waiting for every consumer to catch up');
     await waitCaughtUp(Math.max(60_000, deadline - Date.now()));
+    say('waiting for the outboxes to be emptied');
+    await settled(() => documentsWithOutbox(ctx.mongoUri), outboxesBefore, Math.min(OUTBOX_SETTLE_MS, deadline - Date.now()));
   }
   const after = sampleAll(ctx.pids);
   timeline.stop();

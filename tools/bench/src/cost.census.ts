@@ -36,6 +36,30 @@ export async function censusPoint(mongoUri: string): Promise<CensusPoint> {
   return { metrics, journal: await journalCounters(mongoUri) };
 }
 
+/**
+ * Documents with outbox entries, in every database on the server: events not yet published,
+ * and published ones whose removal still waits for the document's next write. A run's writes
+ * include those removals, so its census is taken once this is back where it was before it.
+ */
+export async function documentsWithOutbox(uri: string): Promise<number> {
+  const connection = await mongoose.createConnection(uri).asPromise();
+  try {
+    const admin = connection.db?.admin();
+    const { databases } = (await admin?.listDatabases({ nameOnly: true })) ?? { databases: [] };
+    let count = 0;
+    for (const { name } of databases) {
+      if (['admin', 'local', 'config'].includes(name)) continue;
+      const db = connection.useDb(name, { useCache: false }).db;
+      for (const { name: collection } of (await db?.listCollections({}, { nameOnly: true }).toArray()) ?? []) {
+        count += (await db?.collection(collection).countDocuments({ 'outbox.eventId': { $exists: true } })) ?? 0;
+      }
+    }
+    return count;
+  } finally {
+    await connection.close();
+  }
+}
+
 async function journalCounters(uri: string): Promise<CensusPoint['journal']> {
   const connection = await mongoose.createConnection(uri).asPromise();
   try {

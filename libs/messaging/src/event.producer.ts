@@ -1,7 +1,9 @@
+import type { OutboxMessage } from '@orderflow/persistence';
 import type { Kafka, Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { RETRY_WAITS } from './kafka.client';
 import type { KafkaTrafficMetrics } from './kafka.metrics';
+import { publishSpans } from './tracing/message.spans';
 
 /**
  * The service's one Kafka producer: idempotent with a single request in flight, so retries
@@ -39,6 +41,31 @@ export class EventProducer {
     await this.ensureConnected();
     await this.producer.sendBatch({ ...batch, acks: -1 });
     for (const { topic, messages } of batch.topicMessages ?? []) this.traffic?.messagesProduced(topic, messages.length);
+  }
+
+  /**
+   * Encoded events, in one produce request, each with its `send` span (a child of the work
+   * that encoded it). Events of one topic keep their order.
+   */
+  async publish(events: readonly OutboxMessage[]): Promise<void> {
+    const byTopic = new Map<string, OutboxMessage[]>();
+    for (const event of events) {
+      const messages = byTopic.get(event.topic);
+      if (messages) messages.push(event);
+      else byTopic.set(event.topic, [event]);
+    }
+    if (byTopic.size === 0) return;
+    const topicMessages = [...byTopic].map(([topic, messages]) => {
+      const spans = publishSpans(messages);
+      return { spans, topic, messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: spans.headers[i] })) };
+    });
+    try {
+      await this.sendBatch({ topicMessages: topicMessages.map(({ topic, messages }) => ({ topic, messages })) });
+    } catch (error) {
+      for (const { spans } of topicMessages) spans.end(error);
+      throw error;
+    }
+    for (const { spans } of topicMessages) spans.end();
   }
 
   async disconnect(): Promise<void> {

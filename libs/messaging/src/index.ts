@@ -6,3 +6,4 @@ export { ANY_EVENT } from './consumer/event-consumer.server';
 export { PermanentEventError } from './consumer/permanent.error';
 export { requireCustomerId, requireOrderId } from './consumer/event-fields.check';
 export { markOrder, OrderflowAttributes } from './tracing/order.correlation';
+export { DirectPublisher, PublishUnavailableError, type DirectPublisherOptions } from './direct.publisher';

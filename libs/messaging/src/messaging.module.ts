@@ -18,6 +18,7 @@ import { ConsumerLagMetrics } from './consumer/consumer-lag.metrics';
 import { ConsumerMetrics } from './consumer/consumer.metrics';
 import { KafkaTrafficMetrics } from './kafka.metrics';
 import { EventConsumerServer } from './consumer/event-consumer.server';
+import { DirectPublisher } from './direct.publisher';
 import { EventProducer } from './event.producer';
 import { createKafkaClient } from './kafka.client';
 import { KafkaReadiness } from './kafka.readiness';
@@ -33,6 +34,11 @@ function consumerGroupOf(name: string): { groupId: string; topics: string[] } {
 
 /** How long a published outbox entry waits for its document's next write to remove it. */
 const HOLD_PUBLISHED_MS = 3_000;
+/**
+ * A direct publish waits this long for the broker before its caller stores the event in the
+ * outbox instead, and after one failed, the next ones go to the outbox at once for a while.
+ */
+const DIRECT_PUBLISH = { timeoutMs: 2_000, pauseAfterFailureMs: 5_000 } as const;
 
 export interface MessagingModuleOptions {
   /** The service's name: the Kafka client id, and its consumer group in the topic registry. */
@@ -76,9 +82,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 }
 
 /**
- * Kafka for a service: the client, an idempotent producer, the transactional-outbox relay,
- * the consumer transport for its `@EventPattern` handlers (group and topics from the topic
- * registry, by service name), readiness and metrics. Its metrics go to MetricsModule's registry.
+ * Kafka for a service: the client, an idempotent producer, the transactional-outbox relay, the
+ * direct publisher, the consumer transport for its `@EventPattern` handlers (group and topics
+ * from the topic registry, by service name), readiness and metrics. Its metrics go to MetricsModule's registry.
  */
 @Global()
 @Module({})
@@ -108,6 +114,11 @@ export class MessagingModule extends ConfigurableModuleClass {
           provide: EventProducer,
           inject: [Kafka, KafkaTrafficMetrics],
           useFactory: (kafka: Kafka, traffic: KafkaTrafficMetrics) => new EventProducer(kafka, traffic),
+        },
+        {
+          provide: DirectPublisher,
+          inject: [EventProducer],
+          useFactory: (producer: EventProducer) => new DirectPublisher(producer, DIRECT_PUBLISH),
         },
         {
           provide: ConsumerMetrics,
@@ -169,7 +180,7 @@ export class MessagingModule extends ConfigurableModuleClass {
         KafkaReadiness,
         MessagingLifecycle,
       ],
-      exports: [Kafka, EventProducer, OutboxRelay, EventConsumerServer, EVENT_TRANSPORT, KafkaReadiness],
+      exports: [Kafka, EventProducer, DirectPublisher, OutboxRelay, EventConsumerServer, EVENT_TRANSPORT, KafkaReadiness],
     };
   }
 }

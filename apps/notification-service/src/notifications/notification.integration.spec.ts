@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { decodeEvent, NotificationSentSchema, NotificationStatus, type NotificationSent } from '@orderflow/contracts';
 import { eventually, infraEnv, uniqueName } from '@orderflow/testing';
-import { OutboxStore } from '@orderflow/persistence';
+import { OutboxStore, type OutboxMessage } from '@orderflow/persistence';
 import mongoose, { mongo, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -66,8 +66,13 @@ describe('notifications (integration)', () => {
     ...overrides,
   });
 
-  function dispatcher(sender: NotificationSender, overrides: Partial<DispatchOptions> = {}): NotificationDispatcher {
-    const created = new NotificationDispatcher(repository, sender, options(overrides), new NotificationMetrics(new Registry()));
+  function dispatcher(
+    sender: NotificationSender,
+    overrides: Partial<DispatchOptions> = {},
+    publisher?: RecordingPublisher,
+    over: NotificationRepository = repository,
+  ): NotificationDispatcher {
+    const created = new NotificationDispatcher(over, sender, options(overrides), new NotificationMetrics(new Registry()), publisher);
     dispatchers.push(created);
     return created;
   }
@@ -182,6 +187,51 @@ describe('notifications (integration)', () => {
     // Nothing is due any more: another pass sends nothing again.
     await dispatcher(sender).dispatchDue();
     expect(sender.sent.filter((n) => n.orderId === orderId)).toHaveLength(1);
+  });
+
+  it('publishes the outcome before storing it when the broker takes it, and stores no outbox entry to remove later', async () => {
+    const { orderId, key } = await recorded('c-direct');
+    const publisher = new RecordingPublisher();
+    kicks.length = 0;
+    await dispatcher(new RecordingSender(), {}, publisher).dispatchDue();
+
+    const doc = await stored(key);
+    expect(doc).toMatchObject({ status: 'SENT', attempts: 1, outbox: [] });
+    expect(publisher.published).toEqual([
+      expect.objectContaining({ type: NotificationSentSchema.typeName, key: orderId, eventId: expect.any(String) }),
+    ]);
+    // Nothing was announced to the relay: there is nothing for it to publish or remove.
+    expect(kicks).not.toContain(`notifications/${key}`);
+  });
+
+  it('stores the outcome with its event in the outbox when the broker does not take it', async () => {
+    const { key } = await recorded('c-broker-down');
+    const publisher = new RecordingPublisher(false);
+    await dispatcher(new RecordingSender(), {}, publisher).dispatchDue();
+
+    const doc = await stored(key);
+    expect(doc).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(outboxEvents(doc).map((event) => event.message.status)).toEqual([NotificationStatus.SENT]);
+    expect(publisher.published).toEqual([]);
+    expect(kicks).toContain(`notifications/${key}`);
+  });
+
+  it('publishes the same event again when a crash came between publishing an outcome and storing it', async () => {
+    const { key } = await recorded('c-crash');
+    const publisher = new RecordingPublisher();
+    const sender = new RecordingSender();
+    // The first dispatcher dies right after publishing: its write never happens.
+    await dispatcher(sender, { leaseMs: 50 }, publisher, new DiesBeforeFinishing(model)).dispatchDue();
+    expect(await stored(key)).toMatchObject({ status: 'PENDING', attempts: 1 });
+
+    // Once its claim runs out, another dispatcher makes the attempt again.
+    await eventually(async () => {
+      await dispatcher(sender, { leaseMs: 50 }, publisher).dispatchDue();
+      expect(await stored(key)).toMatchObject({ status: 'SENT', attempts: 2, outbox: [] });
+    });
+    expect(sender.sent).toHaveLength(2);
+    const [first, again] = publisher.published;
+    expect(again.eventId).toBe(first.eventId);
   });
 
   it('sends what it has just recorded at once, without waiting for the next scan', async () => {
@@ -355,5 +405,24 @@ class FailingSender extends NotificationSender {
 
   async send(): Promise<void> {
     throw new SendError(this.reason, this.retryable);
+  }
+}
+
+/** A direct publisher that takes every event (or none, as a broker that is down). */
+class RecordingPublisher {
+  readonly published: OutboxMessage[] = [];
+
+  constructor(private readonly up = true) {}
+
+  async publish(events: readonly OutboxMessage[]): Promise<void> {
+    if (!this.up) throw new Error('the broker did not take the events within 2000 ms');
+    this.published.push(...events);
+  }
+}
+
+/** The store as a process sees it that dies before it can store an outcome. */
+class DiesBeforeFinishing extends NotificationRepository {
+  override async finish(): Promise<boolean> {
+    throw new Error('killed');
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DirectPublisher } from '@orderflow/messaging';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Registry } from 'prom-client';
 import { NotificationEnv } from '../config/notification-env.config';
@@ -43,8 +44,14 @@ const LEASE_MARGIN_MS = 10_000;
     { provide: NotificationMetrics, inject: [Registry], useFactory: (registry: Registry) => new NotificationMetrics(registry) },
     {
       provide: NotificationDispatcher,
-      inject: [NotificationRepository, NotificationSender, NotificationEnv, NotificationMetrics],
-      useFactory: (repository: NotificationRepository, sender: NotificationSender, env: NotificationEnv, metrics: NotificationMetrics) =>
+      inject: [NotificationRepository, NotificationSender, NotificationEnv, NotificationMetrics, DirectPublisher],
+      useFactory: (
+        repository: NotificationRepository,
+        sender: NotificationSender,
+        env: NotificationEnv,
+        metrics: NotificationMetrics,
+        publisher: DirectPublisher,
+      ) =>
         new NotificationDispatcher(
           repository,
           sender,
@@ -60,6 +67,7 @@ const LEASE_MARGIN_MS = 10_000;
             shutdownGraceMs: SHUTDOWN_GRACE_MS,
           },
           metrics,
+          publisher,
         ),
     },
   ],

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { OutboxMessage, OutboxStore, PendingEvents } from '@orderflow/persistence';
-import { publishSpans } from '../tracing/message.spans';
 import type { EventProducer } from '../event.producer';
 
 export interface OutboxRelayOptions {
@@ -157,37 +156,12 @@ export class OutboxRelay {
    * have waited `holdMs` and no write took it over. Resolves with how many went out.
    */
   private async publish(batch: Map<string, PendingEvents>, holdMs: number): Promise<number> {
-    const byTopic = new Map<string, OutboxMessage[]>();
-    let count = 0;
-    for (const pending of batch.values()) {
-      for (const events of pending.values()) {
-        for (const event of events) {
-          const messages = byTopic.get(event.topic);
-          if (messages) messages.push(event);
-          else byTopic.set(event.topic, [event]);
-          count += 1;
-        }
-      }
-    }
-    if (count === 0) return 0;
-    const topicMessages = [...byTopic].map(([topic, messages]) => {
-      const spans = publishSpans(messages);
-      return {
-        spans,
-        topic,
-        messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: spans.headers[i] })),
-      };
-    });
-    try {
-      await this.producer.sendBatch({ topicMessages: topicMessages.map(({ topic, messages }) => ({ topic, messages })) });
-    } catch (error) {
-      for (const { spans } of topicMessages) spans.end(error);
-      throw error;
-    }
-    for (const { spans } of topicMessages) spans.end();
+    const events = [...batch.values()].flatMap((pending) => [...pending.values()].flat());
+    if (events.length === 0) return 0;
+    await this.producer.publish(events);
     for (const [name, pending] of batch) this.store.hold(name, pending);
     if (holdMs === 0) await this.removePublished(0);
-    return count;
+    return events.length;
   }
 
   private get holdMs(): number {

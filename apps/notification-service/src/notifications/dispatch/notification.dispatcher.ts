@@ -5,6 +5,7 @@ import { SendError, type NotificationSender } from '../domain/notification.sende
 import { sentEvent } from '../notification.events';
 import type { NotificationRepository } from '../persistence/notification.repository';
 import type { NotificationMetrics } from '../notification.metrics';
+import type { DirectPublisher } from '@orderflow/messaging';
 import { LogContext } from '@orderflow/observability';
 
 export interface DispatchOptions {
@@ -29,6 +30,12 @@ export interface DispatchOptions {
  * Nothing is lost in a crash: an attempt cut short leaves its notification PENDING, and
  * once the lease runs out it is due again — so delivery is at least once, and a receiver
  * that cares deduplicates by the notification id.
+ *
+ * An outcome's `NotificationSent` is published before the outcome is stored, when a
+ * publisher is given: the channel's answer made it true, whatever the write finds, so it
+ * needs no outbox entry (and no second write to remove one). A crash in between repeats the
+ * attempt, and the event, whose id the notification and outcome decide, is the same one
+ * again. When the broker does not take it in time, it goes into the outbox with the outcome.
  */
 export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationDispatcher.name);
@@ -47,6 +54,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     private readonly sender: NotificationSender,
     private readonly options: DispatchOptions,
     private readonly metrics: NotificationMetrics,
+    private readonly publisher?: Pick<DirectPublisher, 'publish'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -202,7 +210,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   private async sent(claimed: Notification, context: string): Promise<void> {
     const at = new Date();
-    if (!(await this.repository.finish(claimed, { status: 'SENT' }, at, sentEvent(claimed, 'SENT', at)))) return;
+    if (!(await this.store(claimed, { status: 'SENT' }, at))) return;
     this.metrics.attempted(claimed.kind, 'sent');
     this.logger.log(`${context}: sent (attempt ${claimed.attempts})`);
   }
@@ -219,8 +227,24 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       return;
     }
     const outcome = { status: 'FAILED' as const, reason: decision.reason };
-    if (!(await this.repository.finish(claimed, outcome, at, sentEvent(claimed, 'FAILED', at)))) return;
+    if (!(await this.store(claimed, outcome, at))) return;
     this.metrics.attempted(claimed.kind, 'failed');
     this.logger.error(`${context}: FAILED, ${decision.reason}`);
+  }
+
+  /** Stores the outcome; its event is published first if the broker takes it, or goes into the outbox with it. */
+  private async store(
+    claimed: Notification,
+    outcome: { status: 'SENT' } | { status: 'FAILED'; reason: string },
+    at: Date,
+  ): Promise<boolean> {
+    const event = sentEvent(claimed, outcome.status, at);
+    const published = this.publisher
+      ? await this.publisher.publish([event]).then(
+          () => true,
+          () => false,
+        )
+      : false;
+    return this.repository.finish(claimed, outcome, at, published ? null : event);
   }
 }

@@ -70,12 +70,15 @@ export class NotificationRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Ends a claimed attempt as SENT or FAILED, with its `NotificationSent` event, in one update. */
+  /**
+   * Ends a claimed attempt as SENT or FAILED, in one update, with its `NotificationSent` event
+   * in the outbox, or without one when the event is published already (`event` null).
+   */
   async finish(
     claimed: Notification,
     outcome: { status: 'SENT' } | { status: 'FAILED'; reason: string },
     at: Date,
-    event: OutboxMessage,
+    event: OutboxMessage | null,
   ): Promise<boolean> {
     const { _id, ...where } = this.current(claimed);
     return this.finishes.apply({
@@ -89,9 +92,9 @@ export class NotificationRepository {
           finishedAt: at,
           updatedAt: at,
         },
-        $push: { outbox: event },
+        ...(event && { $push: { outbox: event } }),
       },
-      events: [event],
+      events: event ? [event] : [],
     });
   }
 

@@ -63,6 +63,7 @@ describe('notifications (integration)', () => {
     concurrency: 10,
     leaseMs: 5_000,
     shutdownGraceMs: 2_000,
+    firstAttemptWaitMs: 1_000,
     ...overrides,
   });
 
@@ -232,6 +233,58 @@ describe('notifications (integration)', () => {
     expect(sender.sent).toHaveLength(2);
     const [first, again] = publisher.published;
     expect(again.eventId).toBe(first.eventId);
+  });
+
+  it('stores a new notification in one write, SENT, when its first attempt succeeds as it is recorded', async () => {
+    const sender = new RecordingSender();
+    const writes = new CountingRepository(model);
+    const running = dispatcher(sender, { pollIntervalMs: 60_000 }, undefined, writes);
+    running.start();
+    const orderId = randomUUID();
+    const facts = { kind: 'ORDER_CONFIRMED' as const, orderId, total: 2500n, currency: 'USD' };
+    const handler = new RecordNotificationHandler(writes, running);
+    await handler.execute({ customerId: 'c-one-write', facts, eventId: randomUUID() });
+
+    // Stored when recording returns, SENT, and never written again.
+    const doc = await stored(notificationKey(orderId, 'ORDER_CONFIRMED'));
+    expect(doc).toMatchObject({ status: 'SENT', attempts: 1, failureReason: null });
+    expect(doc.finishedAt).toBeInstanceOf(Date);
+    expect(outboxEvents(doc).map((event) => event.message.status)).toEqual([NotificationStatus.SENT]);
+    expect(writes.calls).toEqual({ insert: 1, claim: 0, finish: 0, reschedule: 0 });
+
+    // A redelivery, or a replay of the event, finds it and sends nothing again.
+    await handler.execute({ customerId: 'c-one-write', facts, eventId: randomUUID() });
+    expect(sender.sent.map((n) => n.orderId)).toEqual([orderId]);
+    expect(writes.calls.insert).toBe(1);
+  });
+
+  it('stores a new notification PENDING with its attempt claimed when the channel is slow to answer, then the outcome', async () => {
+    const sender = new RecordingSender(400);
+    const running = dispatcher(sender, { pollIntervalMs: 60_000, firstAttemptWaitMs: 50 });
+    running.start();
+    const orderId = randomUUID();
+    const facts = { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' };
+    await new RecordNotificationHandler(repository, running).execute({ customerId: 'c-slow', facts, eventId: randomUUID() });
+
+    const key = notificationKey(orderId, 'ORDER_CANCELLED');
+    const recordedDoc = await stored(key);
+    expect(recordedDoc).toMatchObject({ status: 'PENDING', attempts: 1 });
+    // Claimed: no scan takes it over while the attempt runs.
+    expect(recordedDoc.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1_000);
+    await eventually(async () => expect(await stored(key)).toMatchObject({ status: 'SENT', attempts: 1 }), { timeoutMs: 5_000 });
+    expect(sender.started).toBe(1);
+  });
+
+  it('stores a new notification FAILED at once, with its event, when the channel refuses it for good on the first attempt', async () => {
+    const running = dispatcher(new FailingSender(false, 'webhook answered 422'), { pollIntervalMs: 60_000 });
+    running.start();
+    const orderId = randomUUID();
+    const facts = { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' };
+    await new RecordNotificationHandler(repository, running).execute({ customerId: 'c-refused-first', facts, eventId: randomUUID() });
+
+    const doc = await stored(notificationKey(orderId, 'ORDER_CANCELLED'));
+    expect(doc).toMatchObject({ status: 'FAILED', attempts: 1, failureReason: 'not retryable: webhook answered 422' });
+    expect(outboxEvents(doc).map((event) => event.message.status)).toEqual([NotificationStatus.FAILED]);
   });
 
   it('sends what it has just recorded at once, without waiting for the next scan', async () => {
@@ -424,5 +477,30 @@ class RecordingPublisher {
 class DiesBeforeFinishing extends NotificationRepository {
   override async finish(): Promise<boolean> {
     throw new Error('killed');
+  }
+}
+
+/** The store, counting its writes by kind. */
+class CountingRepository extends NotificationRepository {
+  readonly calls = { insert: 0, claim: 0, finish: 0, reschedule: 0 };
+
+  override insert(...args: Parameters<NotificationRepository['insert']>) {
+    this.calls.insert += 1;
+    return super.insert(...args);
+  }
+
+  override claim(...args: Parameters<NotificationRepository['claim']>) {
+    this.calls.claim += 1;
+    return super.claim(...args);
+  }
+
+  override finish(...args: Parameters<NotificationRepository['finish']>) {
+    this.calls.finish += 1;
+    return super.finish(...args);
+  }
+
+  override reschedule(...args: Parameters<NotificationRepository['reschedule']>) {
+    this.calls.reschedule += 1;
+    return super.reschedule(...args);
   }
 }

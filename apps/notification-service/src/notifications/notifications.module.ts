@@ -20,6 +20,8 @@ import { ListNotificationsHandler } from './queries/list-notifications/list-noti
 const SHUTDOWN_GRACE_MS = 5_000;
 // A claimed attempt outlives its longest send by this much before another may take it over.
 const LEASE_MARGIN_MS = 10_000;
+// How long consuming waits for a new notification's first attempt before storing it PENDING.
+const FIRST_ATTEMPT_WAIT_MS = 1_000;
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: NOTIFICATION_MODEL, schema: NotificationSchema }])],
@@ -65,6 +67,7 @@ const LEASE_MARGIN_MS = 10_000;
             concurrency: env.NOTIFICATION_SEND_CONCURRENCY,
             leaseMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS,
             shutdownGraceMs: SHUTDOWN_GRACE_MS,
+            firstAttemptWaitMs: FIRST_ATTEMPT_WAIT_MS,
           },
           metrics,
           publisher,

@@ -18,14 +18,27 @@ export interface DispatchOptions {
   leaseMs: number;
   /** How long a shutdown waits for the sends in flight. */
   shutdownGraceMs: number;
+  /**
+   * How long recording a new notification waits for its first attempt: an outcome within it
+   * is stored with the notification, in its one write; a slower attempt goes on after the
+   * notification is stored PENDING, and its outcome is stored when it comes.
+   */
+  firstAttemptWaitMs: number;
 }
 
+/** The first attempt outlasted `firstAttemptWaitMs`. */
+const LATE = Symbol('late');
+
 /**
- * Sends recorded notifications, apart from the Kafka consumer, so a slow or failing
- * channel never holds up consuming (or any other notification). Each pass takes the due
- * PENDING notifications, claims each attempt with a lease, sends through the configured
- * sender and stores the outcome: SENT, or on failure another attempt after a backoff, or
- * FAILED with the reason once the policy gives up.
+ * Sends notifications and stores what came of each attempt: SENT, or on failure another
+ * attempt after a backoff, or FAILED with the reason once the policy gives up.
+ *
+ * A new notification's first attempt is made as it is recorded (`deliver`), and its outcome
+ * is stored with it, in one write. The consumer waits for that attempt at most
+ * `firstAttemptWaitMs`: a slow channel then has the notification stored PENDING with the
+ * attempt claimed, and the consumer moves on. Later attempts run apart from the consumer:
+ * each pass takes the due PENDING notifications, claims each attempt with a lease, sends and
+ * stores the outcome, so a failing channel never holds up consuming (or another notification).
  *
  * Nothing is lost in a crash: an attempt cut short leaves its notification PENDING, and
  * once the lease runs out it is due again — so delivery is at least once, and a receiver
@@ -43,8 +56,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private loop?: Promise<void>;
   private wake?: () => void;
   private pending = false;
-  /** Notifications just recorded here, or due again after a failed attempt here: sent without a scan. */
-  private readonly offered: { notification: Notification; claimed: boolean }[] = [];
+  /** Notifications due again after a failed attempt here: sent without a scan. */
+  private readonly offered: Notification[] = [];
+  /** First attempts that outlasted `firstAttemptWaitMs`, until their outcome is stored. */
+  private readonly late = new Set<Promise<void>>();
   /** Timers that offer a failed notification again once its backoff is over. */
   private readonly retries = new Set<NodeJS.Timeout>();
   private lastPoll = 0;
@@ -73,15 +88,35 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   }
 
   /**
-   * The notification as this dispatcher's first attempt of it, claimed from the start (one
-   * write fewer than recording it and claiming it apart): record this one, then `offer` it
-   * with `claimed`. A dispatcher that is not running claims nothing, and it is recorded as it
-   * is, for a scan to find.
+   * Records a new notification with its first attempt: `false` if it is recorded already (by
+   * another delivery of its event). The attempt is made at once; its outcome, if it comes
+   * within `firstAttemptWaitMs`, is stored with the notification, otherwise the notification
+   * is stored PENDING with the attempt claimed, and the outcome when it comes. A dispatcher
+   * that is not running records the notification as it is, for a scan to send.
    */
-  claimAtRecord(notification: Notification, now = new Date()): { notification: Notification; claimed: boolean } {
-    if (!this.running) return { notification, claimed: false };
-    const nextAttemptAt = new Date(now.getTime() + this.options.leaseMs);
-    return { notification: { ...notification, attempts: notification.attempts + 1, nextAttemptAt }, claimed: true };
+  async deliver(notification: Notification): Promise<boolean> {
+    if (!this.running) return this.repository.insert(notification);
+    const now = new Date();
+    const claimed = { ...notification, attempts: notification.attempts + 1, nextAttemptAt: new Date(now.getTime() + this.options.leaseMs) };
+    const context = describe(claimed);
+    const attempt = this.attemptSend(claimed);
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      attempt,
+      new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), this.options.firstAttemptWaitMs))),
+    ]);
+    clearTimeout(timer);
+    if (outcome !== LATE) return this.settle(claimed, outcome, context, true);
+    if (!(await this.repository.insert(claimed))) return false;
+    const settled = attempt
+      .then((failure) => this.settle(claimed, failure, context, false))
+      .then(
+        () => undefined,
+        (error: Error) => this.logger.warn(`${context}: ${error.message}; it stays pending`),
+      )
+      .finally(() => this.late.delete(settled));
+    this.late.add(settled);
+    return true;
   }
 
   /** Look for due notifications soon (a scan of the pending ones). */
@@ -91,14 +126,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.wake?.();
   }
 
-  /**
-   * Send this notification, just recorded, soon. It is not looked up again: under load the
-   * scan for due notifications would otherwise run for every one recorded, and its cost grows
-   * with the collection on a server that does not use the index. If this process dies first,
-   * the notification is still PENDING and the next scan (any replica's) sends it.
-   */
-  offer(notification: Notification, { claimed = false } = {}): void {
-    this.offered.push({ notification, claimed });
+  /** Send this notification soon, without waiting for a scan to find it. */
+  offer(notification: Notification): void {
+    this.offered.push(notification);
     this.pending = true;
     this.wake?.();
   }
@@ -113,7 +143,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.wake?.();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
-      this.loop?.then(() => true),
+      Promise.all([this.loop, ...this.late]).then(() => true),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.options.shutdownGraceMs))),
     ]);
     clearTimeout(timer);
@@ -145,9 +175,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       let more = false;
       try {
         if (this.offered.length > 0) {
-          await Promise.all(
-            this.offered.splice(0, this.options.concurrency).map(({ notification, claimed }) => this.attempt(notification, claimed)),
-          );
+          await Promise.all(this.offered.splice(0, this.options.concurrency).map((notification) => this.attempt(notification)));
           more = this.offered.length > 0;
         } else if (Date.now() - this.lastPoll >= this.options.pollIntervalMs) {
           this.lastPoll = Date.now();
@@ -178,66 +206,72 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
    * them: the order goes on their log lines all the same (the message's own fields when
    * this runs inside it).
    */
-  private attempt(notification: Notification, alreadyClaimed = false): Promise<void> {
+  private attempt(notification: Notification): Promise<void> {
     const scope = LogContext.current();
     const fields = scope?.order_id === notification.orderId ? { ...scope } : { order_id: notification.orderId };
-    return LogContext.run(fields, () => this.claimAndSend(notification, alreadyClaimed));
+    return LogContext.run(fields, () => this.claimAndSend(notification));
   }
 
   /** Claims, sends and settles one notification; never throws, so one cannot stop the others. */
-  private async claimAndSend(notification: Notification, alreadyClaimed: boolean): Promise<void> {
-    const context = `order ${notification.orderId}: ${notification.kind} notification ${notification.id}`;
+  private async claimAndSend(notification: Notification): Promise<void> {
+    const context = describe(notification);
     try {
-      let claimed = notification;
-      if (!alreadyClaimed) {
-        const now = new Date();
-        if (!(await this.repository.claim(notification, now, new Date(now.getTime() + this.options.leaseMs)))) return;
-        claimed = { ...notification, attempts: notification.attempts + 1 };
-      }
-      let failure: AttemptFailure | undefined;
-      try {
-        await this.sender.send(claimed);
-      } catch (error) {
-        failure = error instanceof SendError ? error : { message: (error as Error).message ?? String(error), retryable: true };
-      }
-      if (failure) await this.failed(claimed, failure, context);
-      else await this.sent(claimed, context);
+      const now = new Date();
+      if (!(await this.repository.claim(notification, now, new Date(now.getTime() + this.options.leaseMs)))) return;
+      const claimed = { ...notification, attempts: notification.attempts + 1 };
+      await this.settle(claimed, await this.attemptSend(claimed), context, false);
     } catch (error) {
       // Storing the outcome failed: the claim runs out and the attempt is made again.
       this.logger.warn(`${context}: ${(error as Error).message}; it stays pending`);
     }
   }
 
-  private async sent(claimed: Notification, context: string): Promise<void> {
-    const at = new Date();
-    if (!(await this.store(claimed, { status: 'SENT' }, at))) return;
-    this.metrics.attempted(claimed.kind, 'sent');
-    this.logger.log(`${context}: sent (attempt ${claimed.attempts})`);
+  /** One attempt through the sender: what went wrong, or nothing if the channel took it. */
+  private async attemptSend(claimed: Notification): Promise<AttemptFailure | undefined> {
+    try {
+      await this.sender.send(claimed);
+      return undefined;
+    } catch (error) {
+      return error instanceof SendError ? error : { message: (error as Error).message ?? String(error), retryable: true };
+    }
   }
 
-  private async failed(claimed: Notification, failure: AttemptFailure, context: string): Promise<void> {
+  /**
+   * Stores what came of an attempt: on the stored notification (`isNew` false), or as the new
+   * notification's first write. `false` if that write did not apply (another attempt or
+   * delivery got there first).
+   */
+  private async settle(claimed: Notification, failure: AttemptFailure | undefined, context: string, isNew: boolean): Promise<boolean> {
     const at = new Date();
+    if (!failure) {
+      if (!(await this.store(claimed, { status: 'SENT' }, at, isNew))) return false;
+      this.metrics.attempted(claimed.kind, 'sent');
+      this.logger.log(`${context}: sent (attempt ${claimed.attempts})`);
+      return true;
+    }
     const decision = afterFailure(claimed.attempts, failure, this.options.policy);
     if (decision.next === 'retry') {
       const next = new Date(at.getTime() + decision.delayMs);
-      if (!(await this.repository.reschedule(claimed, failure.message, next, at))) return;
+      const rescheduled = isNew
+        ? await this.repository.insert({ ...claimed, lastError: failure.message, nextAttemptAt: next, updatedAt: at })
+        : await this.repository.reschedule(claimed, failure.message, next, at);
+      if (!rescheduled) return false;
       this.retryAt({ ...claimed, lastError: failure.message, nextAttemptAt: next }, decision.delayMs);
       this.metrics.attempted(claimed.kind, 'retry');
       this.logger.warn(`${context}: attempt ${claimed.attempts} failed (${failure.message}); retrying in ${decision.delayMs} ms`);
-      return;
+      return true;
     }
-    const outcome = { status: 'FAILED' as const, reason: decision.reason };
-    if (!(await this.store(claimed, outcome, at))) return;
+    if (!(await this.store(claimed, { status: 'FAILED', reason: decision.reason }, at, isNew))) return false;
     this.metrics.attempted(claimed.kind, 'failed');
     this.logger.error(`${context}: FAILED, ${decision.reason}`);
+    return true;
   }
 
-  /** Stores the outcome; its event is published first if the broker takes it, or goes into the outbox with it. */
-  private async store(
-    claimed: Notification,
-    outcome: { status: 'SENT' } | { status: 'FAILED'; reason: string },
-    at: Date,
-  ): Promise<boolean> {
+  /**
+   * Stores a final outcome, on the stored notification or with the new one; its event is
+   * published first if the broker takes it, or goes into the outbox with it.
+   */
+  private async store(claimed: Notification, outcome: Outcome, at: Date, isNew: boolean): Promise<boolean> {
     const event = sentEvent(claimed, outcome.status, at);
     const published = this.publisher
       ? await this.publisher.publish([event]).then(
@@ -245,6 +279,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
           () => false,
         )
       : false;
-    return this.repository.finish(claimed, outcome, at, published ? null : event);
+    const kept = published ? null : event;
+    if (!isNew) return this.repository.finish(claimed, outcome, at, kept);
+    const failed = outcome.status === 'FAILED' ? { failureReason: outcome.reason, lastError: outcome.reason } : {};
+    return this.repository.insert({ ...claimed, status: outcome.status, ...failed, finishedAt: at, updatedAt: at }, kept);
   }
 }
+
+type Outcome = { status: 'SENT' } | { status: 'FAILED'; reason: string };
+
+const describe = (notification: Notification) => `order ${notification.orderId}: ${notification.kind} notification ${notification.id}`;

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { OutboxMessage } from '@orderflow/persistence';
 import type { Model, QueryFilter } from 'mongoose';
-import { NOTIFICATION_KINDS, notificationKey, type Notification } from '../domain/notification';
+import { NOTIFICATION_KINDS, notificationKey, type Notification, type NotificationKind } from '../domain/notification';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
-import { BatchedInserts, GuardedUpdates, stampedBy, type StampedUpdate } from '@orderflow/persistence';
+import { BatchedInserts, ByIdReader, GuardedUpdates, stampedBy, type StampedUpdate } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -30,21 +30,32 @@ export class NotificationRepository {
    * order and kind, so "not new" means this order already has one of this kind).
    */
   private readonly inserts: BatchedInserts<NotificationDocument>;
+  /** Whether notifications exist, for the events of a consumer batch: one query. */
+  private readonly keys: ByIdReader<Pick<NotificationDocument, '_id'>>;
 
   constructor(@InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>) {
+    this.keys = new ByIdReader<Pick<NotificationDocument, '_id'>>(notifications, { _id: 1 });
     this.finishes = new GuardedUpdates<StampedUpdate>(notifications, stampedBy(notifications, 'finishedAt'));
     this.inserts = new BatchedInserts<NotificationDocument>(notifications);
   }
 
-  /** Records a new notification; `false` if this order already has one of this kind. */
-  insert(notification: Notification): Promise<boolean> {
+  /**
+   * Records a new notification, in whatever state its first attempt left it, with `event` in
+   * its outbox if given; `false` if this order already has one of this kind.
+   */
+  insert(notification: Notification, event: OutboxMessage | null = null): Promise<boolean> {
     const { id, ...fields } = notification;
     return this.inserts.insert({
       _id: notificationKey(notification.orderId, notification.kind),
       notificationId: id,
       ...fields,
-      outbox: [],
+      outbox: event ? [event] : [],
     } as NotificationDocument);
+  }
+
+  /** Whether this order has a notification of this kind (reads asked for together share one query). */
+  async exists(orderId: string, kind: NotificationKind): Promise<boolean> {
+    return (await this.keys.find(notificationKey(orderId, kind))) !== null;
   }
 
   /** Up to `limit` pending notifications whose next attempt is due (the `{status, nextAttemptAt}` index). */

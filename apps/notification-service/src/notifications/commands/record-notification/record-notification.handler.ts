@@ -13,10 +13,11 @@ export interface RecordNotificationCommand {
 }
 
 /**
- * Records the notification an event asks for, rendered and PENDING, and leaves sending to
- * the dispatcher: consuming only writes one document, so it is never held up by a channel.
- * The document's key is the order and kind, so a redelivered or replayed event finds it
- * there and changes nothing.
+ * Records the notification an event asks for, rendered, with its first attempt to send it
+ * (the dispatcher's `deliver`): one write, once the channel answered, or PENDING if it is
+ * slow to. The document's key is the order and kind, so a redelivered or replayed event
+ * finds it there and changes nothing; it is looked for before sending, so it is not sent
+ * again either.
  */
 @Injectable()
 export class RecordNotificationHandler {
@@ -31,22 +32,19 @@ export class RecordNotificationHandler {
     const { facts, customerId, eventId } = command;
     // The order id makes the notification's key and id; the customer is whom it goes to.
     requireCustomerId(customerId, requireOrderId(facts.orderId));
-    const { notification, claimed } = this.dispatcher.claimAtRecord(
-      newNotification({
-        orderId: facts.orderId,
-        customerId,
-        kind: facts.kind,
-        message: render(facts, eventId),
-        causationId: eventId,
-        at: new Date(),
-      }),
-    );
-    if (!(await this.notifications.insert(notification))) {
+    const notification = newNotification({
+      orderId: facts.orderId,
+      customerId,
+      kind: facts.kind,
+      message: render(facts, eventId),
+      causationId: eventId,
+      at: new Date(),
+    });
+    if ((await this.notifications.exists(facts.orderId, facts.kind)) || !(await this.dispatcher.deliver(notification))) {
       this.logger.log(`order ${facts.orderId}: ${facts.kind} already recorded; event ${eventId} changes nothing`);
       return;
     }
     this.logger.log(`order ${facts.orderId}: ${facts.kind} notification ${notification.id} recorded (event ${eventId})`);
-    this.dispatcher.offer(notification, { claimed });
   }
 }
 

@@ -275,6 +275,30 @@ describe('notifications (integration)', () => {
     expect(sender.started).toBe(1);
   });
 
+  it('makes no first attempt while as many slow ones as it sends at once are running: a slow channel is not flooded', async () => {
+    const sender = new RecordingSender(300);
+    const running = dispatcher(sender, { pollIntervalMs: 60_000, firstAttemptWaitMs: 30, concurrency: 1 });
+    running.start();
+    const handler = new RecordNotificationHandler(repository, running);
+    const orders = Array.from({ length: 5 }, () => randomUUID());
+    for (const orderId of orders) {
+      const facts = { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' };
+      await handler.execute({ customerId: 'c-slow-channel', facts, eventId: randomUUID() });
+    }
+
+    await eventually(
+      async () => {
+        for (const orderId of orders) {
+          expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({ status: 'SENT', attempts: 1 });
+        }
+      },
+      { timeoutMs: 10_000 },
+    );
+    expect(sender.sent.map((n) => n.orderId).sort()).toEqual([...orders].sort());
+    // One slow first attempt, then the loop's one at a time: never all five at once.
+    expect(sender.mostAtOnce).toBeLessThanOrEqual(2);
+  });
+
   it('stores a new notification FAILED at once, with its event, when the channel refuses it for good on the first attempt', async () => {
     const running = dispatcher(new FailingSender(false, 'webhook answered 422'), { pollIntervalMs: 60_000 });
     running.start();
@@ -423,6 +447,9 @@ class RecordingSender extends NotificationSender {
   readonly name = 'recording';
   readonly sent: OutgoingNotification[] = [];
   started = 0;
+  /** Sends in flight now, and the most there were at once. */
+  atOnce = 0;
+  mostAtOnce = 0;
 
   constructor(private readonly delayMs = 0) {
     super();
@@ -430,7 +457,10 @@ class RecordingSender extends NotificationSender {
 
   async send(notification: OutgoingNotification): Promise<void> {
     this.started += 1;
+    this.atOnce += 1;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.atOnce);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.atOnce -= 1;
     this.sent.push(notification);
   }
 }

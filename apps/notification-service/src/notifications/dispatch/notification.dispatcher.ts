@@ -91,11 +91,20 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
    * Records a new notification with its first attempt: `false` if it is recorded already (by
    * another delivery of its event). The attempt is made at once; its outcome, if it comes
    * within `firstAttemptWaitMs`, is stored with the notification, otherwise the notification
-   * is stored PENDING with the attempt claimed, and the outcome when it comes. A dispatcher
-   * that is not running records the notification as it is, for a scan to send.
+   * is stored PENDING with the attempt claimed, and the outcome when it comes.
+   *
+   * While `concurrency` first attempts are still running after the wait (the channel is
+   * slow), a new notification makes none: it is recorded as it is and handed to the loop, which
+   * sends `concurrency` at a time, so a slow channel gets no more requests at once than those
+   * late attempts and the loop's. A dispatcher that is not running records the notification as
+   * it is, for a scan to send.
    */
   async deliver(notification: Notification): Promise<boolean> {
-    if (!this.running) return this.repository.insert(notification);
+    if (!this.running || this.late.size >= this.options.concurrency) {
+      if (!(await this.repository.insert(notification))) return false;
+      if (this.running) this.offer(notification);
+      return true;
+    }
     const now = new Date();
     const claimed = { ...notification, attempts: notification.attempts + 1, nextAttemptAt: new Date(now.getTime() + this.options.leaseMs) };
     const context = describe(claimed);

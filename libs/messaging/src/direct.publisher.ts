@@ -1,7 +1,7 @@
 import type { OutboxMessage } from '@orderflow/persistence';
 import type { EventProducer } from './event.producer';
 
-/** The broker did not take the events in time, or is known to be down: store them in the outbox instead. */
+/** The broker did not take the events in time, or is known to be down: store them in the outbox, or try again later. */
 export class PublishUnavailableError extends Error {
   constructor(message: string) {
     super(message);
@@ -23,16 +23,20 @@ interface Waiting {
 }
 
 /**
- * Publishes events straight to Kafka, without an outbox write, for facts that are true
- * whatever a later write decides: a notification the channel accepted was sent, stored or
- * not. The caller publishes first and stores its state after; a crash in between repeats the
- * whole step, and the event, whose id is derived from the fact, is published again with the
- * same id, which consumers drop. A decision that a conditional write makes (a reservation, an
- * award) cannot go this way: its event must not exist unless the write applied.
+ * Publishes events straight to Kafka, without an outbox write. Two kinds of caller use it:
+ *
+ * - a fact that is true whatever a later write decides (a notification the channel accepted
+ *   was sent, stored or not): the caller publishes first and stores its state after; a crash
+ *   in between repeats the whole step, and the event, whose id is derived from the fact, is
+ *   published again with the same id, which consumers drop;
+ * - a decision a consumer's conditional write made (a reservation, an award): the caller
+ *   publishes after the write applied and before its handler returns, and the redelivery of
+ *   the cause publishes the stored events again (`announcedFor`).
  *
  * What is asked in one turn of the event loop goes out in one produce request. When the
  * broker does not answer within `timeoutMs`, the caller is told at once, and for a while
- * after, so it can store the events in its outbox for the relay; the send still running
+ * after, so it can store the events in its outbox for the relay, or fail its handler to be
+ * delivered again; the send still running
  * may land too, with the same ids.
  */
 export class DirectPublisher {
@@ -46,6 +50,7 @@ export class DirectPublisher {
 
   /** Resolves once the broker took the events; rejects with `PublishUnavailableError` otherwise. */
   publish(events: readonly OutboxMessage[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
     if (Date.now() < this.pausedUntil) return Promise.reject(new PublishUnavailableError('the broker failed a publish just now'));
     return new Promise<void>((resolve, reject) => {
       if (this.waiting.length === 0) setImmediate(() => this.flush());

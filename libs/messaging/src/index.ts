@@ -6,4 +6,5 @@ export { ANY_EVENT } from './consumer/event-consumer.server';
 export { PermanentEventError } from './consumer/permanent.error';
 export { requireCustomerId, requireOrderId } from './consumer/event-fields.check';
 export { markOrder, OrderflowAttributes } from './tracing/order.correlation';
+export { announcedFor } from './announced.events';
 export { DirectPublisher, PublishUnavailableError, type DirectPublisherOptions } from './direct.publisher';

@@ -6,7 +6,7 @@ export { CommandBatcher } from './command.batcher';
 export { ByIdReader } from './by-id.reader';
 export { BatchedInserts, type NewDocument } from './batched.inserts';
 export { GuardedUpdates, stampedBy, type AppliedCheck, type GuardedUpdate, type StampedUpdate } from './guarded.updates';
-export { type OutboxMessage } from './outbox/outbox.entry';
+export { OutboxMessageSchema, toBuffer, type OutboxMessage, type StoredMessage } from './outbox/outbox.entry';
 export { announceEvents, outboxPlugin } from './outbox/outbox.plugin';
 export { driverCollection, type StoredModel } from './stored.model';
 export { claimPublished, pullPublished, releasePublished } from './outbox/outbox.published';

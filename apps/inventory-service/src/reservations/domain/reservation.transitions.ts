@@ -5,7 +5,7 @@
  *   (none) --OrderCreated, a line short or an unknown SKU--> REJECTED --release--> RELEASED
  *   (none) --release (cancelled, or timed out, before OrderCreated was handled)--> RELEASED
  *
- * The outcome of an OrderCreated is the document's first write, with its outbox event: while
+ * The outcome of an OrderCreated is the document's first write, with its event: while
  * the lines are taken there is no document, and the take holds on the products are what a
  * redelivery after a crash finds and resumes from. Nothing else reads the order in between:
  * its later events are on the same partition and wait until the OrderCreated is handled.

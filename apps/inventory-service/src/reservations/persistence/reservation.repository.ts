@@ -12,11 +12,11 @@ export type Reservation = Omit<ReservationDocument, 'outbox'>;
 export class ReservationRepository {
   /** Reads and creations asked for together (a consumer batch's orders) share one round trip. */
   private readonly reads: ByIdReader<Reservation>;
-  private readonly inserts: BatchedInserts<ReservationDocument>;
+  private readonly inserts: BatchedInserts<Omit<ReservationDocument, 'outbox'>>;
 
   constructor(@InjectModel(RESERVATION_MODEL) private readonly reservations: Model<ReservationDocument>) {
     this.reads = new ByIdReader<Reservation>(reservations, { outbox: 0 });
-    this.inserts = new BatchedInserts<ReservationDocument>(reservations);
+    this.inserts = new BatchedInserts<Omit<ReservationDocument, 'outbox'>>(reservations);
   }
 
   find(orderId: string): Promise<Reservation | null> {
@@ -31,14 +31,15 @@ export class ReservationRepository {
   }
 
   /**
-   * Moves the reservation from `from` to a new status and queues its event, in one
-   * conditional write; `false` if it was no longer in `from` (someone else finished it).
-   * From no reservation at all (`null`), the outcome is the document's first write.
+   * Moves the reservation from `from` to a new status and records the event it announces, in
+   * one conditional write; `false` if it was no longer in `from` (someone else finished it).
+   * From no reservation at all (`null`), the outcome is the document's first write. The
+   * caller publishes the event once this answers `true`.
    */
   async finish(
     orderId: string,
     from: ReservationStatus | null,
-    change: Partial<Omit<Reservation, '_id'>> & { status: ReservationStatus; currency: string },
+    change: Partial<Omit<Reservation, '_id' | 'announced'>> & { status: ReservationStatus; currency: string },
     event: OutboxMessage,
   ): Promise<boolean> {
     assertMove(orderId, from, change.status);
@@ -52,12 +53,12 @@ export class ReservationRepository {
         createdAt: now,
         ...change,
         updatedAt: now,
-        outbox: [event],
+        announced: [event],
       });
     }
     const result = await this.reservations.updateOne(
       { _id: orderId, status: from },
-      { $set: { ...change, updatedAt: now }, $push: { outbox: event } },
+      { $set: { ...change, updatedAt: now }, $push: { announced: event } },
     );
     return result.modifiedCount === 1;
   }

@@ -1,4 +1,4 @@
-import { outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
+import { OutboxMessageSchema, outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
 import { Schema } from 'mongoose';
 import type { PricedLine, Rejection } from '../domain/reservation.rules';
 import { RESERVATION_STATUSES, type ReservationStatus } from '../domain/reservation.transitions';
@@ -6,8 +6,15 @@ import { RESERVATION_STATUSES, type ReservationStatus } from '../domain/reservat
 export const RESERVATION_MODEL = 'Reservation';
 
 /**
- * One document per order (`_id` = order id): the reservation and the events it must publish.
- * Its states and the moves between them are the domain's (`reservation.transitions.ts`).
+ * One document per order (`_id` = order id): the reservation and the events its changes
+ * announced. Its states and the moves between them are the domain's
+ * (`reservation.transitions.ts`).
+ *
+ * Every change here answers a consumed event, so its events are published by the handler
+ * that made it and kept in `announced` (at most two: the outcome, then the release) for a
+ * redelivery of their cause to publish again (`announcedFor`); nothing is written to the
+ * outbox. The outbox stays for what an earlier version left in it, which the relay's sweep
+ * still publishes.
  */
 export interface ReservationDocument {
   _id: string;
@@ -18,6 +25,7 @@ export interface ReservationDocument {
   rejection: Rejection | null;
   createdAt: Date;
   updatedAt: Date;
+  announced: OutboxMessage[];
   outbox: OutboxMessage[];
 }
 
@@ -31,6 +39,7 @@ export const ReservationSchema = new Schema<ReservationDocument>(
     rejection: { type: new Schema({ reason: String, skus: [String] }, { _id: false }), default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    announced: { type: [OutboxMessageSchema], default: [] },
   },
   { collection: 'reservations', versionKey: false, minimize: false },
 );

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { decodeEvent, isEvent, PointsAwardedSchema, PointsReversedSchema, type DecodedEvent } from '@orderflow/contracts';
 import { infraEnv, uniqueName } from '@orderflow/testing';
-import { OutboxStore } from '@orderflow/persistence';
+import { PublishUnavailableError } from '@orderflow/messaging';
+import type { OutboxMessage } from '@orderflow/persistence';
 import mongoose, { mongo, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { AwardPointsHandler } from '../commands/award-points/award-points.handler';
@@ -16,7 +17,9 @@ import { Registry } from 'prom-client';
  * The award and reversal handlers against a real MongoDB wire protocol server: each
  * ledger change is one conditional single-document update, so redeliveries, concurrent
  * deliveries and cancels racing awards must leave exactly one award and at most one
- * reversal per order, with the balance always the sum of the entries.
+ * reversal per order, with the balance always the sum of the entries. The handlers publish
+ * their events themselves; the publisher here records what it is asked (its own spec runs it
+ * against the broker) and can be made to fail, as a crash or a broker that is down would.
  */
 describe('points ledger (integration)', () => {
   let connection: Connection;
@@ -24,18 +27,28 @@ describe('points ledger (integration)', () => {
   let award: AwardPointsHandler;
   let reverse: ReversePointsHandler;
   let repository: LedgerRepository;
-  const kick = jest.fn();
+  /** What the handlers published, and how many of the next publishes fail. */
+  const published: OutboxMessage[] = [];
+  let failing = 0;
+  const publisher = {
+    publish: async (events: readonly OutboxMessage[]) => {
+      if (events.length > 0 && failing > 0) {
+        failing -= 1;
+        throw new PublishUnavailableError('the broker did not take the events');
+      }
+      published.push(...events);
+    },
+  };
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
     connection = await mongoose.createConnection(infraEnv().MONGODB_URI, { dbName: uniqueName('it-points') }).asPromise();
     ledgers = connection.model<LedgerDocument>(LEDGER_MODEL, LedgerSchema);
     await ledgers.createIndexes();
-    new OutboxStore(connection).listen(kick);
     repository = new LedgerRepository(ledgers);
     const metrics = new PointsMetrics(new Registry());
-    award = new AwardPointsHandler(repository, metrics);
-    reverse = new ReversePointsHandler(repository, metrics);
+    award = new AwardPointsHandler(repository, metrics, publisher as never);
+    reverse = new ReversePointsHandler(repository, metrics, publisher as never);
   });
 
   afterAll(async () => {
@@ -43,16 +56,19 @@ describe('points ledger (integration)', () => {
     await connection.close();
   });
 
-  const confirmed = (customerId: string, orderId: string, total: bigint) =>
-    award.execute({ customerId, orderId, total, currency: 'USD', eventId: randomUUID() });
-  const cancelled = (customerId: string, orderId: string) => reverse.execute({ customerId, orderId, eventId: randomUUID() });
+  const confirmed = (customerId: string, orderId: string, total: bigint, eventId = randomUUID()) =>
+    award.execute({ customerId, orderId, total, currency: 'USD', eventId });
+  const cancelled = (customerId: string, orderId: string, eventId = randomUUID()) => reverse.execute({ customerId, orderId, eventId });
+  const publishedFor = (orderId: string) => published.filter((event) => event.key === orderId);
 
   /** Everything stored for a customer, across their orders' documents, as the service keeps it. */
   async function ledgerOf(customerId: string) {
     const docs = await ledgers.find({ customerId }).sort({ createdAt: 1 }).lean<LedgerDocument[]>().exec();
     if (docs.length === 0) throw new Error(`nothing stored for ${customerId}`);
+    // Nothing goes through the outbox: each change keeps the event it announced.
+    expect(docs.flatMap((doc) => doc.outbox ?? [])).toEqual([]);
     const events = docs
-      .flatMap((doc) => doc.outbox ?? [])
+      .flatMap((doc) => doc.announced ?? [])
       .map((m) => decodeEvent({ key: m.key, value: bytes(m.value), headers: m.headers }));
     const entries = docs.flatMap((doc) => doc.entries ?? []).sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
     const balance = docs.reduce((sum, doc) => sum + doc.net, 0);
@@ -63,9 +79,8 @@ describe('points ledger (integration)', () => {
     return { balance, entries, events, docs };
   }
 
-  it('awards floor(total / 100) points once, as one entry and one PointsAwarded', async () => {
+  it('awards floor(total / 100) points once, as one entry and one PointsAwarded, published before the handler returns', async () => {
     const [customer, order] = [uniqueName('c'), randomUUID()];
-    kick.mockClear();
     await confirmed(customer, order, 3997n);
 
     const ledger = await ledgerOf(customer);
@@ -76,7 +91,36 @@ describe('points ledger (integration)', () => {
     if (!isEvent(event, PointsAwardedSchema)) throw new Error(`expected PointsAwarded, got ${event.type}`);
     expect(event.message).toMatchObject({ orderId: order, customerId: customer, points: 39n, orderTotal: 3997n, currency: 'USD' });
     expect(event.meta.producer).toBe('points-service');
-    expect(kick).toHaveBeenCalledWith('order_points', order, [expect.objectContaining({ type: PointsAwardedSchema.typeName })]);
+    expect(publishedFor(order).map((e) => e.eventId)).toEqual([event.meta.eventId]);
+  });
+
+  it('publishes the same PointsAwarded again when the event is delivered again after its publish failed, and awards once', async () => {
+    const [customer, order, cause] = [uniqueName('c'), randomUUID(), randomUUID()];
+    failing = 1;
+    await expect(confirmed(customer, order, 2500n, cause)).rejects.toThrow(PublishUnavailableError);
+    expect(publishedFor(order)).toEqual([]);
+
+    await confirmed(customer, order, 2500n, cause);
+    const ledger = await ledgerOf(customer);
+    expect(ledger.entries).toHaveLength(1);
+    expect(publishedFor(order).map((e) => e.eventId)).toEqual([ledger.events[0].meta.eventId]);
+    // Another event for the order (a replay under a new id) decides nothing and publishes nothing.
+    await confirmed(customer, order, 2500n);
+    expect(publishedFor(order)).toHaveLength(1);
+  });
+
+  it('publishes the same PointsReversed again when the cancel is delivered again after its publish failed', async () => {
+    const [customer, order, cause] = [uniqueName('c'), randomUUID(), randomUUID()];
+    await confirmed(customer, order, 2500n);
+    failing = 1;
+    await expect(cancelled(customer, order, cause)).rejects.toThrow(PublishUnavailableError);
+    await cancelled(customer, order, cause);
+
+    const ledger = await ledgerOf(customer);
+    expect(ledger.balance).toBe(0);
+    const reversal = ledger.events.find((e) => isEvent(e, PointsReversedSchema));
+    expect(publishedFor(order).map((e) => e.type)).toEqual([PointsAwardedSchema.typeName, PointsReversedSchema.typeName]);
+    expect(publishedFor(order)[1].eventId).toBe(reversal?.meta.eventId);
   });
 
   it('changes nothing when OrderConfirmed is redelivered, one after another or all at once', async () => {

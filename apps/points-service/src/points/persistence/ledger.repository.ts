@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ByIdReader, GuardedUpdates, stampedBy, type OutboxMessage, type StampedUpdate } from '@orderflow/persistence';
+import { ByIdReader, GuardedUpdates, stampedBy, type OutboxMessage, type StampedUpdate, type StoredMessage } from '@orderflow/persistence';
 import type { Model } from 'mongoose';
 import type { Ledger, LedgerEntry, OrderMarkers } from '../domain/ledger';
 import { LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
@@ -8,11 +8,11 @@ import { LEDGER_MODEL, type LedgerDocument } from './ledger.schema';
 /** Entries a customer's points answer shows at most: the newest ones. */
 export const ENTRIES_SHOWN = 100;
 
-type Markers = Pick<LedgerDocument, '_id' | 'awarded' | 'cancelled'>;
+type Markers = Pick<LedgerDocument, '_id' | 'awarded' | 'cancelled'> & { announced?: StoredMessage[] };
 
 /**
  * Points per order. Each change is ONE conditional update of the order's document (entry,
- * net points, marker and outbox event together), so what an order contributes and its
+ * net points, marker and the event it announces together), so what an order contributes and its
  * entries can never drift apart, whatever crashes when. The condition is the state of the
  * order's markers the caller decided on; `false` means they changed in between (another
  * delivery got there first) and the caller decides again on a fresh read. An upsert whose
@@ -27,7 +27,7 @@ export class LedgerRepository {
   private readonly writes: GuardedUpdates<StampedUpdate>;
 
   constructor(@InjectModel(LEDGER_MODEL) private readonly ledgers: Model<LedgerDocument>) {
-    this.reads = new ByIdReader<Markers>(ledgers, { awarded: 1, cancelled: 1 });
+    this.reads = new ByIdReader<Markers>(ledgers, { awarded: 1, cancelled: 1, announced: 1 });
     this.writes = new GuardedUpdates<StampedUpdate>(ledgers, stampedBy(ledgers, 'updatedAt'));
   }
 
@@ -60,10 +60,10 @@ export class LedgerRepository {
     return { customerId, balance: totals.balance, entries };
   }
 
-  /** What is known about one order (nothing, if it was never seen). */
-  async markers(orderId: string): Promise<OrderMarkers> {
+  /** What is known about one order (nothing, if it was never seen), and the events its changes announced. */
+  async markers(orderId: string): Promise<{ markers: OrderMarkers; announced: StoredMessage[] }> {
     const doc = await this.reads.find(orderId);
-    return { awarded: doc?.awarded ?? null, cancelled: doc?.cancelled ?? null };
+    return { markers: { awarded: doc?.awarded ?? null, cancelled: doc?.cancelled ?? null }, announced: doc?.announced ?? [] };
   }
 
   /** Credits an award, if the order was neither awarded nor cancelled; creates the order's document if need be. */
@@ -75,12 +75,11 @@ export class LedgerRepository {
       where: UNTOUCHED,
       update: {
         $inc: { net: points },
-        $push: { entries: entry, outbox: event },
+        $push: { entries: entry, announced: event },
         $set: { awarded: points, updatedAt: at },
         $setOnInsert: { customerId, createdAt: at },
       },
       upsert: true,
-      events: [event],
     });
   }
 
@@ -93,10 +92,9 @@ export class LedgerRepository {
       where: { awarded, cancelled: { $exists: false } },
       update: {
         $inc: { net: points },
-        $push: { entries: entry, outbox: event },
+        $push: { entries: entry, announced: event },
         $set: { cancelled: awarded, updatedAt: at },
       },
-      events: [event],
     });
   }
 
@@ -108,7 +106,7 @@ export class LedgerRepository {
       where: UNTOUCHED,
       update: {
         $set: { cancelled: 0, updatedAt: at },
-        $setOnInsert: { customerId, net: 0, entries: [], outbox: [], createdAt: at },
+        $setOnInsert: { customerId, net: 0, entries: [], announced: [], createdAt: at },
       },
       upsert: true,
     });

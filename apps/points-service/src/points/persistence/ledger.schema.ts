@@ -1,4 +1,4 @@
-import { outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
+import { OutboxMessageSchema, outboxPlugin, type OutboxMessage } from '@orderflow/persistence';
 import { Schema } from 'mongoose';
 import type { EntryType } from '../domain/ledger';
 
@@ -8,7 +8,10 @@ export const LEDGER_MODEL = 'OrderPoints';
  * One document per order (`_id` = order id) holding everything points-service does for that
  * order, so every change is one atomic single-document update: the order's entries (an award,
  * then perhaps its reversal), the markers that make each change happen at most once, the net
- * points it contributes to its customer's balance, and the events still to publish (`outbox`).
+ * points it contributes to its customer's balance, and the events its changes announced
+ * (`announced`: the award, then perhaps the reversal). Every change answers a consumed event,
+ * so the handler that made it publishes them, and a redelivery of the cause publishes them
+ * again (`announcedFor`); the outbox only holds what an earlier version left there.
  *
  * Keyed by order rather than by customer, so no document grows with a customer's history:
  * a customer's balance is the sum of `net` over their orders (index `customerId`).
@@ -25,6 +28,7 @@ export interface LedgerDocument {
   entries: { orderId: string; points: number; type: EntryType; at: Date }[];
   createdAt: Date;
   updatedAt: Date;
+  announced: OutboxMessage[];
   outbox: OutboxMessage[];
 }
 
@@ -48,6 +52,7 @@ export const LedgerSchema = new Schema<LedgerDocument>(
     entries: { type: [EntrySchema], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    announced: { type: [OutboxMessageSchema], default: [] },
   },
   { collection: 'order_points', versionKey: false, minimize: false },
 );

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { announcedFor, DirectPublisher } from '@orderflow/messaging';
 import { ProductRepository } from '../../../products/persistence/product.repository';
 import { priced, shortSkus, takingOrder, unknownSkus, type Line } from '../../domain/reservation.rules';
 import { reserveStep } from '../../domain/reservation.transitions';
@@ -18,9 +19,10 @@ export interface ReserveCommand {
  * Reserves every line of an order or none. Each line is taken with one conditional update
  * (enough available, this order not holding it yet); if a line is short, what was taken is
  * given back before the rejection is recorded. The outcome is the reservation document's
- * first write, with its event. Safe to run again for the same order at any point — after a
- * crash halfway it finds its own holds and converges on one reservation; once the outcome
- * is recorded, the holds are dropped.
+ * first write, with its event, which this handler then publishes itself (`announcedFor`).
+ * Safe to run again for the same order at any point — after a crash halfway it finds its own
+ * holds and converges on one reservation; once the outcome is recorded, the holds are
+ * dropped; a redelivery publishes the outcome's event again.
  *
  * The orders of a consumer batch run side by side, and what they ask of the database at the
  * same moment shares one command: their reads, their takes, their outcomes.
@@ -33,6 +35,7 @@ export class ReserveStockHandler {
     private readonly products: ProductRepository,
     private readonly reservations: ReservationRepository,
     private readonly metrics: ReservationMetrics,
+    private readonly publisher: DirectPublisher,
   ) {}
 
   async execute(command: ReserveCommand): Promise<void> {
@@ -43,18 +46,23 @@ export class ReserveStockHandler {
     ]);
     const from = reservation?.status ?? null;
     const step = reserveStep(from);
-    if (step === 'drop-take-holds') await this.products.dropHolds(orderId, reservation?.lines ?? [], 'take');
-    if (step !== 'take') return; // decided before: this is a redelivery
+    if (step !== 'take') {
+      // Decided before: this is a redelivery, perhaps after a crash that came before the
+      // outcome was published or the holds were dropped. Both are done again.
+      await Promise.all([
+        this.publisher.publish(announcedFor(reservation?.announced, eventId)),
+        step === 'drop-take-holds' && this.products.dropHolds(orderId, reservation?.lines ?? [], 'take'),
+      ]);
+      return;
+    }
 
     const unknown = unknownSkus(lines, catalogue);
     if (unknown.length > 0) {
       const rejection = { reason: 'UNKNOWN_SKU' as const, skus: unknown };
-      await this.reservations.finish(
-        orderId,
-        from,
-        { status: 'REJECTED', rejection, currency },
-        rejectedEvent(orderId, rejection, eventId),
-      );
+      const event = rejectedEvent(orderId, rejection, eventId);
+      if (!(await this.reservations.finish(orderId, from, { status: 'REJECTED', rejection, currency }, event)))
+        return this.execute(command);
+      await this.publisher.publish([event]);
       this.logger.log(`order ${orderId}: rejected, unknown SKUs ${unknown.join(', ')}`);
       return;
     }
@@ -73,29 +81,26 @@ export class ReserveStockHandler {
       const now = await this.products.findMany(lines.map((l) => l.sku));
       const skus = [...new Set([...short.map((line) => line.sku), ...shortSkus(lines, now)])].sort();
       const rejection = { reason: 'OUT_OF_STOCK' as const, skus };
-      await this.reservations.finish(
-        orderId,
-        from,
-        { status: 'REJECTED', rejection, currency },
-        rejectedEvent(orderId, rejection, eventId),
-      );
+      const event = rejectedEvent(orderId, rejection, eventId);
+      if (!(await this.reservations.finish(orderId, from, { status: 'REJECTED', rejection, currency }, event)))
+        return this.execute(command);
+      await this.publisher.publish([event]);
       this.logger.log(`order ${orderId}: rejected, short of ${skus.join(', ')}`);
       return;
     }
 
     const result = priced(lines, catalogue);
-    const done = await this.reservations.finish(
-      orderId,
-      from,
-      { status: 'RESERVED', lines: result.lines, total: result.total, currency },
-      reservedEvent(orderId, result.lines, result.total, currency, eventId),
-    );
-    // Another delivery of this event recorded the outcome first, and drops the holds.
-    if (!done) return;
+    const event = reservedEvent(orderId, result.lines, result.total, currency, eventId);
+    // Another delivery of this event recorded the outcome first: decided, as above.
+    if (
+      !(await this.reservations.finish(orderId, from, { status: 'RESERVED', lines: result.lines, total: result.total, currency }, event))
+    ) {
+      return this.execute(command);
+    }
     this.metrics.unitsReserved(lines.reduce((n, line) => n + line.quantity, 0));
     // The outcome is recorded: the reservation document now answers redeliveries, so the
     // products need not keep this order's holds.
-    await this.products.dropHolds(orderId, lines, 'take');
+    await Promise.all([this.publisher.publish([event]), this.products.dropHolds(orderId, lines, 'take')]);
     this.logger.log(`order ${orderId}: reserved ${lines.length} lines, total ${result.total}`);
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { announcedFor, DirectPublisher } from '@orderflow/messaging';
+import type { StoredMessage } from '@orderflow/persistence';
 import type { OrderMarkers } from '../../domain/ledger';
 import { awardEntry, decideAward, pointsFor } from '../../domain/points.rules';
 import { LedgerRepository } from '../../persistence/ledger.repository';
@@ -18,8 +20,9 @@ export interface AwardCommand {
 /**
  * Credits a confirmed order's points, at most once per order and never after its cancel:
  * read the order's markers, decide, then write entry, balance, marker and PointsAwarded in
- * one update conditional on those markers. A redelivery, or a concurrent delivery that
- * lost the race, finds the marker and changes nothing.
+ * one update conditional on those markers, and publish PointsAwarded. A redelivery, or a
+ * concurrent delivery that lost the race, finds the marker, changes nothing and publishes
+ * again what this event's award announced (`announcedFor`).
  */
 @Injectable()
 export class AwardPointsHandler {
@@ -28,6 +31,7 @@ export class AwardPointsHandler {
   constructor(
     private readonly ledgers: LedgerRepository,
     private readonly metrics: PointsMetrics,
+    private readonly publisher: DirectPublisher,
   ) {}
 
   async execute(command: AwardCommand): Promise<void> {
@@ -36,9 +40,12 @@ export class AwardPointsHandler {
     // The first delivery finds the order untouched, so it writes straight away; the write's
     // condition is "untouched", and only if that fails are the markers read to decide again.
     let markers: OrderMarkers = UNTOUCHED;
+    let announced: StoredMessage[] = [];
     for (;;) {
       const decision = decideAward(markers, points);
       if (decision.action === 'none') {
+        // A crash may have come between this event's award and its publishing.
+        await this.publisher.publish(announcedFor(announced, eventId));
         this.logger.log(`order ${orderId}: no points awarded (${decision.reason}) for event ${eventId}`);
         return;
       }
@@ -46,10 +53,11 @@ export class AwardPointsHandler {
       const event = awardedEvent({ customerId, orderId, points, orderTotal: command.total, currency: command.currency, at }, eventId);
       if (await this.ledgers.award(customerId, awardEntry(orderId, points, at), event)) {
         this.metrics.pointsAwarded(points);
+        await this.publisher.publish([event]);
         this.logger.log(`order ${orderId}: awarded ${points} points to ${customerId} (${event.type} ${event.eventId}, cause ${eventId})`);
         return;
       }
-      markers = await this.ledgers.markers(orderId);
+      ({ markers, announced } = await this.ledgers.markers(orderId));
     }
   }
 }

@@ -51,4 +51,37 @@ describe('CommandBatcher', () => {
     await batcher.add(4);
     expect(writes).toEqual([[1, 2, 3], [4]]);
   });
+
+  it('with a gathering window, holds the first write for the window and sends everything asked within it together', async () => {
+    const writes: number[][] = [];
+    const batcher = new CommandBatcher<number>(
+      async (items) => {
+        writes.push(items);
+        return items.map(() => undefined);
+      },
+      500,
+      50,
+    );
+    const first = batcher.add(1);
+    // A timer due sooner fires first, however busy the machine is.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(writes).toEqual([]);
+    const second = batcher.add(2);
+    await Promise.all([first, second]);
+    expect(writes).toEqual([[1, 2]]);
+  });
+
+  it('with a gathering window, does not hold back a full batch', async () => {
+    const writes: number[][] = [];
+    const batcher = new CommandBatcher<number>(
+      async (items) => {
+        writes.push(items);
+        return items.map(() => undefined);
+      },
+      2,
+      60_000,
+    );
+    await Promise.all([batcher.add(1), batcher.add(2)]);
+    expect(writes).toEqual([[1, 2]]);
+  });
 });

@@ -19,43 +19,67 @@ export class CommandBatcher<T, R = void> {
   private readonly waiting: Waiting<T, R>[] = [];
   private flushing = false;
   private scheduled = false;
+  private window?: NodeJS.Timeout;
 
-  /** `write` stores the items in one round trip and answers one result per item, in order. */
+  /**
+   * `write` stores the items in one round trip and answers one result per item, in order.
+   * With `gatherMs`, a command waits that long for more items before it goes out (unless
+   * `maxBatch` are waiting): for callers that do not wait for the answer before they go on
+   * (a consumer's handler that settles its write later), so items of the next moments that
+   * touch the same document share one write of it.
+   */
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxBatch = 500,
+    private readonly gatherMs = 0,
   ) {}
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (this.flushing || this.scheduled) return;
-      // Callers of the same turn of the event loop (the handlers of one consumer batch start
-      // together) share the first command: it goes out once they have all asked, in
-      // microseconds, instead of carrying the first caller alone.
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.drain();
-      });
+      if (this.flushing) return;
+      if (this.waiting.length >= this.maxBatch) void this.drain();
+      else if (!this.scheduled) this.schedule();
     });
+  }
+
+  private schedule(): void {
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.drain();
+    };
+    // Callers of the same turn of the event loop (the handlers of one consumer batch start
+    // together) share the first command: it goes out once they have all asked, in
+    // microseconds, instead of carrying the first caller alone.
+    if (this.gatherMs > 0) this.window = setTimeout(run, this.gatherMs);
+    else setImmediate(run);
   }
 
   private async drain(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
+    // A full batch goes out before its window ends: the window has nothing left to wait for.
+    if (this.window !== undefined) {
+      clearTimeout(this.window);
+      this.window = undefined;
+      this.scheduled = false;
+    }
     try {
-      while (this.waiting.length > 0) {
+      // Without a gathering window, what came in during a command goes out right after it.
+      do {
         const batch = this.waiting.splice(0, this.maxBatch);
+        if (batch.length === 0) break;
         try {
           const results = await this.write(batch.map((w) => w.item));
           batch.forEach((w, i) => w.resolve(results[i]));
         } catch (error) {
           batch.forEach((w) => w.reject(error));
         }
-      }
+      } while (this.gatherMs === 0 || this.waiting.length >= this.maxBatch);
     } finally {
       this.flushing = false;
+      if (this.waiting.length > 0 && !this.scheduled) this.schedule();
     }
   }
 }

@@ -79,6 +79,9 @@ describe('EventConsumerServer (integration)', () => {
     await started.server.close();
   }
 
+  /** `handler` for each event of an order's life. */
+  const everyType = (handler: Handler) => Object.fromEntries(Object.values(OrderEventType).map((type) => [type, handler]));
+
   const committed = (started: Running, topic: string) => kafka.committed(started.server.groupOf(topic), topic);
 
   /** Messages by outcome from the server's own metrics, as an operator's dashboard shows them. */
@@ -150,6 +153,54 @@ describe('EventConsumerServer (integration)', () => {
       expect(await committed(service, topic)).toEqual([-1]);
       finish();
       await eventually(async () => expect(await committed(service, topic)).toEqual([1]));
+    });
+
+    it('goes on past a handler that settles its effect later, and commits it, and what came after, only once the effect is done', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.settle'), 1, { deadLetter: true });
+      let finish!: () => void;
+      const effect = new Promise<void>((resolve) => (finish = resolve));
+      const order = randomUUID();
+      const handled: number[] = [];
+      const handler: Handler = async (event, context) => {
+        handled.push(Number(context.source.offset));
+        // The first event leaves its write to finish later; the order's next ones do not wait for it.
+        if (event.meta.eventId === first.eventId) context.settleLater(effect);
+      };
+      const first = encodedOrderEvent(order, 0);
+      await kafka.produce(topic, [asMessage(first)]);
+      const service = startServer([topic], everyType(handler));
+      await eventually(() => expect(handled).toEqual([0]));
+      await kafka.produce(topic, [asMessage(encodedOrderEvent(order, 1)), asMessage(encodedOrderEvent(order, 2))]);
+
+      try {
+        await eventually(() => expect(handled).toEqual([0, 1, 2]));
+        // Well past the 100 ms the commits are gathered for: nothing is committed while the effect is open.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await committed(service, topic)).toEqual([-1]);
+      } finally {
+        finish();
+      }
+      await eventually(async () => expect(await committed(service, topic)).toEqual([3]));
+    });
+
+    it('handles the batch again when an effect settled later fails, and commits once it succeeded', async () => {
+      const topic = await kafka.createTopic(uniqueName('it.consumer.settle-fail'), 1, { deadLetter: true });
+      const order = randomUUID();
+      const events = [encodedOrderEvent(order, 0), encodedOrderEvent(order, 1)];
+      const deliveries: string[] = [];
+      let failures = 1;
+      const handler: Handler = async (event, context) => {
+        deliveries.push(event.meta.eventId);
+        const fails = event.meta.eventId === events[0].eventId && failures-- > 0;
+        context.settleLater(fails ? Promise.reject(new Error('the database did not answer')) : Promise.resolve());
+      };
+      await kafka.produce(topic, events.map(asMessage));
+
+      const service = startServer([topic], everyType(handler));
+
+      await eventually(async () => expect(await committed(service, topic)).toEqual([2]));
+      // Both handled twice: the partition went back to the batch of the failed effect.
+      expect(deliveries).toEqual([events[0].eventId, events[1].eventId, events[0].eventId, events[1].eventId]);
     });
   });
 

@@ -10,7 +10,7 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import type { ConsumerMetrics } from './consumer.metrics';
 import { EventContext, EventDispatch, type Handler } from './event.dispatch';
 import { handleInKeyLanes } from './key-lanes';
-import { OffsetCommits, partitionKey } from './offset.commits';
+import { OffsetCommits, partitionKey, type Position } from './offset.commits';
 import { RetrySchedule } from './retry.schedule';
 
 export { ANY_EVENT, EventContext } from './event.dispatch';
@@ -41,7 +41,9 @@ type ConsumerState = 'starting' | 'joined' | 'crashed' | 'stopped';
  *   are handled side by side and each key's messages in offset order (`handleInKeyLanes`);
  * - the batch's offset is committed after its handlers finished, so effects are durable
  *   first and a crash only ever redelivers; commits are gathered, every partition's in one
- *   request at most every 100 ms (`OffsetCommits`);
+ *   request at most every 100 ms (`OffsetCommits`). A handler may leave an effect to finish
+ *   after it returned (`EventContext.settleLater`): the partition goes on, and its commits
+ *   wait until the effect is done; if it fails, the partition goes back to that batch;
  * - a transient failure is retried with capped exponential backoff, forever, never skipped:
  *   the commit stops below it, its partition is rewound to it and paused meanwhile, so it
  *   holds up neither the other partitions nor the consumer's session; messages after it
@@ -70,6 +72,15 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private readonly dispatch: EventDispatch;
   private commitRetry?: NodeJS.Timeout;
   private stopping = false;
+  /**
+   * Per partition, the commit still waiting for effects its handlers left to finish later;
+   * every later commit of the partition waits behind it.
+   */
+  private readonly settling = new Map<string, Promise<void>>();
+  /** Per partition, how often it went back to a batch whose effects failed. */
+  private readonly rewinds = new Map<string, number>();
+  /** Group joins so far: a commit waiting across a rejoin is dropped. */
+  private joins = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -116,6 +127,12 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     clearInterval(this.commitRetry);
     // A consumer still starting notices `stopping` after its current step and disconnects.
     await this.starting;
+    // Effects the handlers left to finish are waited for (a gathered write goes out within
+    // its window), so what they covered is committed too; one that hangs is given up on and
+    // its messages are delivered again.
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.settling.values()), new Promise((resolve) => (giveUp = setTimeout(resolve, SETTLE_ON_CLOSE_MS)))]);
+    clearTimeout(giveUp);
     // What was handled is committed now, so a restart does not handle it again; kafkajs then
     // waits for the batches in flight, commits nothing more, and leaves the group.
     await this.commits.flush();
@@ -190,8 +207,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.traffic?.watch(consumer);
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = consumer.events;
     consumer.on(GROUP_JOIN, () => {
-      // After a rebalance another member may have handled what was ahead: start afresh.
+      // After a rebalance another member may have handled what was ahead: start afresh. The
+      // commits still waiting for effects are dropped (their messages are redelivered).
       this.handledAhead.clear();
+      this.settling.clear();
+      this.joins += 1;
       this.commits.joined();
       this.state = 'joined';
     });
@@ -216,6 +236,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const key = partitionKey(topic, partition);
     const ahead = this.handledAhead.get(key);
     const handled = new Set<string>();
+    const settling: Promise<unknown>[] = [];
     let rebalancing = false;
     const failure = await handleInKeyLanes(
       messages.map((message) => ({ offset: message.offset, key: message.key?.toString('latin1') ?? '', message })),
@@ -223,7 +244,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       async ({ message }) => {
         if (ahead?.has(message.offset)) return 'done';
         if (this.stopping || rebalancing) return 'stopped';
-        await this.dispatch.handle(topic, partition, message, this.retries.attemptOf(topic, partition, message.offset));
+        await this.dispatch.handle(topic, partition, message, this.retries.attemptOf(topic, partition, message.offset), settling);
         handled.add(message.offset);
         // A heartbeat refused mid-batch means the group is rebalancing: finish what is in
         // flight, commit it, and leave the rest to whoever owns the partition next.
@@ -235,10 +256,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     if (next !== messages[0].offset) {
       // Moves kafkajs's own position, which fetching goes on from.
       payload.resolveOffset((BigInt(next) - 1n).toString());
-      this.commits.commit(consumer, { topic, partition, offset: next });
+      this.commitWhenSettled(consumer, { topic, partition, offset: next }, messages[0].offset, settling);
     }
     if (failure === undefined) {
-      this.retries.passed(topic, partition);
+      if (settling.length === 0) this.retries.passed(topic, partition);
       this.handledAhead.delete(key);
       return;
     }
@@ -247,6 +268,40 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.handledAhead.set(key, remembered);
     if (failure.error !== undefined) this.retryLater(consumer, topic, partition, failure.offset, failure.error as Error);
     else consumer.seek({ topic, partition, offset: next });
+  }
+
+  /**
+   * Commits `position` once the effects its batch's handlers left to finish are done, and
+   * whatever the partition committed before it is. When one fails, the partition goes back to
+   * the batch's first offset (`from`): everything from there is handled again, idempotently,
+   * and the commits waiting behind it are dropped.
+   */
+  private commitWhenSettled(consumer: Consumer, position: Position, from: string, effects: Promise<unknown>[]): void {
+    const { topic, partition } = position;
+    const key = partitionKey(topic, partition);
+    const before = this.settling.get(key);
+    if (effects.length === 0 && before === undefined) return this.commits.commit(consumer, position);
+    const [rewinds, joins] = [this.rewinds.get(key) ?? 0, this.joins];
+    const current = () => this.joins === joins && (this.rewinds.get(key) ?? 0) === rewinds;
+    const settled: Promise<void> = (before ?? Promise.resolve())
+      .then(() => Promise.all(effects))
+      .then(
+        () => {
+          if (!current()) return;
+          this.commits.commit(consumer, position);
+          this.retries.passed(topic, partition);
+        },
+        (error: Error & { step?: string }) => {
+          if (!current()) return;
+          this.rewinds.set(key, rewinds + 1);
+          this.handledAhead.delete(key);
+          this.retryLater(consumer, topic, partition, from, Object.assign(error, { step: error.step ?? 'finishing what a handler left' }));
+        },
+      )
+      .finally(() => {
+        if (this.settling.get(key) === settled) this.settling.delete(key);
+      });
+    this.settling.set(key, settled);
   }
 
   private async commitAgain(): Promise<void> {
@@ -280,5 +335,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
 /** How often commits that failed are tried again. */
 const COMMIT_RETRY_MS = 5_000;
+
+/** How long a closing consumer waits for the effects its handlers left to finish. */
+const SETTLE_ON_CLOSE_MS = 5_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

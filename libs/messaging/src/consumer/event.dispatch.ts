@@ -16,8 +16,24 @@ export const ANY_EVENT = '*';
 
 /** Where a message came from, for handlers that want it (`@Ctx() ctx: EventContext`). */
 export class EventContext extends BaseRpcContext<[{ topic: string; partition: number; offset: string }]> {
+  /** What this message's handlers left to finish after they returned (`settleLater`). */
+  readonly settling: Promise<unknown>[] = [];
+
   get source() {
     return this.args[0];
+  }
+
+  /**
+   * Lets the handler return before `effect` is done, so the partition's next messages need
+   * not wait for it (a write gathered with the writes of the next moments, say). The message
+   * counts as handled only once `effect` resolved: its offset, and every later one of its
+   * partition, is committed after that. If `effect` rejects, the partition goes back to the
+   * batch the message came in and handles all of it again, after the usual backoff.
+   */
+  settleLater(effect: Promise<unknown>): void {
+    // Its failure is the consumer's to handle; it must not also surface as unhandled.
+    effect.catch(() => undefined);
+    this.settling.push(effect);
   }
 }
 
@@ -43,8 +59,11 @@ export class EventDispatch {
     private readonly invoke: (handler: Handler, event: DecodedEvent, context: EventContext) => Promise<void>,
   ) {}
 
-  /** Handles one message (`attempt`: which delivery of it this is): its handlers, or its dead-lettering. */
-  handle(topic: string, partition: number, message: KafkaMessage, attempt: number): Promise<void> {
+  /**
+   * Handles one message (`attempt`: which delivery of it this is): its handlers, or its
+   * dead-lettering. What the handlers left to finish later is added to `settling`.
+   */
+  handle(topic: string, partition: number, message: KafkaMessage, attempt: number, settling: Promise<unknown>[]): Promise<void> {
     const group = this.group;
     if (this.passesOver(topic, message)) {
       this.metrics.handled(topic, group, 'ignored', 0);
@@ -65,6 +84,7 @@ export class EventDispatch {
           step = `${event.type.split('.').pop()} ${event.meta.eventId} of order ${event.meta.correlationId}`;
           // Handlers are idempotent, so a retry after a partial failure may run them all again.
           for (const handler of handlers) await this.invoke(handler, event, context);
+          settling.push(...context.settling);
         }
       } catch (error) {
         const code = permanentCode(error);

@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { DecodedEvent } from '@orderflow/contracts';
-import { ANY_EVENT } from '@orderflow/messaging';
+import { ANY_EVENT, EventContext } from '@orderflow/messaging';
 import { OrderRepository } from '../persistence/order.repository';
 import { RECORDED_WITH_THEIR_CHANGE } from './inventory-outcome.consumer';
 import { timelineEntryOf } from './timeline.entry';
@@ -11,6 +11,11 @@ import { timelineEntryOf } from './timeline.entry';
  * timeline, keyed by event id, so redeliveries and replays add nothing. order-api's own
  * events, and the inventory answers that change an order, are put there by the write that
  * stores the change; every other event here is written by this consumer.
+ *
+ * An order's points and notification events come within moments of each other, on two
+ * topics: the handler does not wait for its write, which gathers the entries of the next
+ * moments into one update per order (`OrderRepository.recordInTimeline`), and the consumer
+ * commits the event only once that update is stored (`settleLater`).
  */
 @Controller()
 export class OrderTimelineConsumer {
@@ -19,11 +24,14 @@ export class OrderTimelineConsumer {
   constructor(private readonly orders: OrderRepository) {}
 
   @EventPattern(ANY_EVENT)
-  async record(@Payload() event: DecodedEvent): Promise<void> {
+  record(@Payload() event: DecodedEvent, @Ctx() context: EventContext): void {
     if (RECORDED_WITH_THEIR_CHANGE.has(event.type)) return;
     const entry = timelineEntryOf(event);
-    if (!(await this.orders.recordInTimeline(event.message.orderId, event.meta.eventId, entry))) {
-      this.logger.warn(`order ${event.message.orderId}: ${entry.type} ${event.meta.eventId} is for an order this service does not have`);
-    }
+    const recorded = this.orders.recordInTimeline(event.message.orderId, event.meta.eventId, entry).then((known) => {
+      if (!known) {
+        this.logger.warn(`order ${event.message.orderId}: ${entry.type} ${event.meta.eventId} is for an order this service does not have`);
+      }
+    });
+    context.settleLater(recorded);
   }
 }

@@ -1,4 +1,5 @@
-interface Waiting<T, R> {
+/** An item waiting for its command, and how to settle its caller's promise. */
+export interface Waiting<T, R> {
   item: T;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
@@ -41,6 +42,19 @@ export class CommandBatcher<T, R = void> {
       if (this.waiting.length >= this.maxBatch) void this.drain();
       else if (!this.scheduled) this.schedule();
     });
+  }
+
+  /**
+   * Takes the waiting items that pass `test` out of the queue, for a command of another kind
+   * that writes the same documents to carry them (a drop riding on the next take of its
+   * product): the caller settles each one with what that command did.
+   */
+  claim(test: (item: T) => boolean): Waiting<T, R>[] {
+    const claimed: Waiting<T, R>[] = [];
+    for (let i = this.waiting.length - 1; i >= 0; i -= 1) {
+      if (test(this.waiting[i].item)) claimed.unshift(...this.waiting.splice(i, 1));
+    }
+    return claimed;
   }
 
   private schedule(): void {

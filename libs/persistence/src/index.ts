@@ -2,7 +2,7 @@ export { MongoConfig } from './mongo.config';
 export { MongoModule, type MongoModuleOptions } from './mongo.module';
 export { MongoReadiness } from './mongo.readiness';
 export { duplicatesOf, isDuplicateKey } from './duplicate-key';
-export { CommandBatcher } from './command.batcher';
+export { CommandBatcher, type Waiting } from './command.batcher';
 export { ByIdReader } from './by-id.reader';
 export { BatchedInserts, type NewDocument } from './batched.inserts';
 export { GuardedUpdates, stampedBy, type AppliedCheck, type GuardedUpdate, type StampedUpdate } from './guarded.updates';

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { infraEnv, uniqueName } from '@orderflow/testing';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { ProductRepository } from './product.repository';
@@ -81,6 +82,68 @@ describe('product stock adjustments (integration)', () => {
       expect(results.filter((_, i) => i % 2 === 1).filter(Boolean)).toHaveLength(1);
       expect(await stock(plenty)).toMatchObject({ available: 80, reserved: 20 });
       expect(await stock(scarce)).toMatchObject({ available: 0, reserved: 1 });
+    });
+  });
+
+  describe('take holds dropped after the reservation is recorded', () => {
+    const order = () => crypto.randomUUID();
+    const holdsOf = async (sku: string) => {
+      const doc = await products.findById(sku).lean<ProductDocument>().exec();
+      return { available: doc?.available, reserved: doc?.reserved, holds: doc?.holds ?? {} };
+    };
+    /** Counts the bulk writes the repository sends to the products (and still sends them). */
+    function bulkWrites() {
+      const spy = jest.spyOn(products.collection, 'bulkWrite');
+      return { sent: () => spy.mock.calls.map(([ops]) => ops), restore: () => spy.mockRestore() };
+    }
+
+    it("drops a finished order's hold with the next take of its product: one write for both", async () => {
+      const sku = uniqueName('DROP');
+      const [first, second] = [order(), order()];
+      await repository.upsert(sku, { name: 'Mug', price: 100, currency: 'USD', available: 10 });
+      expect(await repository.take(sku, first, 2)).toBe(true);
+
+      const writes = bulkWrites();
+      try {
+        const dropped = repository.dropTakeHoldsLater(first, [{ sku, quantity: 2 }]);
+        expect(await repository.take(sku, second, 3)).toBe(true);
+        await dropped;
+        // The take carried the drop: nothing else was written to the product.
+        expect(writes.sent()).toHaveLength(1);
+        expect(writes.sent()[0]).toHaveLength(1);
+      } finally {
+        writes.restore();
+      }
+      expect(await holdsOf(sku)).toEqual({ available: 5, reserved: 5, holds: { [second]: 3 } });
+    });
+
+    it('drops it on its own once no take came within the window', async () => {
+      const sku = uniqueName('DROP');
+      const holder = order();
+      await repository.upsert(sku, { name: 'Mug', price: 100, currency: 'USD', available: 10 });
+      await repository.take(sku, holder, 1);
+      await repository.dropTakeHoldsLater(holder, [{ sku, quantity: 1 }]);
+      expect(await holdsOf(sku)).toEqual({ available: 9, reserved: 1, holds: {} });
+    });
+
+    it('still takes when the hold to drop is gone already, and never drops a release hold', async () => {
+      const sku = uniqueName('DROP');
+      const [gone, released, next, last] = [order(), order(), order(), order()];
+      await repository.upsert(sku, { name: 'Mug', price: 100, currency: 'USD', available: 10 });
+      await Promise.all([repository.take(sku, gone, 1), repository.take(sku, released, 1)]);
+      // One hold was dropped by a redelivery meanwhile; the other order was cancelled, and its
+      // release left a release hold in place of the take hold.
+      await repository.dropHolds(gone, [{ sku, quantity: 1 }], 'take');
+      await repository.dropHolds(released, [{ sku, quantity: 1 }], 'take');
+      expect(await repository.release(sku, released, 1)).toBe(true);
+
+      const drops = repository.dropTakeHoldsLater(gone, [{ sku, quantity: 1 }]);
+      const stale = repository.dropTakeHoldsLater(released, [{ sku, quantity: 1 }]);
+      expect(await repository.take(sku, next, 2)).toBe(true);
+      await Promise.all([drops, stale]);
+      expect(await repository.take(sku, last, 1)).toBe(true);
+
+      expect(await holdsOf(sku)).toEqual({ available: 6, reserved: 4, holds: { [released]: -1, [next]: 2, [last]: 1 } });
     });
   });
 });

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { CommandBatcher, GuardedUpdates, type GuardedUpdate } from '@orderflow/persistence';
+import { CommandBatcher, GuardedUpdates, type GuardedUpdate, type Waiting } from '@orderflow/persistence';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import type { Product } from '../domain/product';
 import { PRODUCT_MODEL, type ProductDocument } from './product.schema';
 
 const WITHOUT_HOLDS = { holds: 0 } as const;
+
+/** How long a finished reservation's take holds wait for the next take of their product to drop them. */
+const DROP_GATHER_MS = 250;
 
 /** A take of one line's stock for one order. */
 interface Take extends GuardedUpdate {
@@ -36,6 +39,8 @@ export class ProductRepository {
   private readonly takes: CommandBatcher<Take, boolean>;
   private readonly singleTakes: GuardedUpdates<Take>;
   private readonly drops: CommandBatcher<Drop, undefined>;
+  /** Drops waiting for a take of their product to carry them (`dropTakeHoldsLater`). */
+  private readonly laterDrops: CommandBatcher<Drop, undefined>;
   private readonly reads: CommandBatcher<string[], Product[]>;
   private readonly releases: CommandBatcher<AnyBulkWriteOperation<ProductDocument>[], undefined>;
 
@@ -47,6 +52,14 @@ export class ProductRepository {
       await this.dropTogether(drops);
       return drops.map(() => undefined);
     });
+    this.laterDrops = new CommandBatcher(
+      async (drops) => {
+        await this.dropTogether(drops);
+        return drops.map(() => undefined);
+      },
+      500,
+      DROP_GATHER_MS,
+    );
     this.reads = new CommandBatcher(async (lists) => {
       const docs = await this.products
         .find({ _id: { $in: [...new Set(lists.flat())] } }, WITHOUT_HOLDS)
@@ -161,42 +174,81 @@ export class ProductRepository {
   }
 
   /**
+   * Drops the order's take holds once its reservation recorded the outcome, mostly without a
+   * write of their own: each waits up to `DROP_GATHER_MS` for the next take of its product,
+   * whose update drops it too, on the same condition as any drop (the hold still has its
+   * value, so a release hold is never touched); what no take carried goes out in one bulk
+   * write. The caller need not wait, since the reservation document already answers
+   * redeliveries, but the event that caused it must not be committed before this resolves, or
+   * a crash could leave the holds for good.
+   */
+  async dropTakeHoldsLater(orderId: string, lines: readonly { sku: string; quantity: number }[]): Promise<void> {
+    const hold = holdOf(orderId);
+    await Promise.all(lines.map((line) => this.laterDrops.add({ sku: line.sku, hold, value: line.quantity })));
+  }
+
+  /**
    * The takes of a batch: all the takes of one product in one conditional update (enough for
    * all of them, none of their orders holding it yet), so a flash sale's orders for one SKU
-   * cost one write, not one each. A product whose update did not apply (too little left for
-   * all, or a redelivery's hold there) has its takes tried one by one, first come first served.
+   * cost one write, not one each; the drops waiting for a take of that product ride on the
+   * same update. A product whose update did not apply (too little left for all, a
+   * redelivery's hold there, a hold to drop gone already) has its takes tried one by one,
+   * first come first served, and its drops made on their own.
    */
   private async takeTogether(takes: Take[]): Promise<boolean[]> {
+    // A drop rides on a take of its product, unless that take is for the same hold.
+    const skus = new Set(takes.map((take) => take.id));
+    const taken = new Set(takes.map((take) => `${take.id}\u0000${take.hold}`));
+    const riding = groupBy(
+      this.laterDrops.claim((drop) => skus.has(drop.sku) && !taken.has(`${drop.sku}\u0000${drop.hold}`)),
+      (waiting) => waiting.item.sku,
+    );
+    const dropsOf = new Map(riding.map((group) => [group[0].item.sku, group]));
     const [together, single] = partition(
       byProduct(takes),
-      (group) => group.length > 1 && new Set(group.map((t) => t.hold)).size === group.length,
+      (group) => (group.length > 1 || dropsOf.has(group[0].id)) && new Set(group.map((t) => t.hold)).size === group.length,
     );
+    const carried = together.flatMap((group) => dropsOf.get(group[0].id) ?? []);
+    const onTheirOwn = riding.flat().filter((waiting) => !carried.includes(waiting));
     const outcome = new Map<Take, boolean>();
-    if (together.length > 0) {
-      const result = await this.products.collection.bulkWrite(
-        together.map((group) => {
-          const holds = Object.fromEntries(group.map((take) => [take.hold, take.quantity]));
-          const quantity = group.reduce((sum, take) => sum + take.quantity, 0);
-          return {
-            updateOne: {
-              filter: {
-                _id: group[0].id,
-                available: { $gte: quantity },
-                ...Object.fromEntries(group.map((take) => [take.hold, { $exists: false }])),
-              },
-              update: { $inc: { available: -quantity, reserved: quantity }, $set: { ...holds, updatedAt: new Date() } },
-            },
-          };
-        }) as never[],
-        { ordered: false },
-      );
-      if (result.modifiedCount === together.length) for (const take of together.flat()) outcome.set(take, true);
-      else single.push(...together);
+    try {
+      if (together.length > 0) {
+        const result = await this.products.collection.bulkWrite(
+          together.map((group) =>
+            takeUpdate(
+              group,
+              (dropsOf.get(group[0].id) ?? []).map((waiting) => waiting.item),
+            ),
+          ) as never[],
+          { ordered: false },
+        );
+        if (result.modifiedCount === together.length) {
+          for (const take of together.flat()) outcome.set(take, true);
+          settle(carried, undefined);
+        } else {
+          single.push(...together);
+          onTheirOwn.push(...carried);
+        }
+      }
+    } catch (error) {
+      settle([...carried, ...onTheirOwn], undefined, error);
+      throw error;
     }
     const rest = single.flat();
-    const results = await Promise.all(rest.map((take) => this.singleTakes.apply(take)));
+    const [results] = await Promise.all([Promise.all(rest.map((take) => this.singleTakes.apply(take))), this.dropOnTheirOwn(onTheirOwn)]);
     rest.forEach((take, i) => outcome.set(take, results[i]));
     return takes.map((take) => outcome.get(take) as boolean);
+  }
+
+  /** Drops that a take was to carry but did not, each settled with how its own write went. */
+  private async dropOnTheirOwn(waiting: Waiting<Drop, undefined>[]): Promise<void> {
+    if (waiting.length === 0) return;
+    try {
+      await this.dropTogether(waiting.map((w) => w.item));
+      settle(waiting, undefined);
+    } catch (error) {
+      settle(waiting, undefined, error);
+    }
   }
 
   /**
@@ -237,6 +289,39 @@ export class ProductRepository {
 }
 
 const HOLDS = 'holds.';
+
+/**
+ * The update that takes a product's stock for a group of takes, and drops the holds of
+ * `drops` on the way: it applies only if there is enough for all of the takes, none of their
+ * orders holds the product yet, and each hold to drop still has its value.
+ */
+function takeUpdate(group: Take[], drops: Drop[]) {
+  const holds = Object.fromEntries(group.map((take) => [take.hold, take.quantity]));
+  const quantity = group.reduce((sum, take) => sum + take.quantity, 0);
+  return {
+    updateOne: {
+      filter: {
+        _id: group[0].id,
+        available: { $gte: quantity },
+        ...Object.fromEntries(group.map((take) => [take.hold, { $exists: false }])),
+        ...Object.fromEntries(drops.map((drop) => [drop.hold, drop.value])),
+      },
+      update: {
+        $inc: { available: -quantity, reserved: quantity },
+        $set: { ...holds, updatedAt: new Date() },
+        ...(drops.length > 0 && { $unset: Object.fromEntries(drops.map((drop) => [drop.hold, ''])) }),
+      },
+    },
+  };
+}
+
+/** Settles waiting callers: all with `result`, or all with `error` if there is one. */
+function settle<R>(waiting: Waiting<unknown, R>[], result: R, error?: unknown): void {
+  for (const w of waiting) {
+    if (error === undefined) w.resolve(result);
+    else w.reject(error);
+  }
+}
 
 /** The takes of each product, in the order they were asked for. */
 const byProduct = (takes: Take[]): Take[][] => groupBy(takes, (take) => take.id);

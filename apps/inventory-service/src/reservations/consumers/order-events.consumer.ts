@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   OrderCancelledSchema,
   OrderCreatedSchema,
@@ -10,7 +10,7 @@ import {
   type OrderCreated,
   type OrderRejected,
 } from '@orderflow/contracts';
-import { requireOrderId } from '@orderflow/messaging';
+import { EventContext, requireOrderId } from '@orderflow/messaging';
 import { InventoryEnv } from '../../config/inventory-env.config';
 import { ReleaseStockHandler } from '../commands/release-stock/release-stock.handler';
 import { ReserveStockHandler } from '../commands/reserve-stock/reserve-stock.handler';
@@ -29,13 +29,14 @@ export class OrderEventsConsumer {
   ) {}
 
   @EventPattern(OrderCreatedSchema.typeName)
-  async created(@Payload() event: DecodedEvent<OrderCreated>): Promise<void> {
+  async created(@Payload() event: DecodedEvent<OrderCreated>, @Ctx() context: EventContext): Promise<void> {
     const { message } = event;
     await this.reserve.execute({
       orderId: requireOrderId(message.orderId),
       lines: message.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
       currency: message.currency,
       eventId: event.meta.eventId,
+      settleLater: (effect) => context.settleLater(effect),
     });
   }
 

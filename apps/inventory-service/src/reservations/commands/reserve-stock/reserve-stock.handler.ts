@@ -13,6 +13,12 @@ export interface ReserveCommand {
   currency: string;
   /** The OrderCreated event this answers. */
   eventId: string;
+  /**
+   * Where the handler leaves what need not be done before it returns (the consumer's
+   * `EventContext.settleLater`, which commits the event only once it is); without it, the
+   * handler waits for it.
+   */
+  settleLater?: (effect: Promise<unknown>) => void;
 }
 
 /**
@@ -51,7 +57,7 @@ export class ReserveStockHandler {
       // outcome was published or the holds were dropped. Both are done again.
       await Promise.all([
         this.publisher.publish(announcedFor(reservation?.announced, eventId)),
-        step === 'drop-take-holds' && this.products.dropHolds(orderId, reservation?.lines ?? [], 'take'),
+        step === 'drop-take-holds' && this.dropTakeHolds(command, reservation?.lines ?? []),
       ]);
       return;
     }
@@ -98,9 +104,18 @@ export class ReserveStockHandler {
       return this.execute(command);
     }
     this.metrics.unitsReserved(lines.reduce((n, line) => n + line.quantity, 0));
-    // The outcome is recorded: the reservation document now answers redeliveries, so the
-    // products need not keep this order's holds.
-    await Promise.all([this.publisher.publish([event]), this.products.dropHolds(orderId, lines, 'take')]);
+    await Promise.all([this.publisher.publish([event]), this.dropTakeHolds(command, lines)]);
     this.logger.log(`order ${orderId}: reserved ${lines.length} lines, total ${result.total}`);
+  }
+
+  /**
+   * The outcome is recorded: the reservation document now answers redeliveries, so the
+   * products need not keep this order's holds. They are dropped with the next take of each
+   * product, and the event is committed once they are, without holding up the partition.
+   */
+  private async dropTakeHolds(command: ReserveCommand, lines: readonly Line[]): Promise<void> {
+    const dropped = this.products.dropTakeHoldsLater(command.orderId, lines);
+    if (command.settleLater) command.settleLater(dropped);
+    else await dropped;
   }
 }

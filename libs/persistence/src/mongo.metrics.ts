@@ -12,8 +12,9 @@ const WRITES: Record<string, (command: mongo.Document) => number> = {
 /**
  * What the service asks of its database, for the cost census of `npm run bench`: commands
  * by name, and the document writes they carry (a bulk write of 40 updates is one command
- * and 40 writes). Counted from the driver's command monitoring, so nothing is missed,
- * whatever code path issued the command.
+ * and 40 writes), by collection. A write is a statement sent, whether or not its condition
+ * then matched: the database does the work either way. Counted from the driver's command
+ * monitoring, so nothing is missed, whatever code path issued the command.
  */
 export function countMongoCommands(connection: Connection, registry: Registry): void {
   const commands = new Counter({
@@ -24,13 +25,14 @@ export function countMongoCommands(connection: Connection, registry: Registry): 
   });
   const written = new Counter({
     name: 'orderflow_mongodb_documents_written_total',
-    help: 'Document writes (insert, update or delete statements) this service sent, by command name',
-    labelNames: ['command'],
+    help: 'Document writes (insert, update or delete statements) this service sent, by command name and collection',
+    labelNames: ['command', 'collection'],
     registers: [registry],
   });
   connection.getClient().on('commandStarted', (event: mongo.CommandStartedEvent) => {
     commands.inc({ command: event.commandName });
     const writes = WRITES[event.commandName]?.(event.command);
-    if (writes) written.inc({ command: event.commandName }, writes);
+    // A write command names its collection as its first field's value.
+    if (writes) written.inc({ command: event.commandName, collection: String(event.command[event.commandName]) }, writes);
   });
 }

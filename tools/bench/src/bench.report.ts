@@ -195,6 +195,13 @@ export function quartersTable(result: BenchResult): string | undefined {
   return formatTable(['flat run, per quarter', 'Q1', 'Q2', 'Q3', 'Q4', 'Q4 / Q1'], rows);
 }
 
+/** Document writes by collection, largest first: `(products 2.1, reservations 1.0)`; empty for one collection or none. */
+function byCollection(writtenTo: Record<string, number> | undefined): string {
+  const entries = Object.entries(writtenTo ?? {}).sort(([, a], [, b]) => b - a);
+  if (entries.length < 2) return '';
+  return `(${entries.map(([collection, count]) => `${collection} ${n(count, 1)}`).join(', ')})`;
+}
+
 /** Per order, per service: database commands (the top kinds), document writes, Kafka traffic; and the database's commits. */
 export function censusTable(result: BenchResult): string | undefined {
   const runs = result.runs.filter((r) => r.census);
@@ -212,7 +219,7 @@ export function censusTable(result: BenchResult): string | undefined {
           .slice(0, 4)
           .map(([name, count]) => `${name} ${n(count, 1)}`)
           .join(', '),
-        n(s.documentsWritten, 1),
+        [n(s.documentsWritten, 1), byCollection(s.writtenTo)].filter(Boolean).join(' '),
         n(s.produced, 1),
         `${n(s.consumed, 1)} (${n(s.ignored, 1)})`,
         n(s.produceRequests, 2),

@@ -8,6 +8,8 @@ export interface ServiceCensus {
   commands: Record<string, number>;
   /** Insert, update and delete statements those commands carried. */
   documentsWritten: number;
+  /** The same, by collection. */
+  writtenTo: Record<string, number>;
   produced: number;
   /** Messages consumed, and how many of them no handler here wanted. */
   consumed: number;
@@ -89,10 +91,17 @@ export function censusBetween(before: CensusPoint, after: CensusPoint, orders: n
         .map(([command, count]) => [command, per(count - (commandsBefore[command] ?? 0))] as const)
         .filter(([, count]) => count > 0),
     );
+    const writtenBefore = byLabel(b, 'orderflow_mongodb_documents_written_total', 'collection');
+    const writtenTo = Object.fromEntries(
+      Object.entries(byLabel(a, 'orderflow_mongodb_documents_written_total', 'collection'))
+        .map(([collection, count]) => [collection, per(count - (writtenBefore[collection] ?? 0))] as const)
+        .filter(([, count]) => count > 0),
+    );
     return {
       service: name,
       commands,
       documentsWritten: delta('orderflow_mongodb_documents_written_total'),
+      writtenTo,
       produced: delta('orderflow_kafka_messages_produced_total'),
       consumed: delta('orderflow_messages_handled_total'),
       ignored: delta('orderflow_messages_handled_total', { outcome: 'ignored' }),

@@ -226,6 +226,36 @@ describe('OutboxRelay (integration)', () => {
     expect(idsOf(publishedFor(written))).toEqual([created.eventId, confirmed.eventId]);
   });
 
+  it("leaves what it holds to the document's next write when a periodic sweep comes, and publishes nothing twice", async () => {
+    // The writes below come once the start-up sweep is over, which the removal of one written
+    // before the start tells.
+    const before = randomUUID();
+    await orders.create({ _id: before, status: 'PENDING', outbox: [orderEvent(topic, before, 0)] });
+    const relay = new OutboxRelay(producer, store, { sweepIntervalMs: 200, batchSize: 100, holdPublishedMs: 60_000 });
+    relays.push(relay);
+    relay.start();
+    await eventually(async () => expect(await pendingOf(before)).toEqual([]));
+    const [held, left] = [randomUUID(), randomUUID()];
+    const heldEvent = orderEvent(topic, held, 0);
+    await orders.create({ _id: held, status: 'PENDING', outbox: [heldEvent] });
+    await eventually(() => expect(store.isPublished('orders', held, heldEvent.eventId)).toBe(true));
+
+    // An entry no write announced (a crashed replica's): only a sweep publishes it, so once it
+    // is out and removed, a sweep has come and gone.
+    const leftEvent = orderEvent(topic, left, 0);
+    await orders.create({ _id: left, status: 'PENDING' });
+    await orders.updateMany({ _id: left }, { $push: { outbox: leftEvent } });
+    await eventually(async () => expect(await pendingOf(left)).toEqual([]), { timeoutMs: 10_000 });
+    // Give a few more sweeps their turn.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+
+    // The held entry is still there, for the next write to take, and went out once.
+    expect((await pendingOf(held)).map((entry) => entry.eventId)).toEqual([heldEvent.eventId]);
+    expect(claimPublished(orders, held)).toEqual([heldEvent.eventId]);
+    expect(idsOf(publishedFor(held))).toEqual([heldEvent.eventId]);
+    expect(idsOf(publishedFor(left))).toEqual([leftEvent.eventId]);
+  });
+
   it('publishes an announced write at once, long before the next sweep, and leaves unannounced ones to the sweep', async () => {
     // Once the start-up sweep has published this, the next sweep is a minute away.
     const before = randomUUID();

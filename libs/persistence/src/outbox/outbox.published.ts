@@ -38,6 +38,11 @@ export function holdPublished(connection: Connection, collection: string, publis
   }
 }
 
+/** The documents of `collection` with entries this process published and has not removed yet. */
+export function heldDocuments(connection: Connection, collection: string): string[] {
+  return [...heldIn(connection, collection).keys()];
+}
+
 /** Whether this process published the entry and it still waits for its removal. */
 export function isPublished(connection: Connection, collection: string, id: string, eventId: string): boolean {
   return heldIn(connection, collection).get(id)?.eventIds.includes(eventId) ?? false;

@@ -2,7 +2,15 @@ import { EnvelopeHeader } from '@orderflow/contracts';
 import type { Connection, mongo } from 'mongoose';
 import { toBuffer, WITH_PENDING_EVENTS, type OutboxMessage, type StoredMessage } from './outbox.entry';
 import { hasOutbox, listenToOutbox, type OutboxListener } from './outbox.plugin';
-import { holdPublished, isPublished, nextPublishedDue, pullPublished, takePublished, type PublishedIds } from './outbox.published';
+import {
+  heldDocuments,
+  holdPublished,
+  isPublished,
+  nextPublishedDue,
+  pullPublished,
+  takePublished,
+  type PublishedIds,
+} from './outbox.published';
 
 /** Events waiting in some documents of one collection, per document id, oldest first. */
 export type PendingEvents = Map<string, OutboxMessage[]>;
@@ -28,9 +36,9 @@ export class OutboxStore {
     return listenToOutbox(this.connection, listener);
   }
 
-  /** Up to `limit` documents of `collection` with events to publish. */
-  async pending(collection: string, limit: number): Promise<PendingEvents> {
-    const docs = await waiting(this.collection(collection)).limit(limit).toArray();
+  /** Up to `limit` documents of `collection` with events to publish, except the documents `skipped`. */
+  async pending(collection: string, limit: number, skipped: readonly string[] = []): Promise<PendingEvents> {
+    const docs = await waiting(this.collection(collection), skipped).limit(limit).toArray();
     return new Map(docs.map((doc) => [doc._id, doc.outbox.map((entry) => ({ ...entry, value: toBuffer(entry.value) }))]));
   }
 
@@ -49,6 +57,11 @@ export class OutboxStore {
   /** Published entries whose removal waits for the document's next write (`holdPublished`). */
   hold(collection: string, published: ReadonlyMap<string, readonly { eventId: string }[]>): void {
     holdPublished(this.connection, collection, new Map([...published].map(([id, events]) => [id, events.map((e) => e.eventId)])));
+  }
+
+  /** The documents of `collection` whose published entries still wait for their removal here. */
+  held(collection: string): string[] {
+    return heldDocuments(this.connection, collection);
   }
 
   /** Whether this process published the entry and its removal still waits. */
@@ -108,4 +121,7 @@ export class OutboxStore {
 }
 
 /** The documents of `collection` with events to publish, outbox only (served by the sparse index). */
-const waiting = (collection: OutboxCollection) => collection.find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } });
+const waiting = (collection: OutboxCollection, skipped: readonly string[] = []) =>
+  collection.find(skipped.length === 0 ? WITH_PENDING_EVENTS : { ...WITH_PENDING_EVENTS, _id: { $nin: [...skipped] } }, {
+    projection: { outbox: 1 },
+  });

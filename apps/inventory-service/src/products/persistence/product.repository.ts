@@ -222,13 +222,19 @@ export class ProductRepository {
           ) as never[],
           { ordered: false },
         );
-        if (result.modifiedCount === together.length) {
-          for (const take of together.flat()) outcome.set(take, true);
-          settle(carried, undefined);
-        } else {
-          single.push(...together);
-          onTheirOwn.push(...carried);
-        }
+        // Each group's update applied or not on its own: when not all did (a product short),
+        // one read of the holds tells which, and only the others go on one by one.
+        const applied = result.modifiedCount === together.length ? together.map(() => true) : await this.appliedTogether(together);
+        together.forEach((group, i) => {
+          const drops = dropsOf.get(group[0].id) ?? [];
+          if (applied[i]) {
+            for (const take of group) outcome.set(take, true);
+            settle(drops, undefined);
+          } else {
+            single.push(group);
+            onTheirOwn.push(...drops);
+          }
+        });
       }
     } catch (error) {
       settle([...carried, ...onTheirOwn], undefined, error);
@@ -238,6 +244,17 @@ export class ProductRepository {
     const [results] = await Promise.all([Promise.all(rest.map((take) => this.singleTakes.apply(take))), this.dropOnTheirOwn(onTheirOwn)]);
     rest.forEach((take, i) => outcome.set(take, results[i]));
     return takes.map((take) => outcome.get(take) as boolean);
+  }
+
+  /**
+   * Which groups' take updates applied: those whose product now has every hold the group
+   * sets (one read). A group whose every order held the product already (all redeliveries)
+   * counts as applied too, which is what its takes are told either way.
+   */
+  private async appliedTogether(groups: Take[][]): Promise<boolean[]> {
+    const held = await this.holding(groups.flat());
+    let next = 0;
+    return groups.map((group) => group.map(() => held[next++]).every(Boolean));
   }
 
   /** Drops that a take was to carry but did not, each settled with how its own write went. */

@@ -36,9 +36,9 @@ export class OutboxStore {
     return listenToOutbox(this.connection, listener);
   }
 
-  /** Up to `limit` documents of `collection` with events to publish, except the documents `skipped`. */
-  async pending(collection: string, limit: number, skipped: readonly string[] = []): Promise<PendingEvents> {
-    const docs = await waiting(this.collection(collection), skipped).limit(limit).toArray();
+  /** Up to `limit` documents of `collection` with events to publish. */
+  async pending(collection: string, limit: number): Promise<PendingEvents> {
+    const docs = await waiting(this.collection(collection)).limit(limit).toArray();
     return new Map(docs.map((doc) => [doc._id, doc.outbox.map((entry) => ({ ...entry, value: toBuffer(entry.value) }))]));
   }
 
@@ -121,7 +121,4 @@ export class OutboxStore {
 }
 
 /** The documents of `collection` with events to publish, outbox only (served by the sparse index). */
-const waiting = (collection: OutboxCollection, skipped: readonly string[] = []) =>
-  collection.find(skipped.length === 0 ? WITH_PENDING_EVENTS : { ...WITH_PENDING_EVENTS, _id: { $nin: [...skipped] } }, {
-    projection: { outbox: 1 },
-  });
+const waiting = (collection: OutboxCollection) => collection.find(WITH_PENDING_EVENTS, { projection: { outbox: 1 } });

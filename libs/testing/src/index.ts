@@ -8,3 +8,4 @@ export { authEnv, issueToken, SCOPES, startTokenIssuer, TokenCache, type TokenIs
 export { checkPromql } from './promql.check';
 export { rawRequest, type RawAnswer } from './raw.request';
 export { sigkillCheck, waitForPing, type SigkillResult } from './sigkill.check';
+export { PublishRecorder, PUBLISH_FAILED } from './publish.recorder';

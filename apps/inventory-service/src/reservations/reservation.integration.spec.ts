@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { InventoryReleasedSchema, InventoryReservedSchema, InventoryRejectedSchema } from '@orderflow/contracts';
-import { PublishUnavailableError } from '@orderflow/messaging';
 import type { OutboxMessage } from '@orderflow/persistence';
-import { infraEnv, uniqueName } from '@orderflow/testing';
+import { infraEnv, PUBLISH_FAILED, PublishRecorder, uniqueName } from '@orderflow/testing';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -28,17 +27,7 @@ describe('reservations publish their own events (integration)', () => {
   let reservations: Model<ReservationDocument>;
   let reserve: ReserveStockHandler;
   let release: ReleaseStockHandler;
-  const published: OutboxMessage[] = [];
-  let failing = 0;
-  const publisher = {
-    publish: async (events: readonly OutboxMessage[]) => {
-      if (events.length > 0 && failing > 0) {
-        failing -= 1;
-        throw new PublishUnavailableError('the broker did not take the events');
-      }
-      published.push(...events);
-    },
-  };
+  const publisher = new PublishRecorder<OutboxMessage>();
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -68,7 +57,7 @@ describe('reservations publish their own events (integration)', () => {
     return { available: doc?.available, reserved: doc?.reserved, holds: Object.keys(doc?.holds ?? {}) };
   };
   const stored = (orderId: string) => reservations.findById(orderId).lean<ReservationDocument>().exec();
-  const publishedFor = (orderId: string) => published.filter((event) => event.key === orderId);
+  const publishedFor = (orderId: string) => publisher.for(orderId);
   const created = (orderId: string, lines: { sku: string; quantity: number }[], eventId: string) =>
     reserve.execute({ orderId, lines, currency: 'USD', eventId });
   const cancelled = (orderId: string, eventId: string) => release.execute({ orderId, lines: [], currency: 'USD', eventId });
@@ -87,8 +76,8 @@ describe('reservations publish their own events (integration)', () => {
 
   it('publishes the same outcome again, and takes nothing again, when OrderCreated comes back after its publish failed', async () => {
     const [mug, orderId, cause] = [await sku('MUG', 5), randomUUID(), randomUUID()];
-    failing = 1;
-    await expect(created(orderId, [{ sku: mug, quantity: 2 }], cause)).rejects.toThrow(PublishUnavailableError);
+    publisher.failing = 1;
+    await expect(created(orderId, [{ sku: mug, quantity: 2 }], cause)).rejects.toThrow(PUBLISH_FAILED);
     expect(publishedFor(orderId)).toEqual([]);
 
     await created(orderId, [{ sku: mug, quantity: 2 }], cause);
@@ -99,8 +88,8 @@ describe('reservations publish their own events (integration)', () => {
 
   it('publishes a rejection again when OrderCreated comes back after its publish failed', async () => {
     const [mug, orderId, cause] = [await sku('MUG', 1), randomUUID(), randomUUID()];
-    failing = 1;
-    await expect(created(orderId, [{ sku: mug, quantity: 2 }], cause)).rejects.toThrow(PublishUnavailableError);
+    publisher.failing = 1;
+    await expect(created(orderId, [{ sku: mug, quantity: 2 }], cause)).rejects.toThrow(PUBLISH_FAILED);
     await created(orderId, [{ sku: mug, quantity: 2 }], cause);
 
     expect(publishedFor(orderId).map((e) => e.type)).toEqual([InventoryRejectedSchema.typeName]);
@@ -111,8 +100,8 @@ describe('reservations publish their own events (integration)', () => {
   it('releases once and publishes the same InventoryReleased again when the cancel comes back after its publish failed', async () => {
     const [mug, orderId, cancel] = [await sku('MUG', 5), randomUUID(), randomUUID()];
     await created(orderId, [{ sku: mug, quantity: 2 }], randomUUID());
-    failing = 1;
-    await expect(cancelled(orderId, cancel)).rejects.toThrow(PublishUnavailableError);
+    publisher.failing = 1;
+    await expect(cancelled(orderId, cancel)).rejects.toThrow(PUBLISH_FAILED);
     await cancelled(orderId, cancel);
 
     const reservation = await stored(orderId);

@@ -126,6 +126,19 @@ describe('product stock adjustments (integration)', () => {
       expect(await holdsOf(sku)).toEqual({ available: 9, reserved: 1, holds: {} });
     });
 
+    it('still drops the holds that rode on a redelivered take, whose update found its hold there already', async () => {
+      const sku = uniqueName('DROP');
+      const [redelivered, finished] = [order(), order()];
+      await repository.upsert(sku, { name: 'Mug', price: 100, currency: 'USD', available: 10 });
+      await Promise.all([repository.take(sku, redelivered, 1), repository.take(sku, finished, 2)]);
+
+      const dropped = repository.dropTakeHoldsLater(finished, [{ sku, quantity: 2 }]);
+      expect(await repository.take(sku, redelivered, 1)).toBe(true);
+      await dropped;
+
+      expect(await holdsOf(sku)).toEqual({ available: 7, reserved: 3, holds: { [redelivered]: 1 } });
+    });
+
     it('still takes when the hold to drop is gone already, and never drops a release hold', async () => {
       const sku = uniqueName('DROP');
       const [gone, released, next, last] = [order(), order(), order(), order()];

@@ -222,19 +222,21 @@ export class ProductRepository {
           ) as never[],
           { ordered: false },
         );
-        // Each group's update applied or not on its own: when not all did (a product short),
-        // one read of the holds tells which, and only the others go on one by one.
-        const applied = result.modifiedCount === together.length ? together.map(() => true) : await this.appliedTogether(together);
-        together.forEach((group, i) => {
-          const drops = dropsOf.get(group[0].id) ?? [];
-          if (applied[i]) {
-            for (const take of group) outcome.set(take, true);
-            settle(drops, undefined);
-          } else {
-            single.push(group);
-            onTheirOwn.push(...drops);
-          }
-        });
+        if (result.modifiedCount === together.length) {
+          for (const take of together.flat()) outcome.set(take, true);
+          settle(carried, undefined);
+        } else {
+          // Each group's update applied or not on its own (a product short): one read of the
+          // holds tells which, and only the others' takes go on one by one. The holds do not
+          // tell whether a group's drops went with it (its orders may have held the product
+          // already), so the drops go on their own; one that was made changes nothing.
+          const applied = await this.appliedTogether(together);
+          together.forEach((group, i) => {
+            if (applied[i]) for (const take of group) outcome.set(take, true);
+            else single.push(group);
+          });
+          onTheirOwn.push(...carried);
+        }
       }
     } catch (error) {
       settle([...carried, ...onTheirOwn], undefined, error);

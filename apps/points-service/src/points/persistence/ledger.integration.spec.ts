@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { decodeEvent, isEvent, PointsAwardedSchema, PointsReversedSchema, type DecodedEvent } from '@orderflow/contracts';
-import { infraEnv, uniqueName } from '@orderflow/testing';
-import { PublishUnavailableError } from '@orderflow/messaging';
+import { infraEnv, PUBLISH_FAILED, PublishRecorder, uniqueName } from '@orderflow/testing';
 import type { OutboxMessage } from '@orderflow/persistence';
 import mongoose, { mongo, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -28,17 +27,7 @@ describe('points ledger (integration)', () => {
   let reverse: ReversePointsHandler;
   let repository: LedgerRepository;
   /** What the handlers published, and how many of the next publishes fail. */
-  const published: OutboxMessage[] = [];
-  let failing = 0;
-  const publisher = {
-    publish: async (events: readonly OutboxMessage[]) => {
-      if (events.length > 0 && failing > 0) {
-        failing -= 1;
-        throw new PublishUnavailableError('the broker did not take the events');
-      }
-      published.push(...events);
-    },
-  };
+  const publisher = new PublishRecorder<OutboxMessage>();
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -59,7 +48,7 @@ describe('points ledger (integration)', () => {
   const confirmed = (customerId: string, orderId: string, total: bigint, eventId = randomUUID()) =>
     award.execute({ customerId, orderId, total, currency: 'USD', eventId });
   const cancelled = (customerId: string, orderId: string, eventId = randomUUID()) => reverse.execute({ customerId, orderId, eventId });
-  const publishedFor = (orderId: string) => published.filter((event) => event.key === orderId);
+  const publishedFor = (orderId: string) => publisher.for(orderId);
 
   /** Everything stored for a customer, across their orders' documents, as the service keeps it. */
   async function ledgerOf(customerId: string) {
@@ -96,8 +85,8 @@ describe('points ledger (integration)', () => {
 
   it('publishes the same PointsAwarded again when the event is delivered again after its publish failed, and awards once', async () => {
     const [customer, order, cause] = [uniqueName('c'), randomUUID(), randomUUID()];
-    failing = 1;
-    await expect(confirmed(customer, order, 2500n, cause)).rejects.toThrow(PublishUnavailableError);
+    publisher.failing = 1;
+    await expect(confirmed(customer, order, 2500n, cause)).rejects.toThrow(PUBLISH_FAILED);
     expect(publishedFor(order)).toEqual([]);
 
     await confirmed(customer, order, 2500n, cause);
@@ -112,8 +101,8 @@ describe('points ledger (integration)', () => {
   it('publishes the same PointsReversed again when the cancel is delivered again after its publish failed', async () => {
     const [customer, order, cause] = [uniqueName('c'), randomUUID(), randomUUID()];
     await confirmed(customer, order, 2500n);
-    failing = 1;
-    await expect(cancelled(customer, order, cause)).rejects.toThrow(PublishUnavailableError);
+    publisher.failing = 1;
+    await expect(cancelled(customer, order, cause)).rejects.toThrow(PUBLISH_FAILED);
     await cancelled(customer, order, cause);
 
     const ledger = await ledgerOf(customer);

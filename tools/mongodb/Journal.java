@@ -243,8 +243,6 @@ final class Journal {
 
   private void flushLoop() {
     while (true) {
-      ByteBuffer batch;
-      long target;
       synchronized (lock) {
         while (pending.position() == 0 && !closed) {
           try {
@@ -254,11 +252,19 @@ final class Journal {
           }
         }
         if (pending.position() == 0) return;
-        batch = takePending();
-        target = appended;
       }
+      ByteBuffer batch;
+      long target;
       fileLock.lock();
       try {
+        // The batch is taken under the file lock, as a roll-over takes it: the spare buffer the
+        // next take reuses must never be a batch still being written. (Taken before the lock, a
+        // roll-over in between reused this batch as the append buffer and cleared it: the
+        // appends in it were never written, and their writers waited for good.)
+        synchronized (lock) {
+          batch = takePending();
+          target = appended;
+        }
         writeFully(batch);
       } catch (IOException e) {
         synchronized (lock) {

@@ -9,10 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { NotificationDispatcher, type DispatchOptions } from './dispatch/notification.dispatcher';
 import { NotificationMetrics } from './notification.metrics';
-import { notificationId, notificationKey, type NotificationKind } from './domain/notification';
+import { newNotification, notificationId, notificationKey, type NotificationKind } from './domain/notification';
 import { NotificationSender, SendError, type OutgoingNotification } from './domain/notification.sender';
 import { sentEvent } from './notification.events';
-import { NOTIFICATION_MODEL, NotificationSchema, type NotificationDocument } from './persistence/notification.schema';
+import {
+  NOTIFICATION_MODEL,
+  NotificationSchema,
+  type NotificationDocument,
+  type StoredNotification,
+} from './persistence/notification.schema';
 import { NotificationRepository } from './persistence/notification.repository';
 import { RecordNotificationHandler } from './commands/record-notification/record-notification.handler';
 import { WebhookNotificationSender } from './dispatch/webhook.sender';
@@ -90,9 +95,14 @@ describe('notifications (integration)', () => {
     return { orderId, customerId, key: notificationKey(orderId, kind) };
   }
 
-  const stored = async (key: string) => (await model.findById(key).lean<NotificationDocument>().exec()) as NotificationDocument;
+  /** One notification as stored in its order's document, with that document's outbox and customer. */
+  async function stored(key: string): Promise<StoredNotification & Pick<NotificationDocument, 'outbox' | 'customerId'>> {
+    const [orderId, kind] = key.split(':') as [string, NotificationKind];
+    const doc = (await model.findById(orderId).lean<NotificationDocument>().exec()) as NotificationDocument;
+    return { ...(doc.kinds[kind] as StoredNotification), outbox: doc.outbox ?? [], customerId: doc.customerId };
+  }
 
-  const outboxEvents = (doc: NotificationDocument) =>
+  const outboxEvents = (doc: Pick<NotificationDocument, 'outbox'>) =>
     doc.outbox.map((entry) => {
       const value = entry.value as unknown as Buffer | mongo.Binary;
       const bytes = value instanceof mongo.Binary ? Buffer.from(value.buffer) : Buffer.from(value);
@@ -100,6 +110,12 @@ describe('notifications (integration)', () => {
       expect(event.type).toBe(NotificationSentSchema.typeName);
       return event as { message: NotificationSent; meta: { causationId?: string } };
     });
+
+  /** Makes a notification look created `ms` from now, as its order's document says. */
+  async function later(orderId: string, kind: NotificationKind, ms: number) {
+    const at = new Date(Date.now() + ms);
+    await model.updateOne({ _id: orderId }, { $set: { [`kinds.${kind}.createdAt`]: at, latestAt: at } });
+  }
 
   /** A local webhook that fails every notification about `failingOrder` with 500 and accepts the rest. */
   async function webhook(failingOrder: string) {
@@ -132,9 +148,9 @@ describe('notifications (integration)', () => {
     await handler.execute({ ...event, eventId: firstEventId });
     await handler.execute({ ...event, eventId: randomUUID() });
 
-    expect(await model.countDocuments({ orderId })).toBe(1);
+    expect(await repository.list({ orderId, limit: 100 })).toHaveLength(1);
     expect(await stored(notificationKey(orderId, 'ORDER_CANCELLED'))).toMatchObject({
-      notificationId: notificationId(orderId, 'ORDER_CANCELLED'),
+      id: notificationId(orderId, 'ORDER_CANCELLED'),
       customerId: 'c-once',
       status: 'PENDING',
       attempts: 0,
@@ -155,7 +171,7 @@ describe('notifications (integration)', () => {
     await Promise.all(deliveries.map((delivery) => handler.execute(delivery)));
 
     expect(await model.countDocuments({ customerId: 'c-together' })).toBe(orders.length);
-    for (const orderId of orders) expect(await model.countDocuments({ orderId })).toBe(1);
+    for (const orderId of orders) expect(await repository.list({ orderId, limit: 100 })).toHaveLength(1);
   });
 
   it('sends a pending notification once and marks it SENT together with its NotificationSent event', async () => {
@@ -183,7 +199,7 @@ describe('notifications (integration)', () => {
       status: NotificationStatus.SENT,
     });
     expect(event.meta.causationId).toBe(doc.causationId);
-    expect(kicks).toContain(`notifications/${key}`);
+    expect(kicks).toContain(`order_notifications/${key.split(':')[0]}`);
 
     // Nothing is due any more: another pass sends nothing again.
     await dispatcher(sender).dispatchDue();
@@ -202,7 +218,7 @@ describe('notifications (integration)', () => {
       expect.objectContaining({ type: NotificationSentSchema.typeName, key: orderId, eventId: expect.any(String) }),
     ]);
     // Nothing was announced to the relay: there is nothing for it to publish or remove.
-    expect(kicks).not.toContain(`notifications/${key}`);
+    expect(kicks).not.toContain(`order_notifications/${key.split(':')[0]}`);
   });
 
   it('stores the outcome with its event in the outbox when the broker does not take it', async () => {
@@ -214,7 +230,7 @@ describe('notifications (integration)', () => {
     expect(doc).toMatchObject({ status: 'SENT', attempts: 1 });
     expect(outboxEvents(doc).map((event) => event.message.status)).toEqual([NotificationStatus.SENT]);
     expect(publisher.published).toEqual([]);
-    expect(kicks).toContain(`notifications/${key}`);
+    expect(kicks).toContain(`order_notifications/${key.split(':')[0]}`);
   });
 
   it('publishes the same event again when a crash came between publishing an outcome and storing it', async () => {
@@ -256,6 +272,138 @@ describe('notifications (integration)', () => {
     await handler.execute({ customerId: 'c-one-write', facts, eventId: randomUUID() });
     expect(sender.sent.map((n) => n.orderId)).toEqual([orderId]);
     expect(writes.calls.insert).toBe(1);
+  });
+
+  /** Counts the order documents written (updates and upserts), through the store's bulk writes and single updates. */
+  function countWrites(): { orders: string[] } {
+    const counted = { orders: [] as string[] };
+    const collection = model.collection as unknown as mongo.Collection;
+    const bulkWrite = collection.bulkWrite.bind(collection);
+    jest.spyOn(collection, 'bulkWrite').mockImplementation((operations, bulkOptions) => {
+      for (const op of operations as unknown as { updateOne?: { filter: { _id: string } } }[])
+        if (op.updateOne) counted.orders.push(op.updateOne.filter._id);
+      return bulkWrite(operations, bulkOptions);
+    });
+    return counted;
+  }
+
+  it('stores an order’s confirmation and its points, coming moments apart, with one write of the order’s document', async () => {
+    const sender = new RecordingSender();
+    const running = dispatcher(sender, { pollIntervalMs: 60_000 });
+    running.start();
+    const handler = new RecordNotificationHandler(repository, running);
+    const writes = countWrites();
+    const orderId = randomUUID();
+    const customerId = uniqueName('c-pair');
+    const settled: Promise<unknown>[] = [];
+    const settleLater = (effect: Promise<unknown>) => settled.push(effect);
+    // As the consumers hand them over: neither waits for the recording, which waits for its companion.
+    await handler.execute({
+      customerId,
+      facts: { kind: 'ORDER_CONFIRMED', orderId, total: 3997n, currency: 'USD' },
+      eventId: randomUUID(),
+      settleLater,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(writes.orders).toEqual([]);
+    await handler.execute({
+      customerId,
+      facts: { kind: 'POINTS_AWARDED', orderId, points: 39n, orderTotal: 3997n, currency: 'USD' },
+      eventId: randomUUID(),
+      settleLater,
+    });
+    await Promise.all(settled);
+
+    expect(writes.orders).toEqual([orderId]);
+    expect((await repository.list({ orderId, limit: 100 })).map((n) => [n.kind, n.status]).sort()).toEqual([
+      ['ORDER_CONFIRMED', 'SENT'],
+      ['POINTS_AWARDED', 'SENT'],
+    ]);
+    expect(sender.sent.map((n) => n.kind).sort()).toEqual(['ORDER_CONFIRMED', 'POINTS_AWARDED']);
+  });
+
+  it('stores a notification whose companion does not come alone, adds a later one to its order, and records neither twice', async () => {
+    const sender = new RecordingSender();
+    const running = dispatcher(sender, { pollIntervalMs: 60_000 });
+    running.start();
+    const handler = new RecordNotificationHandler(repository, running);
+    const writes = countWrites();
+    const orderId = randomUUID();
+    const confirmed = { customerId: 'c-alone', facts: { kind: 'ORDER_CONFIRMED' as const, orderId, total: 2500n, currency: 'USD' } };
+    const cancelled = { customerId: 'c-alone', facts: { kind: 'ORDER_CANCELLED' as const, orderId, total: 2500n, currency: 'USD' } };
+    await handler.execute({ ...confirmed, eventId: randomUUID() });
+    expect(await stored(notificationKey(orderId, 'ORDER_CONFIRMED'))).toMatchObject({ status: 'SENT' });
+    await handler.execute({ ...cancelled, eventId: randomUUID() });
+    // Redeliveries of both, at the same time: each finds its notification, or the one in flight.
+    await Promise.all([confirmed, cancelled, cancelled].map((event) => handler.execute({ ...event, eventId: randomUUID() })));
+
+    expect(writes.orders).toEqual([orderId, orderId]);
+    expect((await repository.list({ orderId, limit: 100 })).map((n) => n.kind)).toEqual(['ORDER_CANCELLED', 'ORDER_CONFIRMED']);
+    expect(sender.sent.map((n) => n.kind)).toEqual(['ORDER_CONFIRMED', 'ORDER_CANCELLED']);
+  });
+
+  it('keeps an order out of the scan for due notifications once none of its notifications is pending', async () => {
+    const { orderId } = await recorded('c-due');
+    const [pending] = await repository.due(new Date(), 100);
+    expect(pending).toMatchObject({ orderId, status: 'PENDING' });
+    // Claimed: not due until its claim runs out, and the scan moves the order's `due` there.
+    const leaseUntil = new Date(Date.now() + 60_000);
+    expect(await repository.claim(pending, new Date(), leaseUntil)).toBe(true);
+    expect(await repository.due(new Date(), 100)).toEqual([]);
+    expect((await model.findById(orderId).lean<NotificationDocument>().exec())?.due).toEqual(leaseUntil);
+
+    expect(await repository.finish({ ...pending, attempts: 1 }, { status: 'SENT' }, new Date(), null)).toBe(true);
+    expect(await repository.due(new Date(leaseUntil.getTime() + 1), 100)).toEqual([]);
+    expect((await model.findById(orderId).lean<NotificationDocument>().exec())?.due).toBeUndefined();
+  });
+
+  it('moves notifications stored one document per order and kind by an earlier version into their orders, once', async () => {
+    const legacy = model.db.collection('notifications');
+    const orderId = randomUUID();
+    const at = new Date(Date.now() - 60_000);
+    const old = (kind: NotificationKind, status: string, extra: object = {}) => ({
+      _id: notificationKey(orderId, kind),
+      notificationId: notificationId(orderId, kind),
+      orderId,
+      customerId: 'c-legacy',
+      kind,
+      channel: 'email',
+      status,
+      message: `${kind} message`,
+      attempts: 1,
+      nextAttemptAt: at,
+      lastError: null,
+      failureReason: null,
+      causationId: randomUUID(),
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: status === 'PENDING' ? null : at,
+      outbox: [],
+      ...extra,
+    });
+    const event = sentEvent(
+      newNotification({ orderId, customerId: 'c-legacy', kind: 'ORDER_CONFIRMED', message: 'm', causationId: randomUUID(), at }),
+      'SENT',
+      at,
+    );
+    await legacy.insertMany([old('ORDER_CONFIRMED', 'SENT', { outbox: [event] }), old('POINTS_AWARDED', 'PENDING')] as never[]);
+
+    const sender = new RecordingSender();
+    await dispatcher(sender).dispatchDue();
+    // Another replica starting later finds nothing left to move.
+    expect(await new NotificationRepository(model).list({ orderId, limit: 100 })).toHaveLength(2);
+
+    expect(await legacy.countDocuments()).toBe(0);
+    expect(await stored(notificationKey(orderId, 'ORDER_CONFIRMED'))).toMatchObject({
+      status: 'SENT',
+      id: notificationId(orderId, 'ORDER_CONFIRMED'),
+    });
+    // Its event, still to publish, moved with it (the order's outbox holds its other notification's too).
+    const events = outboxEvents(await stored(notificationKey(orderId, 'ORDER_CONFIRMED')));
+    expect(events.filter((e) => e.message.notificationId === notificationId(orderId, 'ORDER_CONFIRMED'))).toHaveLength(1);
+    // The pending one was due, so the scan that moved it sent it.
+    expect(await stored(notificationKey(orderId, 'POINTS_AWARDED'))).toMatchObject({ status: 'SENT', attempts: 2 });
+    expect(sender.sent.map((n) => n.kind)).toEqual(['POINTS_AWARDED']);
   });
 
   it('stores a new notification PENDING with its attempt claimed when the channel is slow to answer, then the outcome', async () => {
@@ -407,8 +555,8 @@ describe('notifications (integration)', () => {
     dispatcher(sender, { concurrency: 4 }).start();
 
     await eventually(async () => {
-      const statuses = await model.find({ customerId }, { status: 1 }).lean().exec();
-      expect(statuses.filter((doc) => doc.status === 'SENT')).toHaveLength(orders.length);
+      const statuses = await repository.list({ customerId, limit: 100 });
+      expect(statuses.filter((n) => n.status === 'SENT')).toHaveLength(orders.length);
     });
     const ids = sender.sent.filter((n) => n.customerId === customerId).map((n) => n.id);
     expect(ids).toHaveLength(orders.length);
@@ -429,9 +577,9 @@ describe('notifications (integration)', () => {
     const customerId = uniqueName('c-list');
     const first = await recorded(customerId);
     const second = await recorded(customerId);
-    await model.updateOne({ _id: second.key }, { $set: { createdAt: new Date(Date.now() + 1_000) } });
+    await later(second.orderId, 'ORDER_CONFIRMED', 1_000);
     const points = await recorded(customerId, 'POINTS_AWARDED');
-    await model.updateOne({ _id: points.key }, { $set: { createdAt: new Date(Date.now() + 2_000) } });
+    await later(points.orderId, 'POINTS_AWARDED', 2_000);
     await recorded('someone-else');
 
     const byCustomer = await repository.list({ customerId, limit: 100 });

@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventContext } from '@orderflow/messaging';
 import {
   OrderCancelledSchema,
   OrderConfirmedSchema,
@@ -18,17 +19,18 @@ export class OrderEventsConsumer {
   constructor(private readonly record: RecordNotificationHandler) {}
 
   @EventPattern(OrderConfirmedSchema.typeName)
-  async confirmed(@Payload() event: DecodedEvent<OrderConfirmed>): Promise<void> {
+  async confirmed(@Payload() event: DecodedEvent<OrderConfirmed>, @Ctx() context: EventContext): Promise<void> {
     const { message } = event;
     await this.record.execute({
       customerId: message.customerId,
       facts: { kind: 'ORDER_CONFIRMED', orderId: message.orderId, total: message.total, currency: message.currency },
       eventId: event.meta.eventId,
+      settleLater: (effect) => context.settleLater(effect),
     });
   }
 
   @EventPattern(OrderRejectedSchema.typeName)
-  async rejected(@Payload() event: DecodedEvent<OrderRejected>): Promise<void> {
+  async rejected(@Payload() event: DecodedEvent<OrderRejected>, @Ctx() context: EventContext): Promise<void> {
     const { message } = event;
     await this.record.execute({
       customerId: message.customerId,
@@ -39,16 +41,18 @@ export class OrderEventsConsumer {
         skus: [...message.skus],
       },
       eventId: event.meta.eventId,
+      settleLater: (effect) => context.settleLater(effect),
     });
   }
 
   @EventPattern(OrderCancelledSchema.typeName)
-  async cancelled(@Payload() event: DecodedEvent<OrderCancelled>): Promise<void> {
+  async cancelled(@Payload() event: DecodedEvent<OrderCancelled>, @Ctx() context: EventContext): Promise<void> {
     const { message } = event;
     await this.record.execute({
       customerId: message.customerId,
       facts: { kind: 'ORDER_CANCELLED', orderId: message.orderId, total: message.total ?? null, currency: message.currency },
       eventId: event.meta.eventId,
+      settleLater: (effect) => context.settleLater(effect),
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventContext } from '@orderflow/messaging';
 import {
   PointsAwardedSchema,
   PointsReversedSchema,
@@ -15,7 +16,7 @@ export class PointsEventsConsumer {
   constructor(private readonly record: RecordNotificationHandler) {}
 
   @EventPattern(PointsAwardedSchema.typeName)
-  async awarded(@Payload() event: DecodedEvent<PointsAwarded>): Promise<void> {
+  async awarded(@Payload() event: DecodedEvent<PointsAwarded>, @Ctx() context: EventContext): Promise<void> {
     const { message } = event;
     await this.record.execute({
       customerId: message.customerId,
@@ -27,16 +28,18 @@ export class PointsEventsConsumer {
         currency: message.currency,
       },
       eventId: event.meta.eventId,
+      settleLater: (effect) => context.settleLater(effect),
     });
   }
 
   @EventPattern(PointsReversedSchema.typeName)
-  async reversed(@Payload() event: DecodedEvent<PointsReversed>): Promise<void> {
+  async reversed(@Payload() event: DecodedEvent<PointsReversed>, @Ctx() context: EventContext): Promise<void> {
     const { message } = event;
     await this.record.execute({
       customerId: message.customerId,
       facts: { kind: 'POINTS_REVERSED', orderId: message.orderId, points: message.points },
       eventId: event.meta.eventId,
+      settleLater: (effect) => context.settleLater(effect),
     });
   }
 }

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { afterFailure, type AttemptFailure, type DeliveryPolicy } from '../domain/delivery.policy';
-import type { Notification } from '../domain/notification';
+import { notificationKey, type Notification } from '../domain/notification';
 import { SendError, type NotificationSender } from '../domain/notification.sender';
 import { sentEvent } from '../notification.events';
 import type { NotificationRepository } from '../persistence/notification.repository';
@@ -60,6 +60,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private readonly offered: Notification[] = [];
   /** First attempts that outlasted `firstAttemptWaitMs`, until their outcome is stored. */
   private readonly late = new Set<Promise<void>>();
+  /**
+   * New notifications being sent and recorded here, by order and kind: another delivery of the
+   * same event meanwhile (its consumer does not wait for the recording) sends nothing.
+   */
+  private readonly recording = new Set<string>();
   /** Timers that offer a failed notification again once its backoff is over. */
   private readonly retries = new Set<NodeJS.Timeout>();
   private lastPoll = 0;
@@ -100,6 +105,17 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
    * it is, for a scan to send.
    */
   async deliver(notification: Notification): Promise<boolean> {
+    const key = notificationKey(notification.orderId, notification.kind);
+    if (this.recording.has(key)) return false;
+    this.recording.add(key);
+    try {
+      return await this.deliverNew(notification);
+    } finally {
+      this.recording.delete(key);
+    }
+  }
+
+  private async deliverNew(notification: Notification): Promise<boolean> {
     if (!this.running || this.late.size >= this.options.concurrency) {
       if (!(await this.repository.insert(notification))) return false;
       if (this.running) this.offer(notification);

@@ -39,7 +39,18 @@ export interface Notification {
   finishedAt: Date | null;
 }
 
-/** The storage key: at most one notification per order and kind. */
+/**
+ * Kinds that come about together for one order, on two topics within moments of each other:
+ * a confirmation and the points it earns, a cancellation and their reversal.
+ */
+export const COMPANION_OF: Partial<Record<NotificationKind, NotificationKind>> = {
+  ORDER_CONFIRMED: 'POINTS_AWARDED',
+  POINTS_AWARDED: 'ORDER_CONFIRMED',
+  ORDER_CANCELLED: 'POINTS_REVERSED',
+  POINTS_REVERSED: 'ORDER_CANCELLED',
+};
+
+/** A notification's name: there is at most one per order and kind. */
 export const notificationKey = (orderId: string, kind: NotificationKind): string => `${orderId}:${kind}`;
 
 // Fixed namespace of the name-based ids below; changing it would change every id.

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { OutboxMessage } from '@orderflow/persistence';
-import type { Model, QueryFilter } from 'mongoose';
-import { NOTIFICATION_KINDS, notificationKey, type Notification, type NotificationKind } from '../domain/notification';
+import { ByIdReader, driverCollection, GuardedUpdates, type OutboxMessage } from '@orderflow/persistence';
+import type { Model } from 'mongoose';
+import { NOTIFICATION_KINDS, type Notification, type NotificationKind } from '../domain/notification';
+import { moveLegacyNotifications } from './legacy-notifications.migration';
+import { insertion, type KindsUpdate } from './notification.insertion';
+import { NotificationPairs, type Recording } from './notification.pairs';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
-import { BatchedInserts, ByIdReader, GuardedUpdates, stampedBy, type StampedUpdate } from '@orderflow/persistence';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -15,57 +17,67 @@ export interface NotificationQuery {
 const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
 /**
- * Notifications and their delivery state. Every change after the first write is one
- * conditional single-document update on `{_id, status: PENDING, attempts}`: `attempts` is
- * bumped when an attempt is claimed, so it doubles as the claim's fencing token — an
- * attempt whose claim ran out (and was taken over) can no longer change the outcome.
+ * Notifications and their delivery state, one document per order (`NotificationDocument`).
+ * Every change after the first write is one conditional update of one notification's fields,
+ * on `{status: PENDING, attempts}`: `attempts` is bumped when an attempt is claimed, so it
+ * doubles as the claim's fencing token — an attempt whose claim ran out (and was taken over)
+ * can no longer change the outcome.
  */
 @Injectable()
 export class NotificationRepository {
-  /** Attempts that end together (a batch of orders sent side by side) are stored in one bulk write. */
-  private readonly finishes: GuardedUpdates<StampedUpdate>;
-  /**
-   * Notifications recorded together (different orders' events handled side by side) go out
-   * as one unordered insert; each caller learns whether its own was new (the `_id` is the
-   * order and kind, so "not new" means this order already has one of this kind).
-   */
-  private readonly inserts: BatchedInserts<NotificationDocument>;
-  /** Whether notifications exist, for the events of a consumer batch: one query. */
-  private readonly keys: ByIdReader<Pick<NotificationDocument, '_id'>>;
+  private readonly logger = new Logger(NotificationRepository.name);
+  /** Writes asked for together (the orders of a consumer batch) go out as one bulk write. */
+  private readonly updates: GuardedUpdates<KindsUpdate>;
+  /** New notifications of one order that come within moments of each other: one write. */
+  private readonly pairs: NotificationPairs;
+  /** Which notifications the orders of a consumer batch have: one query. */
+  private readonly kinds: ByIdReader<Pick<NotificationDocument, '_id' | 'kinds'>>;
+  private moved?: Promise<void>;
 
   constructor(@InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>) {
-    this.keys = new ByIdReader<Pick<NotificationDocument, '_id'>>(notifications, { _id: 1 });
-    this.finishes = new GuardedUpdates<StampedUpdate>(notifications, stampedBy(notifications, 'finishedAt'));
-    this.inserts = new BatchedInserts<NotificationDocument>(notifications);
+    this.kinds = new ByIdReader(notifications, Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [`kinds.${kind}.status`, 1])));
+    this.updates = new GuardedUpdates<KindsUpdate>(notifications, (updates) => this.stamped(updates));
+    this.pairs = new NotificationPairs((recordings) => this.record(recordings));
   }
 
   /**
    * Records a new notification, in whatever state its first attempt left it, with `event` in
-   * its outbox if given; `false` if this order already has one of this kind.
+   * the outbox if given; `false` if this order already has one of this kind. Its companion
+   * (`COMPANION_OF`), if it comes within moments, is stored by the same write.
    */
-  insert(notification: Notification, event: OutboxMessage | null = null): Promise<boolean> {
-    const { id, ...fields } = notification;
-    return this.inserts.insert({
-      _id: notificationKey(notification.orderId, notification.kind),
-      notificationId: id,
-      ...fields,
-      outbox: event ? [event] : [],
-    } as NotificationDocument);
+  async insert(notification: Notification, event: OutboxMessage | null = null): Promise<boolean> {
+    await this.ready();
+    return this.pairs.add({ notification, event });
   }
 
   /** Whether this order has a notification of this kind (reads asked for together share one query). */
   async exists(orderId: string, kind: NotificationKind): Promise<boolean> {
-    return (await this.keys.find(notificationKey(orderId, kind))) !== null;
+    await this.ready();
+    return (await this.kinds.find(orderId))?.kinds?.[kind] !== undefined;
   }
 
-  /** Up to `limit` pending notifications whose next attempt is due (the `{status, nextAttemptAt}` index). */
+  /**
+   * Pending notifications whose next attempt is due, from up to `limit` orders (the sparse
+   * `due` index). An order found with none due any more (its attempt claimed, or finished)
+   * has its `due` set to its next pending attempt, or removed.
+   */
   async due(now: Date, limit: number): Promise<Notification[]> {
+    await this.ready();
     const docs = await this.notifications
-      .find({ status: 'PENDING', nextAttemptAt: { $lte: now } }, WITHOUT_OUTBOX)
+      .find({ due: { $lte: now } }, WITHOUT_OUTBOX)
       .limit(limit)
       .lean<NotificationDocument[]>()
       .exec();
-    return docs.map(toNotification);
+    const due: Notification[] = [];
+    await Promise.all(
+      docs.map((doc) => {
+        const pending = notificationsOf(doc).filter((n) => n.status === 'PENDING');
+        const ready = pending.filter((n) => n.nextAttemptAt.getTime() <= now.getTime());
+        due.push(...ready);
+        return ready.length === 0 ? this.moveDue(doc, pending) : undefined;
+      }),
+    );
+    return due;
   }
 
   /**
@@ -74,9 +86,14 @@ export class NotificationRepository {
    * due again once the lease runs out.
    */
   async claim(notification: Notification, now: Date, leaseUntil: Date): Promise<boolean> {
+    const path = `kinds.${notification.kind}`;
     const result = await this.notifications.updateOne(
-      { ...this.current(notification), nextAttemptAt: { $lte: now } },
-      { $inc: { attempts: 1 }, $set: { nextAttemptAt: leaseUntil, updatedAt: now } },
+      { ...current(notification), [`${path}.nextAttemptAt`]: { $lte: now } },
+      {
+        $inc: { [`${path}.attempts`]: 1 },
+        $set: { [`${path}.nextAttemptAt`]: leaseUntil, [`${path}.updatedAt`]: now },
+        $min: { due: leaseUntil },
+      },
     );
     return result.modifiedCount === 1;
   }
@@ -85,79 +102,157 @@ export class NotificationRepository {
    * Ends a claimed attempt as SENT or FAILED, in one update, with its `NotificationSent` event
    * in the outbox, or without one when the event is published already (`event` null).
    */
-  async finish(
+  finish(
     claimed: Notification,
     outcome: { status: 'SENT' } | { status: 'FAILED'; reason: string },
     at: Date,
     event: OutboxMessage | null,
   ): Promise<boolean> {
-    const { _id, ...where } = this.current(claimed);
-    return this.finishes.apply({
+    const path = `kinds.${claimed.kind}`;
+    const { _id, ...where } = current(claimed);
+    return this.updates.apply({
       id: _id as string,
-      at,
       where,
       update: {
         $set: {
-          status: outcome.status,
-          ...(outcome.status === 'FAILED' && { failureReason: outcome.reason, lastError: outcome.reason }),
-          finishedAt: at,
-          updatedAt: at,
+          [`${path}.status`]: outcome.status,
+          ...(outcome.status === 'FAILED' && { [`${path}.failureReason`]: outcome.reason, [`${path}.lastError`]: outcome.reason }),
+          [`${path}.finishedAt`]: at,
+          [`${path}.updatedAt`]: at,
         },
         ...(event && { $push: { outbox: event } }),
       },
       events: event ? [event] : [],
+      stamps: [{ kind: claimed.kind, field: 'finishedAt', at }],
     });
   }
 
   /** Puts a claimed attempt that failed back as PENDING, due again at `nextAttemptAt`. */
   async reschedule(claimed: Notification, error: string, nextAttemptAt: Date, at: Date): Promise<boolean> {
-    const result = await this.notifications.updateOne(this.current(claimed), {
-      $set: { lastError: error, nextAttemptAt, updatedAt: at },
+    const path = `kinds.${claimed.kind}`;
+    const result = await this.notifications.updateOne(current(claimed), {
+      $set: { [`${path}.lastError`]: error, [`${path}.nextAttemptAt`]: nextAttemptAt, [`${path}.updatedAt`]: at },
+      $min: { due: nextAttemptAt },
     });
     return result.modifiedCount === 1;
   }
 
-  /** Notifications of an order and/or a customer, newest first. */
+  /**
+   * Notifications of an order and/or a customer, newest first. A customer's are read a page of
+   * orders at a time, newest notification first (`latestAt`): the newest `limit` notifications
+   * are among the notifications of the `limit` orders with the newest ones.
+   */
   async list(query: NotificationQuery): Promise<Notification[]> {
-    const filter: QueryFilter<NotificationDocument> = {};
-    // By order, look the (at most five) documents up by `_id`: the one indexed lookup there is.
-    if (query.orderId) filter._id = { $in: NOTIFICATION_KINDS.map((kind) => notificationKey(query.orderId as string, kind)) };
-    if (query.customerId) filter.customerId = query.customerId;
-    const docs = await this.notifications
-      .find(filter, WITHOUT_OUTBOX)
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(query.limit)
-      .lean<NotificationDocument[]>()
-      .exec();
-    return docs.map(toNotification);
+    await this.ready();
+    const docs = query.orderId
+      ? await this.notifications
+          .find({ _id: query.orderId, ...(query.customerId && { customerId: query.customerId }) }, WITHOUT_OUTBOX)
+          .lean<NotificationDocument[]>()
+          .exec()
+      : await this.notifications
+          .find({ customerId: query.customerId }, WITHOUT_OUTBOX)
+          .sort({ latestAt: -1, _id: -1 })
+          .limit(query.limit)
+          .lean<NotificationDocument[]>()
+          .exec();
+    return docs
+      .flatMap(notificationsOf)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(0, query.limit);
   }
 
-  /** Matches the document only while it is still in the state `notification` was read in. */
-  private current(notification: Notification): QueryFilter<NotificationDocument> {
-    return {
-      _id: notificationKey(notification.orderId, notification.kind),
-      status: 'PENDING',
-      attempts: notification.attempts,
-    };
+  /**
+   * Stores new notifications of one order with one write: it applies only if the order has
+   * none of their kinds yet (or no document at all, which it then creates). If one of them is
+   * there already, each is stored on its own, so only that one answers `false`.
+   */
+  private async record(recordings: Recording[]): Promise<boolean[]> {
+    if (await this.updates.apply(insertion(recordings))) return recordings.map(() => true);
+    if (recordings.length === 1) return [false];
+    return Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
+  }
+
+  /**
+   * Sets an order's `due` to its next pending attempt, or removes it when none is pending — if
+   * nothing changed since it was read: the same `due`, the same pending notifications with the
+   * same next attempts, no other pending.
+   */
+  private async moveDue(doc: NotificationDocument, pending: Notification[]): Promise<void> {
+    const pendingKinds = new Map(pending.map((n) => [n.kind, n]));
+    const unchanged = Object.fromEntries(
+      NOTIFICATION_KINDS.flatMap((kind): [string, unknown][] => {
+        const n = pendingKinds.get(kind);
+        return n
+          ? [
+              [`kinds.${kind}.status`, 'PENDING'],
+              [`kinds.${kind}.nextAttemptAt`, n.nextAttemptAt],
+            ]
+          : [[`kinds.${kind}.status`, { $ne: 'PENDING' }]];
+      }),
+    );
+    const next = pending.length > 0 ? new Date(Math.min(...pending.map((n) => n.nextAttemptAt.getTime()))) : null;
+    await this.notifications.updateOne(
+      { _id: doc._id, due: doc.due, ...unchanged },
+      next ? { $set: { due: next } } : { $unset: { due: '' } },
+    );
+  }
+
+  /** Which updates applied: those whose notifications carry the times they stamped. One query. */
+  private async stamped(updates: KindsUpdate[]): Promise<boolean[]> {
+    const docs = await driverCollection(this.notifications)
+      .find({ _id: { $in: updates.map((u) => u.id) } }, { projection: { kinds: 1 } })
+      .toArray();
+    const byId = new Map(docs.map((doc) => [doc._id, doc as unknown as Pick<NotificationDocument, 'kinds'>]));
+    return updates.map((u) =>
+      u.stamps.every((stamp) => {
+        const stored = byId.get(u.id)?.kinds?.[stamp.kind]?.[stamp.field];
+        return stored != null && new Date(stored).getTime() === stamp.at.getTime();
+      }),
+    );
+  }
+
+  /** Notifications kept one document per order and kind by an earlier version are moved here first, once. */
+  private ready(): Promise<void> {
+    this.moved ??= moveLegacyNotifications(this.notifications, this.logger).catch((error: unknown) => {
+      this.moved = undefined;
+      throw error;
+    });
+    return this.moved;
   }
 }
 
-function toNotification(doc: NotificationDocument): Notification {
+/** Matches the order's document only while the notification is still in the state it was read in. */
+function current(notification: Notification): Record<string, unknown> {
   return {
-    id: doc.notificationId,
-    orderId: doc.orderId,
-    customerId: doc.customerId,
-    kind: doc.kind,
-    channel: doc.channel,
-    status: doc.status,
-    message: doc.message,
-    attempts: doc.attempts,
-    nextAttemptAt: new Date(doc.nextAttemptAt),
-    lastError: doc.lastError ?? null,
-    failureReason: doc.failureReason ?? null,
-    causationId: doc.causationId,
-    createdAt: new Date(doc.createdAt),
-    updatedAt: new Date(doc.updatedAt),
-    finishedAt: doc.finishedAt ? new Date(doc.finishedAt) : null,
+    _id: notification.orderId,
+    [`kinds.${notification.kind}.status`]: 'PENDING',
+    [`kinds.${notification.kind}.attempts`]: notification.attempts,
   };
+}
+
+/** The notifications an order's document holds. */
+function notificationsOf(doc: NotificationDocument): Notification[] {
+  return NOTIFICATION_KINDS.flatMap((kind) => {
+    const state = doc.kinds?.[kind];
+    if (!state) return [];
+    return [
+      {
+        id: state.id,
+        orderId: doc._id,
+        customerId: doc.customerId,
+        kind,
+        channel: state.channel,
+        status: state.status,
+        message: state.message,
+        attempts: state.attempts,
+        nextAttemptAt: new Date(state.nextAttemptAt),
+        lastError: state.lastError ?? null,
+        failureReason: state.failureReason ?? null,
+        causationId: state.causationId,
+        createdAt: new Date(state.createdAt),
+        updatedAt: new Date(state.updatedAt),
+        finishedAt: state.finishedAt ? new Date(state.finishedAt) : null,
+      },
+    ];
+  });
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PermanentEventError, requireCustomerId, requireOrderId } from '@orderflow/messaging';
-import { newNotification } from '../../domain/notification';
+import { newNotification, type Notification } from '../../domain/notification';
 import { renderNotification, type NotificationFacts } from '../../domain/notification.templates';
 import { NotificationDispatcher } from '../../dispatch/notification.dispatcher';
 import { NotificationRepository } from '../../persistence/notification.repository';
@@ -10,14 +10,21 @@ export interface RecordNotificationCommand {
   facts: NotificationFacts;
   /** The event that asks for the notification. */
   eventId: string;
+  /**
+   * Where the handler leaves the recording (the consumer's `EventContext.settleLater`, which
+   * commits the event only once it is stored): a notification may wait moments for its
+   * companion, and the partition goes on meanwhile. Without it, the handler waits.
+   */
+  settleLater?: (effect: Promise<unknown>) => void;
 }
 
 /**
  * Records the notification an event asks for, rendered, with its first attempt to send it
- * (the dispatcher's `deliver`): one write, once the channel answered, or PENDING if it is
- * slow to. The document's key is the order and kind, so a redelivered or replayed event
- * finds it there and changes nothing; it is looked for before sending, so it is not sent
- * again either.
+ * (the dispatcher's `deliver`): stored once the channel answered, or PENDING if it is slow
+ * to, with its order's other notification of the moment if one comes (one write of the
+ * order's document). An order has at most one of each kind, so a redelivered or replayed
+ * event finds it there and changes nothing; it is looked for before sending, so it is not
+ * sent again either.
  */
 @Injectable()
 export class RecordNotificationHandler {
@@ -40,11 +47,18 @@ export class RecordNotificationHandler {
       causationId: eventId,
       at: new Date(),
     });
-    if ((await this.notifications.exists(facts.orderId, facts.kind)) || !(await this.dispatcher.deliver(notification))) {
-      this.logger.log(`order ${facts.orderId}: ${facts.kind} already recorded; event ${eventId} changes nothing`);
+    const recorded = this.record(notification, eventId);
+    if (command.settleLater) command.settleLater(recorded);
+    else await recorded;
+  }
+
+  private async record(notification: Notification, eventId: string): Promise<void> {
+    const { orderId, kind } = notification;
+    if ((await this.notifications.exists(orderId, kind)) || !(await this.dispatcher.deliver(notification))) {
+      this.logger.log(`order ${orderId}: ${kind} already recorded; event ${eventId} changes nothing`);
       return;
     }
-    this.logger.log(`order ${facts.orderId}: ${facts.kind} notification ${notification.id} recorded (event ${eventId})`);
+    this.logger.log(`order ${orderId}: ${kind} notification ${notification.id} recorded (event ${eventId})`);
   }
 }
 

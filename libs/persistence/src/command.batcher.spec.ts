@@ -52,7 +52,33 @@ describe('CommandBatcher', () => {
     expect(writes).toEqual([[1, 2, 3], [4]]);
   });
 
-  it('with a gathering window, holds the first write for the window and sends everything asked within it together', async () => {
+  it('with a gathering window, holds each item for the window, and sends with it what came meanwhile for the same document', async () => {
+    const writes: string[][] = [];
+    const batcher = new CommandBatcher<string>(
+      async (items) => {
+        writes.push(items);
+        return items.map(() => undefined);
+      },
+      500,
+      50,
+      (item) => item.split(':')[0],
+    );
+    const started = Date.now();
+    const first = batcher.add('a:1');
+    // A timer due sooner fires first, however busy the machine is.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writes).toEqual([]);
+    const second = batcher.add('a:2');
+    const other = batcher.add('b:1');
+    await Promise.all([first, second]);
+    // The document's second item rode with its first; another document's waits its own window.
+    expect(writes).toEqual([['a:1', 'a:2']]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(49);
+    await other;
+    expect(writes).toEqual([['a:1', 'a:2'], ['b:1']]);
+  });
+
+  it('with a gathering window, sends the items that come due together in one write', async () => {
     const writes: number[][] = [];
     const batcher = new CommandBatcher<number>(
       async (items) => {
@@ -60,15 +86,14 @@ describe('CommandBatcher', () => {
         return items.map(() => undefined);
       },
       500,
-      50,
+      40,
     );
     const first = batcher.add(1);
-    // A timer due sooner fires first, however busy the machine is.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(writes).toEqual([]);
-    const second = batcher.add(2);
-    await Promise.all([first, second]);
-    expect(writes).toEqual([[1, 2]]);
+    await new Promise((resolve) => setTimeout(resolve, 45));
+    await first;
+    // Asked for right after a write: each waits its window, and they go out together.
+    await Promise.all([batcher.add(2), new Promise((resolve) => setTimeout(resolve, 2)).then(() => batcher.add(3))]);
+    expect(writes).toEqual([[1], [2, 3]]);
   });
 
   it('with a gathering window, does not hold back a full batch', async () => {

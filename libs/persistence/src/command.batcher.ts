@@ -17,27 +17,33 @@ export interface Waiting<T, R> {
  * goes out after it was asked for, so it sees every write acknowledged before it.
  */
 export class CommandBatcher<T, R = void> {
-  private readonly waiting: Waiting<T, R>[] = [];
+  private readonly waiting: (Waiting<T, R> & { since: number })[] = [];
   private flushing = false;
   private scheduled = false;
   private window?: NodeJS.Timeout;
 
   /**
    * `write` stores the items in one round trip and answers one result per item, in order.
-   * With `gatherMs`, a command waits that long for more items before it goes out (unless
-   * `maxBatch` are waiting): for callers that do not wait for the answer before they go on
-   * (a consumer's handler that settles its write later), so items of the next moments that
-   * touch the same document share one write of it.
+   *
+   * With `gatherMs`, each item waits that long for more before it goes out (unless `maxBatch`
+   * are waiting): for callers that do not wait for the answer before they go on (a consumer's
+   * handler that settles its write later), so items of the next moments that touch the same
+   * document share one write of it. An item goes out with every waiting item of the same
+   * `keyOf` (the document it writes), however young, so the items of one document that came
+   * within the window of the first are one write. What comes due at about the same time goes
+   * out together: a command takes the items within a quarter of the window of coming due, and
+   * the next waits at least a quarter of the window after it.
    */
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxBatch = 500,
     private readonly gatherMs = 0,
+    private readonly keyOf?: (item: T) => string,
   ) {}
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      this.waiting.push({ item, resolve, reject, since: this.gatherMs > 0 ? Date.now() : 0 });
       if (this.flushing) return;
       if (this.waiting.length >= this.maxBatch) void this.drain();
       else if (!this.scheduled) this.schedule();
@@ -51,23 +57,47 @@ export class CommandBatcher<T, R = void> {
    */
   claim(test: (item: T) => boolean): Waiting<T, R>[] {
     const claimed: Waiting<T, R>[] = [];
-    for (let i = this.waiting.length - 1; i >= 0; i -= 1) {
-      if (test(this.waiting[i].item)) claimed.unshift(...this.waiting.splice(i, 1));
+    let kept = 0;
+    for (const waiting of this.waiting) {
+      if (test(waiting.item)) claimed.push(waiting);
+      else this.waiting[kept++] = waiting;
     }
+    this.waiting.length = kept;
     return claimed;
   }
 
-  private schedule(): void {
+  private schedule(minDelayMs = 0): void {
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
+      this.window = undefined;
       void this.drain();
     };
     // Callers of the same turn of the event loop (the handlers of one consumer batch start
     // together) share the first command: it goes out once they have all asked, in
     // microseconds, instead of carrying the first caller alone.
-    if (this.gatherMs > 0) this.window = setTimeout(run, this.gatherMs);
-    else setImmediate(run);
+    if (this.gatherMs > 0) {
+      const oldest = this.waiting[0]?.since ?? Date.now();
+      this.window = setTimeout(run, Math.max(minDelayMs, oldest + this.gatherMs - Date.now()));
+    } else setImmediate(run);
+  }
+
+  /** The next command's items: a full batch, or those whose window is over with their documents' others. */
+  private next(): (Waiting<T, R> & { since: number })[] {
+    if (this.gatherMs === 0 || this.waiting.length >= this.maxBatch) return this.waiting.splice(0, this.maxBatch);
+    // Items within a quarter of the window of coming due go now too, rather than alone just after.
+    const dueBefore = Date.now() - (this.gatherMs * 3) / 4;
+    const keys =
+      this.keyOf && new Set(this.waiting.filter((w) => w.since <= dueBefore).map((w) => (this.keyOf as (item: T) => string)(w.item)));
+    const batch: (Waiting<T, R> & { since: number })[] = [];
+    let kept = 0;
+    for (const waiting of this.waiting) {
+      if (batch.length < this.maxBatch && (waiting.since <= dueBefore || keys?.has((this.keyOf as (item: T) => string)(waiting.item)))) {
+        batch.push(waiting);
+      } else this.waiting[kept++] = waiting;
+    }
+    this.waiting.length = kept;
+    return batch;
   }
 
   private async drain(): Promise<void> {
@@ -79,11 +109,13 @@ export class CommandBatcher<T, R = void> {
       this.window = undefined;
       this.scheduled = false;
     }
+    let wrote = false;
     try {
       // Without a gathering window, what came in during a command goes out right after it.
       do {
-        const batch = this.waiting.splice(0, this.maxBatch);
+        const batch = this.next();
         if (batch.length === 0) break;
+        wrote = true;
         try {
           const results = await this.write(batch.map((w) => w.item));
           batch.forEach((w, i) => w.resolve(results[i]));
@@ -93,7 +125,7 @@ export class CommandBatcher<T, R = void> {
       } while (this.gatherMs === 0 || this.waiting.length >= this.maxBatch);
     } finally {
       this.flushing = false;
-      if (this.waiting.length > 0 && !this.scheduled) this.schedule();
+      if (this.waiting.length > 0 && !this.scheduled) this.schedule(wrote ? this.gatherMs / 4 : 0);
     }
   }
 }

@@ -59,6 +59,7 @@ export class ProductRepository {
       },
       500,
       DROP_GATHER_MS,
+      (drop) => drop.sku,
     );
     this.reads = new CommandBatcher(async (lists) => {
       const docs = await this.products

@@ -138,8 +138,9 @@ export class OrderRepository {
 
   /**
    * Every event of the other services lands in a timeline, so these are most of its writes:
-   * the ones asked for within `TIMELINE_GATHER_MS` go out as one bulk write, with one update
-   * per order however many of its events came in that time. An order's `PointsAwarded` and
+   * each waits `TIMELINE_GATHER_MS` for its order's others, and what comes due together goes
+   * out as one bulk write, with one update per order however many of its events came in that
+   * time. An order's `PointsAwarded` and
    * its two `NotificationSent` come within moments of each other, on two topics: gathered,
    * they are one write of the order instead of three. Its callers do not wait for it.
    */
@@ -179,6 +180,7 @@ export class OrderRepository {
     },
     500,
     TIMELINE_GATHER_MS,
+    (item) => item.orderId,
   );
 
   /** Records an event in the order's timeline; `false` if there is no such order. */

@@ -139,6 +139,34 @@ describe('product stock adjustments (integration)', () => {
       expect(await holdsOf(sku)).toEqual({ available: 7, reserved: 3, holds: { [redelivered]: 1 } });
     });
 
+    it('when a product of the batch is short, sends again only the drops its update did not make', async () => {
+      const [plenty, short] = [uniqueName('DROP'), uniqueName('DROP')];
+      const [finished, other, next, greedy] = [order(), order(), order(), order()];
+      await repository.upsert(plenty, { name: 'Mug', price: 100, currency: 'USD', available: 10 });
+      await repository.upsert(short, { name: 'Cup', price: 100, currency: 'USD', available: 3 });
+      await Promise.all([repository.take(plenty, finished, 1), repository.take(short, other, 1)]);
+
+      const writes = bulkWrites();
+      try {
+        const dropped = [
+          repository.dropTakeHoldsLater(finished, [{ sku: plenty, quantity: 1 }]),
+          repository.dropTakeHoldsLater(other, [{ sku: short, quantity: 1 }]),
+        ];
+        // One batch: the plenty product's update applies with its drop, the short one's does not.
+        const taken = await Promise.all([repository.take(plenty, next, 2), repository.take(short, greedy, 5)]);
+        await Promise.all(dropped);
+        expect(taken).toEqual([true, false]);
+        // The takes with their drops; then, side by side, the short product's take on its own
+        // and its drop on its own. The drop made by the plenty product's update is not sent again.
+        const sent = writes.sent() as unknown as { updateOne: { filter: { _id: string } } }[][];
+        expect(sent.map((ops) => ops.map((op) => op.updateOne.filter._id))).toEqual([[plenty, short], [short], [short]]);
+      } finally {
+        writes.restore();
+      }
+      expect(await holdsOf(plenty)).toEqual({ available: 7, reserved: 3, holds: { [next]: 2 } });
+      expect(await holdsOf(short)).toEqual({ available: 2, reserved: 1, holds: {} });
+    });
+
     it('still takes when the hold to drop is gone already, and never drops a release hold', async () => {
       const sku = uniqueName('DROP');
       const [gone, released, next, last] = [order(), order(), order(), order()];

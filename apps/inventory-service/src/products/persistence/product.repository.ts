@@ -228,15 +228,19 @@ export class ProductRepository {
           settle(carried, undefined);
         } else {
           // Each group's update applied or not on its own (a product short): one read of the
-          // holds tells which, and only the others' takes go on one by one. The holds do not
-          // tell whether a group's drops went with it (its orders may have held the product
-          // already), so the drops go on their own; one that was made changes nothing.
-          const applied = await this.appliedTogether(together);
+          // holds tells which, and only the others' takes go on one by one. The same read
+          // tells which carried drops were made (their hold no longer has its value): only
+          // the others go on their own.
+          const { applied, undropped } = await this.appliedTogether(together, carried);
           together.forEach((group, i) => {
             if (applied[i]) for (const take of group) outcome.set(take, true);
             else single.push(group);
           });
-          onTheirOwn.push(...carried);
+          settle(
+            carried.filter((waiting) => !undropped.has(waiting)),
+            undefined,
+          );
+          onTheirOwn.push(...undropped);
         }
       }
     } catch (error) {
@@ -250,14 +254,20 @@ export class ProductRepository {
   }
 
   /**
-   * Which groups' take updates applied: those whose product now has every hold the group
-   * sets (one read). A group whose every order held the product already (all redeliveries)
-   * counts as applied too, which is what its takes are told either way.
+   * After a bulk of take updates that did not all apply, one read of the products' holds:
+   * which groups applied (their product now has every hold the group sets; a group whose
+   * every order held the product already, all redeliveries, counts as applied too, which is
+   * what its takes are told either way), and which of the drops they carried were not made
+   * (the hold still has its value, whether or not its group's update applied).
    */
-  private async appliedTogether(groups: Take[][]): Promise<boolean[]> {
-    const held = await this.holding(groups.flat());
-    let next = 0;
-    return groups.map((group) => group.map(() => held[next++]).every(Boolean));
+  private async appliedTogether(
+    groups: Take[][],
+    carried: Waiting<Drop, undefined>[],
+  ): Promise<{ applied: boolean[]; undropped: Set<Waiting<Drop, undefined>> }> {
+    const holds = await this.holdsOf([...groups.flat().map((take) => ({ sku: take.id, hold: take.hold })), ...carried.map((w) => w.item)]);
+    const applied = groups.map((group) => group.every((take) => holds.get(take.id)?.[take.hold.slice(HOLDS.length)] !== undefined));
+    const undropped = new Set(carried.filter((w) => holds.get(w.item.sku)?.[w.item.hold.slice(HOLDS.length)] === w.item.value));
+    return { applied, undropped };
   }
 
   /** Drops that a take was to carry but did not, each settled with how its own write went. */
@@ -298,13 +308,18 @@ export class ProductRepository {
 
   /** Which of these takes' orders hold their product: one read of the products' holds. */
   private async holding(takes: Take[]): Promise<boolean[]> {
-    const projection = Object.fromEntries(takes.map((take) => [take.hold, 1]));
+    const holds = await this.holdsOf(takes.map((take) => ({ sku: take.id, hold: take.hold })));
+    return takes.map((take) => holds.get(take.id)?.[take.hold.slice(HOLDS.length)] !== undefined);
+  }
+
+  /** These holds of these products, as they are now (one read): by SKU, the holds' values by order id. */
+  private async holdsOf(wanted: { sku: string; hold: string }[]): Promise<Map<string, Record<string, number>>> {
+    const projection = Object.fromEntries(wanted.map((w) => [w.hold, 1]));
     const docs = await this.products
-      .find({ _id: { $in: [...new Set(takes.map((take) => take.id))] } }, projection)
+      .find({ _id: { $in: [...new Set(wanted.map((w) => w.sku))] } }, projection)
       .lean<Pick<ProductDocument, '_id' | 'holds'>[]>()
       .exec();
-    const holds = new Map(docs.map((doc) => [doc._id, doc.holds ?? {}]));
-    return takes.map((take) => holds.get(take.id)?.[take.hold.slice(HOLDS.length)] !== undefined);
+    return new Map(docs.map((doc) => [doc._id, doc.holds ?? {}]));
   }
 }
 

@@ -287,9 +287,10 @@ describe('notifications (integration)', () => {
     return counted;
   }
 
-  it('stores an order’s confirmation and its points, coming moments apart, with one write of the order’s document', async () => {
+  it('publishes and stores an order’s confirmation and its points, coming moments apart, together: one produce request, one write', async () => {
     const sender = new RecordingSender();
-    const running = dispatcher(sender, { pollIntervalMs: 60_000 });
+    const publisher = new RecordingPublisher();
+    const running = dispatcher(sender, { pollIntervalMs: 60_000 }, publisher);
     running.start();
     const handler = new RecordNotificationHandler(repository, running);
     const writes = countWrites();
@@ -320,6 +321,8 @@ describe('notifications (integration)', () => {
       ['POINTS_AWARDED', 'SENT'],
     ]);
     expect(sender.sent.map((n) => n.kind).sort()).toEqual(['ORDER_CONFIRMED', 'POINTS_AWARDED']);
+    // Both NotificationSent in one request, so order-api gets them together for its timeline.
+    expect(publisher.calls).toEqual([2]);
   });
 
   it('stores a notification whose companion does not come alone, adds a later one to its order, and records neither twice', async () => {
@@ -642,10 +645,13 @@ class FailingSender extends NotificationSender {
 /** A direct publisher that takes every event (or none, as a broker that is down). */
 class RecordingPublisher {
   readonly published: OutboxMessage[] = [];
+  /** How many events each call carried. */
+  readonly calls: number[] = [];
 
   constructor(private readonly up = true) {}
 
   async publish(events: readonly OutboxMessage[]): Promise<void> {
+    this.calls.push(events.length);
     if (!this.up) throw new Error('the broker did not take the events within 2000 ms');
     this.published.push(...events);
   }
@@ -662,9 +668,9 @@ class DiesBeforeFinishing extends NotificationRepository {
 class CountingRepository extends NotificationRepository {
   readonly calls = { insert: 0, claim: 0, finish: 0, reschedule: 0 };
 
-  override insert(...args: Parameters<NotificationRepository['insert']>) {
+  override record(...args: Parameters<NotificationRepository['record']>) {
     this.calls.insert += 1;
-    return super.insert(...args);
+    return super.record(...args);
   }
 
   override claim(...args: Parameters<NotificationRepository['claim']>) {

@@ -7,6 +7,9 @@ import type { NotificationRepository } from '../persistence/notification.reposit
 import type { NotificationMetrics } from '../notification.metrics';
 import type { DirectPublisher } from '@orderflow/messaging';
 import { LogContext } from '@orderflow/observability';
+import type { OutboxMessage } from '@orderflow/persistence';
+import type { Recording } from '../persistence/notification.insertion';
+import { NotificationPairs } from './notification.pairs';
 
 export interface DispatchOptions {
   policy: DeliveryPolicy;
@@ -34,7 +37,8 @@ const LATE = Symbol('late');
  * attempt after a backoff, or FAILED with the reason once the policy gives up.
  *
  * A new notification's first attempt is made as it is recorded (`deliver`), and its outcome
- * is stored with it, in one write. The consumer waits for that attempt at most
+ * is stored with it, in one write — shared with its order's companion notification when that
+ * comes within moments (`NotificationPairs`: an order's confirmation and its points). The consumer waits for that attempt at most
  * `firstAttemptWaitMs`: a slow channel then has the notification stored PENDING with the
  * attempt claimed, and the consumer moves on. Later attempts run apart from the consumer:
  * each pass takes the due PENDING notifications, claims each attempt with a lease, sends and
@@ -68,6 +72,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   /** Timers that offer a failed notification again once its backoff is over. */
   private readonly retries = new Set<NodeJS.Timeout>();
   private lastPoll = 0;
+  /** New notifications, each waiting moments for its companion to be stored with it. */
+  private readonly pairs = new NotificationPairs((recordings) => this.storeNew(recordings));
 
   constructor(
     private readonly repository: NotificationRepository,
@@ -117,7 +123,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   private async deliverNew(notification: Notification): Promise<boolean> {
     if (!this.running || this.late.size >= this.options.concurrency) {
-      if (!(await this.repository.insert(notification))) return false;
+      if (!(await this.pairs.add({ notification, event: null }))) return false;
       if (this.running) this.offer(notification);
       return true;
     }
@@ -132,7 +138,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     ]);
     clearTimeout(timer);
     if (outcome !== LATE) return this.settle(claimed, outcome, context, true);
-    if (!(await this.repository.insert(claimed))) return false;
+    if (!(await this.pairs.add({ notification: claimed, event: null }))) return false;
     const settled = attempt
       .then((failure) => this.settle(claimed, failure, context, false))
       .then(
@@ -278,7 +284,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (decision.next === 'retry') {
       const next = new Date(at.getTime() + decision.delayMs);
       const rescheduled = isNew
-        ? await this.repository.insert({ ...claimed, lastError: failure.message, nextAttemptAt: next, updatedAt: at })
+        ? await this.pairs.add({
+            notification: { ...claimed, lastError: failure.message, nextAttemptAt: next, updatedAt: at },
+            event: null,
+          })
         : await this.repository.reschedule(claimed, failure.message, next, at);
       if (!rescheduled) return false;
       this.retryAt({ ...claimed, lastError: failure.message, nextAttemptAt: next }, decision.delayMs);
@@ -293,21 +302,37 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   }
 
   /**
-   * Stores a final outcome, on the stored notification or with the new one; its event is
-   * published first if the broker takes it, or goes into the outbox with it.
+   * Stores a final outcome: on the stored notification, its event published first if the
+   * broker takes it, or into the outbox with it; or with the new notification, which waits
+   * for its companion (`storeNew`).
    */
   private async store(claimed: Notification, outcome: Outcome, at: Date, isNew: boolean): Promise<boolean> {
     const event = sentEvent(claimed, outcome.status, at);
-    const published = this.publisher
-      ? await this.publisher.publish([event]).then(
-          () => true,
-          () => false,
-        )
-      : false;
-    const kept = published ? null : event;
-    if (!isNew) return this.repository.finish(claimed, outcome, at, kept);
-    const failed = outcome.status === 'FAILED' ? { failureReason: outcome.reason, lastError: outcome.reason } : {};
-    return this.repository.insert({ ...claimed, status: outcome.status, ...failed, finishedAt: at, updatedAt: at }, kept);
+    if (isNew) {
+      const failed = outcome.status === 'FAILED' ? { failureReason: outcome.reason, lastError: outcome.reason } : {};
+      return this.pairs.add({ notification: { ...claimed, status: outcome.status, ...failed, finishedAt: at, updatedAt: at }, event });
+    }
+    const published = await this.publish([event]);
+    return this.repository.finish(claimed, outcome, at, published ? null : event);
+  }
+
+  /**
+   * Stores new notifications of one order (a pair, or one alone) with one write, their events
+   * published first, in one produce request, if the broker takes them, or kept in the outbox.
+   */
+  private async storeNew(recordings: Recording[]): Promise<boolean[]> {
+    const events = recordings.flatMap(({ event }) => (event ? [event] : []));
+    const published = events.length > 0 && (await this.publish(events));
+    return this.repository.record(published ? recordings.map(({ notification }) => ({ notification, event: null })) : recordings);
+  }
+
+  /** Whether the broker took these events in time (never, without a publisher). */
+  private async publish(events: OutboxMessage[]): Promise<boolean> {
+    if (!this.publisher) return false;
+    return this.publisher.publish(events).then(
+      () => true,
+      () => false,
+    );
   }
 }
 

@@ -1,7 +1,12 @@
-import type { GuardedUpdate } from '@orderflow/persistence';
+import type { GuardedUpdate, OutboxMessage } from '@orderflow/persistence';
 import type { Notification, NotificationKind } from '../domain/notification';
-import type { Recording } from './notification.pairs';
 import type { StoredNotification } from './notification.schema';
+
+/** A new notification to store, with its `NotificationSent` event if the broker did not take it. */
+export interface Recording {
+  notification: Notification;
+  event: OutboxMessage | null;
+}
 
 /** A guarded update of some of an order's notifications, told applied by the times it stamps on them. */
 export interface KindsUpdate extends GuardedUpdate {

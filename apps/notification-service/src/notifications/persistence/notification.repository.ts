@@ -4,8 +4,7 @@ import { ByIdReader, driverCollection, GuardedUpdates, type OutboxMessage } from
 import type { Model } from 'mongoose';
 import { NOTIFICATION_KINDS, type Notification, type NotificationKind } from '../domain/notification';
 import { moveLegacyNotifications } from './legacy-notifications.migration';
-import { insertion, type KindsUpdate } from './notification.insertion';
-import { NotificationPairs, type Recording } from './notification.pairs';
+import { insertion, type KindsUpdate, type Recording } from './notification.insertion';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
 
 export interface NotificationQuery {
@@ -28,8 +27,6 @@ export class NotificationRepository {
   private readonly logger = new Logger(NotificationRepository.name);
   /** Writes asked for together (the orders of a consumer batch) go out as one bulk write. */
   private readonly updates: GuardedUpdates<KindsUpdate>;
-  /** New notifications of one order that come within moments of each other: one write. */
-  private readonly pairs: NotificationPairs;
   /** Which notifications the orders of a consumer batch have: one query. */
   private readonly kinds: ByIdReader<Pick<NotificationDocument, '_id' | 'kinds'>>;
   private moved?: Promise<void>;
@@ -37,17 +34,19 @@ export class NotificationRepository {
   constructor(@InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>) {
     this.kinds = new ByIdReader(notifications, Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [`kinds.${kind}.status`, 1])));
     this.updates = new GuardedUpdates<KindsUpdate>(notifications, (updates) => this.stamped(updates));
-    this.pairs = new NotificationPairs((recordings) => this.record(recordings));
   }
 
   /**
-   * Records a new notification, in whatever state its first attempt left it, with `event` in
-   * the outbox if given; `false` if this order already has one of this kind. Its companion
-   * (`COMPANION_OF`), if it comes within moments, is stored by the same write.
+   * Records new notifications of one order, each in whatever state its first attempt left it,
+   * with its event in the outbox if given, in one write: it applies only if the order has none
+   * of their kinds yet (or no document at all, which it then creates). If one of them is there
+   * already, each is stored on its own, so only that one answers `false` (not new).
    */
-  async insert(notification: Notification, event: OutboxMessage | null = null): Promise<boolean> {
+  async record(recordings: Recording[]): Promise<boolean[]> {
     await this.ready();
-    return this.pairs.add({ notification, event });
+    if (await this.updates.apply(insertion(recordings))) return recordings.map(() => true);
+    if (recordings.length === 1) return [false];
+    return Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
   }
 
   /** Whether this order has a notification of this kind (reads asked for together share one query). */
@@ -159,17 +158,6 @@ export class NotificationRepository {
       .flatMap(notificationsOf)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(0, query.limit);
-  }
-
-  /**
-   * Stores new notifications of one order with one write: it applies only if the order has
-   * none of their kinds yet (or no document at all, which it then creates). If one of them is
-   * there already, each is stored on its own, so only that one answers `false`.
-   */
-  private async record(recordings: Recording[]): Promise<boolean[]> {
-    if (await this.updates.apply(insertion(recordings))) return recordings.map(() => true);
-    if (recordings.length === 1) return [false];
-    return Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
   }
 
   /**

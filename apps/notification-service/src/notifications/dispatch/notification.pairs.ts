@@ -1,11 +1,5 @@
-import type { OutboxMessage } from '@orderflow/persistence';
-import { COMPANION_OF, type Notification } from '../domain/notification';
-
-/** A new notification to store, with its `NotificationSent` event if the broker did not take it. */
-export interface Recording {
-  notification: Notification;
-  event: OutboxMessage | null;
-}
+import { COMPANION_OF } from '../domain/notification';
+import type { Recording } from '../persistence/notification.insertion';
 
 /** How long a new notification waits for its companion before it is stored alone. */
 export const PAIR_GATHER_MS = 500;
@@ -19,9 +13,10 @@ interface Waiting {
 /**
  * Gathers the new notifications of one order that come about together (`COMPANION_OF`): an
  * order's confirmation and its points come within moments of each other, from two services,
- * so the first waits up to `gatherMs` for the second and both are stored by one write of the
- * order's document. A pair goes out as soon as it is whole; a notification without a
- * companion (a rejection) goes out at once. Each caller learns whether its own was new.
+ * so the first waits up to `gatherMs` for the second, and both are published and stored
+ * together: their events in one produce request, their outcomes in one write of the order's
+ * document. A pair goes out as soon as it is whole; a notification without a companion (a
+ * rejection) goes out at once. Each caller learns whether its own was new.
  */
 export class NotificationPairs {
   private readonly waiting = new Map<string, { members: Waiting[]; timer: NodeJS.Timeout }>();

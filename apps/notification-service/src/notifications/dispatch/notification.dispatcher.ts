@@ -38,9 +38,9 @@ const LATE = Symbol('late');
  *
  * A new notification's first attempt is made as it is recorded (`deliver`), and its outcome
  * is stored with it, in one write — shared with its order's companion notification when that
- * comes within moments (`NotificationPairs`: an order's confirmation and its points). The consumer waits for that attempt at most
- * `firstAttemptWaitMs`: a slow channel then has the notification stored PENDING with the
- * attempt claimed, and the consumer moves on. Later attempts run apart from the consumer:
+ * comes within moments (`NotificationPairs`: an order's confirmation and its points). The
+ * recording waits for that attempt at most `firstAttemptWaitMs`: a slow channel then has the
+ * notification stored PENDING with the attempt claimed, and the recording goes on. Later attempts run apart from the consumer:
  * each pass takes the due PENDING notifications, claims each attempt with a lease, sends and
  * stores the outcome, so a failing channel never holds up consuming (or another notification).
  *

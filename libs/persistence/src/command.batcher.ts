@@ -5,6 +5,9 @@ export interface Waiting<T, R> {
   reject: (error: unknown) => void;
 }
 
+/** A waiting item, and when it came (for the gathering window). */
+type Queued<T, R> = Waiting<T, R> & { since: number };
+
 /**
  * Group commit for database commands: what callers ask for while one command is in flight
  * goes out together in the next, as one round trip (and, on the database, one commit for a
@@ -17,7 +20,7 @@ export interface Waiting<T, R> {
  * goes out after it was asked for, so it sees every write acknowledged before it.
  */
 export class CommandBatcher<T, R = void> {
-  private readonly waiting: (Waiting<T, R> & { since: number })[] = [];
+  private readonly waiting: Queued<T, R>[] = [];
   private flushing = false;
   private scheduled = false;
   private window?: NodeJS.Timeout;
@@ -56,14 +59,19 @@ export class CommandBatcher<T, R = void> {
    * product): the caller settles each one with what that command did.
    */
   claim(test: (item: T) => boolean): Waiting<T, R>[] {
-    const claimed: Waiting<T, R>[] = [];
+    return this.take((waiting) => test(waiting.item));
+  }
+
+  /** Takes the waiting items that pass `test` (up to `limit`) out of the queue, in order. */
+  private take(test: (waiting: Queued<T, R>) => boolean, limit = Infinity): Queued<T, R>[] {
+    const taken: Queued<T, R>[] = [];
     let kept = 0;
     for (const waiting of this.waiting) {
-      if (test(waiting.item)) claimed.push(waiting);
+      if (taken.length < limit && test(waiting)) taken.push(waiting);
       else this.waiting[kept++] = waiting;
     }
     this.waiting.length = kept;
-    return claimed;
+    return taken;
   }
 
   private schedule(minDelayMs = 0): void {
@@ -83,21 +91,16 @@ export class CommandBatcher<T, R = void> {
   }
 
   /** The next command's items: a full batch, or those whose window is over with their documents' others. */
-  private next(): (Waiting<T, R> & { since: number })[] {
+  private next(): Queued<T, R>[] {
     if (this.gatherMs === 0 || this.waiting.length >= this.maxBatch) return this.waiting.splice(0, this.maxBatch);
     // Items within a quarter of the window of coming due go now too, rather than alone just after.
     const dueBefore = Date.now() - (this.gatherMs * 3) / 4;
-    const keys =
-      this.keyOf && new Set(this.waiting.filter((w) => w.since <= dueBefore).map((w) => (this.keyOf as (item: T) => string)(w.item)));
-    const batch: (Waiting<T, R> & { since: number })[] = [];
-    let kept = 0;
-    for (const waiting of this.waiting) {
-      if (batch.length < this.maxBatch && (waiting.since <= dueBefore || keys?.has((this.keyOf as (item: T) => string)(waiting.item)))) {
-        batch.push(waiting);
-      } else this.waiting[kept++] = waiting;
-    }
-    this.waiting.length = kept;
-    return batch;
+    const keyOf = this.keyOf;
+    const keys = keyOf && new Set(this.waiting.filter((w) => w.since <= dueBefore).map((w) => keyOf(w.item)));
+    return this.take(
+      (waiting) => waiting.since <= dueBefore || (keyOf !== undefined && keys !== undefined && keys.has(keyOf(waiting.item))),
+      this.maxBatch,
+    );
   }
 
   private async drain(): Promise<void> {

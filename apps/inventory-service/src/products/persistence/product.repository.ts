@@ -265,8 +265,8 @@ export class ProductRepository {
     carried: Waiting<Drop, undefined>[],
   ): Promise<{ applied: boolean[]; undropped: Set<Waiting<Drop, undefined>> }> {
     const holds = await this.holdsOf([...groups.flat().map((take) => ({ sku: take.id, hold: take.hold })), ...carried.map((w) => w.item)]);
-    const applied = groups.map((group) => group.every((take) => holds.get(take.id)?.[take.hold.slice(HOLDS.length)] !== undefined));
-    const undropped = new Set(carried.filter((w) => holds.get(w.item.sku)?.[w.item.hold.slice(HOLDS.length)] === w.item.value));
+    const applied = groups.map((group) => group.every((take) => valueOf(holds, take.id, take.hold) !== undefined));
+    const undropped = new Set(carried.filter((w) => valueOf(holds, w.item.sku, w.item.hold) === w.item.value));
     return { applied, undropped };
   }
 
@@ -309,7 +309,7 @@ export class ProductRepository {
   /** Which of these takes' orders hold their product: one read of the products' holds. */
   private async holding(takes: Take[]): Promise<boolean[]> {
     const holds = await this.holdsOf(takes.map((take) => ({ sku: take.id, hold: take.hold })));
-    return takes.map((take) => holds.get(take.id)?.[take.hold.slice(HOLDS.length)] !== undefined);
+    return takes.map((take) => valueOf(holds, take.id, take.hold) !== undefined);
   }
 
   /** These holds of these products, as they are now (one read): by SKU, the holds' values by order id. */
@@ -324,6 +324,10 @@ export class ProductRepository {
 }
 
 const HOLDS = 'holds.';
+
+/** The value of a hold (`holds.<orderId>`) on a product, in holds read by `holdsOf`; undefined if it has none. */
+const valueOf = (holds: Map<string, Record<string, number>>, sku: string, hold: string): number | undefined =>
+  holds.get(sku)?.[hold.slice(HOLDS.length)];
 
 /**
  * The update that takes a product's stock for a group of takes, and drops the holds of

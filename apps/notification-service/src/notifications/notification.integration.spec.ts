@@ -533,8 +533,10 @@ describe('notifications (integration)', () => {
     const { key, orderId } = await recorded('c-crash');
     const [pending] = await repository.due(new Date(), 100);
     expect(pending.orderId).toBe(orderId);
-    // A dispatcher claims the attempt and dies before it can store the outcome.
-    expect(await repository.claim(pending, new Date(), new Date(Date.now() + 300))).toBe(true);
+    // A dispatcher claims the attempt and dies before it can store the outcome. The claim runs
+    // for 2 s: long enough that a busy database's slow acknowledgement of it does not end it
+    // before the pass below looks, which must find nothing due.
+    expect(await repository.claim(pending, new Date(), new Date(Date.now() + 2_000))).toBe(true);
     const sender = new RecordingSender();
     await dispatcher(sender).dispatchDue();
     expect(sender.sent.filter((n) => n.orderId === orderId)).toEqual([]);

@@ -325,6 +325,28 @@ describe('notifications (integration)', () => {
     expect(publisher.calls).toEqual([2]);
   });
 
+  it('looks an order up once for its confirmation and its points, and finds a redelivered one without a query', async () => {
+    const handler = new RecordNotificationHandler(repository, dispatcher(new RecordingSender(), { pollIntervalMs: 60_000 }));
+    const collection = model.collection as unknown as mongo.Collection;
+    const find = jest.spyOn(collection, 'find');
+    const orderId = randomUUID();
+    const confirmed = { customerId: 'c-lookup', facts: { kind: 'ORDER_CONFIRMED' as const, orderId, total: 3997n, currency: 'USD' } };
+    const points = {
+      customerId: 'c-lookup',
+      facts: { kind: 'POINTS_AWARDED' as const, orderId, points: 39n, orderTotal: 3997n, currency: 'USD' },
+    };
+    const settled: Promise<unknown>[] = [];
+    const settleLater = (effect: Promise<unknown>) => settled.push(effect);
+    await handler.execute({ ...confirmed, eventId: randomUUID(), settleLater });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await handler.execute({ ...points, eventId: randomUUID(), settleLater });
+    await Promise.all(settled);
+    await handler.execute({ ...confirmed, eventId: randomUUID() });
+
+    expect(find).toHaveBeenCalledTimes(1);
+    expect((await repository.list({ orderId, limit: 100 })).map((n) => n.kind).sort()).toEqual(['ORDER_CONFIRMED', 'POINTS_AWARDED']);
+  });
+
   it('stores a notification whose companion does not come alone, adds a later one to its order, and records neither twice', async () => {
     const sender = new RecordingSender();
     const running = dispatcher(sender, { pollIntervalMs: 60_000 });

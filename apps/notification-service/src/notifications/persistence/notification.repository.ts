@@ -6,6 +6,7 @@ import { NOTIFICATION_KINDS, type Notification, type NotificationKind } from '..
 import { moveLegacyNotifications } from './legacy-notifications.migration';
 import { insertion, type KindsUpdate, type Recording } from './notification.insertion';
 import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
+import { RecentKinds } from './recent.kinds';
 
 export interface NotificationQuery {
   orderId?: string;
@@ -29,6 +30,8 @@ export class NotificationRepository {
   private readonly updates: GuardedUpdates<KindsUpdate>;
   /** Which notifications the orders of a consumer batch have: one query. */
   private readonly kinds: ByIdReader<Pick<NotificationDocument, '_id' | 'kinds'>>;
+  /** What was just read or written of an order's kinds: its other notification of the moment asks no query. */
+  private readonly recent = new RecentKinds();
   private moved?: Promise<void>;
 
   constructor(@InjectModel(NOTIFICATION_MODEL) private readonly notifications: Model<NotificationDocument>) {
@@ -44,15 +47,28 @@ export class NotificationRepository {
    */
   async record(recordings: Recording[]): Promise<boolean[]> {
     await this.ready();
-    if (await this.updates.apply(insertion(recordings))) return recordings.map(() => true);
-    if (recordings.length === 1) return [false];
-    return Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
+    const results = (await this.updates.apply(insertion(recordings)))
+      ? recordings.map(() => true)
+      : recordings.length === 1
+        ? [false]
+        : await Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
+    // New or there already, the order has each of them now.
+    const [{ notification }] = recordings;
+    this.recent.written(notification.orderId, recordings.map((r) => r.notification.kind));
+    return results;
   }
 
-  /** Whether this order has a notification of this kind (reads asked for together share one query). */
+  /**
+   * Whether this order has a notification of this kind: from what was just read or written
+   * of the order here (`RecentKinds`), or else one query, shared by the reads asked for together.
+   */
   async exists(orderId: string, kind: NotificationKind): Promise<boolean> {
     await this.ready();
-    return (await this.kinds.find(orderId))?.kinds?.[kind] !== undefined;
+    const known = this.recent.has(orderId, kind);
+    if (known !== undefined) return known;
+    const kinds = Object.keys((await this.kinds.find(orderId))?.kinds ?? {}) as NotificationKind[];
+    this.recent.read(orderId, kinds);
+    return kinds.includes(kind);
   }
 
   /**

@@ -54,7 +54,10 @@ export class NotificationRepository {
         : await Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
     // New or there already, the order has each of them now.
     const [{ notification }] = recordings;
-    this.recent.written(notification.orderId, recordings.map((r) => r.notification.kind));
+    this.recent.written(
+      notification.orderId,
+      recordings.map((r) => r.notification.kind),
+    );
     return results;
   }
 

@@ -41,7 +41,7 @@ export class OrderWorkflow {
       if (result.outcome === 'unchanged' && !cause) return { order: stored.order, changed: false };
       if (result.outcome === 'applied') {
         const event = orderEvent(result.order, stored.order.status, cause?.eventId);
-        if (await this.orders.update(result.order, stored.version, { event, cause })) {
+        if (await this.orders.update(result.order, stored, { event, cause })) {
           this.metrics.orderChanged(result.order, stored.order.status, now);
           this.logger.log(`order ${orderId}: ${stored.order.status} -> ${result.order.status} (${event.type} ${event.eventId})`);
           return { order: result.order, changed: true };
@@ -51,7 +51,7 @@ export class OrderWorkflow {
       const reason = result.outcome === 'ignored' ? result.reason : 'already in that state';
       if (cause) {
         const ignored = { eventId: cause.eventId, type: cause.type, reason, at: now };
-        if (!(await this.orders.update(stored.order, stored.version, { cause, ignored }))) continue;
+        if (!(await this.orders.update(stored.order, stored, { cause, ignored }))) continue;
         this.logger.warn(`order ${orderId}: ignored ${cause.type} ${cause.eventId}: ${reason}`);
       }
       return { order: stored.order, changed: false, ignored: reason };

@@ -18,12 +18,14 @@ import {
   releasePublished,
 } from '@orderflow/persistence';
 
-/** An order as stored, with what optimistic concurrency and idempotency need. */
+/** An order as stored, with what optimistic concurrency, idempotency and its next change need. */
 export interface StoredOrder {
   order: Order;
   version: number;
   idempotency: OrderDocument['idempotency'];
   seenEvents: string[];
+  /** Its events not removed from the outbox yet, oldest first: a change announces them with its own. */
+  outbox: OrderDocument['outbox'];
 }
 
 export interface OrderQuery {
@@ -58,18 +60,16 @@ type Marks = Pick<OrderDocument, '_id' | 'seenEvents'> & { timeline?: Record<str
 export class OrderRepository {
   /**
    * Orders placed at the same moment are inserted together, and the orders a consumer batch
-   * works on are read, changed and read back for their outbox together: one command each.
+   * works on are read and changed together: one command each.
    */
   private readonly inserts: BatchedInserts<OrderDocument>;
   private readonly reads: ByIdReader<OrderDocument>;
   private readonly writes: GuardedUpdates<OrderWrite>;
-  private readonly outboxes: ByIdReader<Pick<OrderDocument, '_id' | 'outbox'>>;
 
   constructor(@InjectModel(ORDER_MODEL) private readonly orders: Model<OrderDocument>) {
     this.inserts = new BatchedInserts<OrderDocument>(orders);
-    this.reads = new ByIdReader<OrderDocument>(orders, { outbox: 0, ignoredEvents: 0, timeline: 0 });
+    this.reads = new ByIdReader<OrderDocument>(orders, { ignoredEvents: 0, timeline: 0 });
     this.writes = new GuardedUpdates<OrderWrite>(orders, (writes) => this.marked(writes));
-    this.outboxes = new ByIdReader(orders, { outbox: 1 });
   }
 
   /** Stores a new order with its first event; `false` if an order with this id exists. */
@@ -91,14 +91,15 @@ export class OrderRepository {
   async find(id: string): Promise<StoredOrder | null> {
     const doc = await this.reads.find(id);
     if (!doc) return null;
-    return { order: toOrder(doc), version: doc.version, idempotency: doc.idempotency, seenEvents: doc.seenEvents };
+    return { order: toOrder(doc), version: doc.version, idempotency: doc.idempotency, seenEvents: doc.seenEvents, outbox: doc.outbox };
   }
 
   /**
-   * Writes `order` if nobody changed it since `version` was read; `false` means someone
-   * did, and the caller decides again on a fresh read.
+   * Writes `order` if nobody changed it since it was `read`; `false` means someone did, and
+   * the caller decides again on a fresh read.
    */
-  async update(order: Order, version: number, change: OrderChange): Promise<boolean> {
+  async update(order: Order, read: Pick<StoredOrder, 'version' | 'outbox'>, change: OrderChange): Promise<boolean> {
+    const { version } = read;
     const { id, ...fields } = order;
     const push: Record<string, unknown> = {};
     if (change.event) push['outbox'] = change.event;
@@ -112,12 +113,13 @@ export class OrderRepository {
     if (!(await this.writes.apply(write))) return false;
     if (!change.event) return true;
     // Another replica (the one that handled the previous event, or took the previous request)
-    // may not have published that event yet: reading the whole outbox back makes the relay
+    // may not have published that event yet: announcing the whole outbox makes the relay
     // publish it oldest first, so this order's events reach Kafka in the order they were
-    // written. An event both replicas publish goes out twice with one event id, and
-    // consumers deduplicate it.
-    const stored = await this.outboxes.find(id);
-    announceEvents(this.orders, id, stored?.outbox ?? [change.event]);
+    // written. The outbox read with the order is the one this write extended: an event added
+    // since would have changed the version. Entries removed since were published; the relay
+    // skips those it published itself, and one another replica published goes out twice with
+    // one event id, which consumers deduplicate.
+    announceEvents(this.orders, id, [...read.outbox, change.event]);
     return true;
   }
 

@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { InventoryReleasedSchema, InventoryReservedSchema, InventoryRejectedSchema } from '@orderflow/contracts';
+import {
+  decodeEvent,
+  InventoryReleasedSchema,
+  InventoryReservedSchema,
+  InventoryRejectedSchema,
+  type InventoryReserved,
+} from '@orderflow/contracts';
 import type { OutboxMessage } from '@orderflow/persistence';
 import { infraEnv, PUBLISH_FAILED, PublishRecorder, uniqueName } from '@orderflow/testing';
 import mongoose, { type Connection, type Model } from 'mongoose';
@@ -128,5 +134,31 @@ describe('reservations publish their own events (integration)', () => {
     // Each delivery publishes the one stored outcome (the later one again, with the same id).
     expect(new Set(ids)).toEqual(new Set([(await stored(orderId))?.announced[0].eventId]));
     expect(await stock(mug)).toEqual({ available: 97, reserved: 3, holds: [] });
+  });
+
+  it('prices an order from the catalogue read for an earlier one, and takes it at the new price once the price changed', async () => {
+    const mug = await sku('MUG', 10);
+    const catalogueReads = jest.spyOn(products, 'find');
+    const productReads = () => catalogueReads.mock.calls.filter(([, projection]) => JSON.stringify(projection) === '{"holds":0}').length;
+    const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+    await created(first, [{ sku: mug, quantity: 1 }], randomUUID());
+    await created(second, [{ sku: mug, quantity: 1 }], randomUUID());
+    expect(productReads()).toBe(1);
+
+    // Repriced by another replica: the remembered price no longer takes the stock.
+    await products.updateOne({ _id: mug }, { $set: { price: 1500 } });
+    await created(third, [{ sku: mug, quantity: 2 }], randomUUID());
+    catalogueReads.mockRestore();
+
+    const unitPrice = (orderId: string) => {
+      const [event] = publishedFor(orderId);
+      const { message } = decodeEvent({ key: event.key, value: Buffer.from(event.value), headers: event.headers }) as {
+        message: InventoryReserved;
+      };
+      return Number(message.lines[0].unitPrice);
+    };
+    expect([unitPrice(first), unitPrice(second), unitPrice(third)]).toEqual([1250, 1250, 1500]);
+    expect((await stored(third))?.total).toBe(3000);
+    expect(await stock(mug)).toEqual({ available: 6, reserved: 4, holds: [] });
   });
 });

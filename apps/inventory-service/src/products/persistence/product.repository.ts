@@ -10,10 +10,23 @@ const WITHOUT_HOLDS = { holds: 0 } as const;
 /** How long a finished reservation's take holds wait for the next take of their product to drop them. */
 const DROP_GATHER_MS = 250;
 
+/** How long a price read here prices reservations without a read of its own (a take checks it still holds). */
+export const PRICE_REMEMBERED_MS = 30_000;
+/** The most prices remembered: the oldest go first. */
+const PRICES_REMEMBERED = 10_000;
+
 /** A take of one line's stock for one order. */
 interface Take extends GuardedUpdate {
   hold: string;
   quantity: number;
+  /** The price the order is charged: the take applies only while it is the product's price. */
+  price?: number;
+}
+
+/** A product's price, as `prices` knows it. */
+export interface KnownPrice {
+  sku: string;
+  price: number;
 }
 
 /** A hold to drop, if it still has this value. */
@@ -43,6 +56,8 @@ export class ProductRepository {
   private readonly laterDrops: CommandBatcher<Drop, undefined>;
   private readonly reads: CommandBatcher<string[], Product[]>;
   private readonly releases: CommandBatcher<AnyBulkWriteOperation<ProductDocument>[], undefined>;
+  /** Prices as last read here, oldest first, each until it is `PRICE_REMEMBERED_MS` old. */
+  private readonly known = new Map<string, { price: number; until: number }>();
 
   constructor(@InjectModel(PRODUCT_MODEL) private readonly products: Model<ProductDocument>) {
     this.takes = new CommandBatcher((takes) => this.takeTogether(takes));
@@ -67,6 +82,7 @@ export class ProductRepository {
         .lean<ProductDocument[]>()
         .exec();
       const bySku = new Map(docs.map((doc) => [doc._id, toProduct(doc)]));
+      for (const doc of docs) this.rememberPrice(doc._id, doc.price);
       return lists.map((skus) => skus.flatMap((sku) => bySku.get(sku) ?? []));
     });
     this.releases = new CommandBatcher(async (batches) => {
@@ -96,6 +112,32 @@ export class ProductRepository {
     return this.reads.add(skus);
   }
 
+  /**
+   * The prices of these SKUs that exist, in no particular order: as last read here, and one
+   * read of the products not known. A price may have changed since; a take given it applies
+   * only at that price, so an order is never charged one its product no longer has.
+   */
+  async prices(skus: string[]): Promise<KnownPrice[]> {
+    const now = Date.now();
+    const known: KnownPrice[] = [];
+    const unknown: string[] = [];
+    for (const sku of new Set(skus)) {
+      const remembered = this.known.get(sku);
+      if (remembered && remembered.until > now) known.push({ sku, price: remembered.price });
+      else unknown.push(sku);
+    }
+    return unknown.length === 0 ? known : [...known, ...(await this.findMany(unknown))];
+  }
+
+  private rememberPrice(sku: string, price: number): void {
+    this.known.delete(sku);
+    this.known.set(sku, { price, until: Date.now() + PRICE_REMEMBERED_MS });
+    for (const oldest of this.known.keys()) {
+      if (this.known.size <= PRICES_REMEMBERED) break;
+      this.known.delete(oldest);
+    }
+  }
+
   async list(afterSku: string | undefined, limit: number): Promise<Product[]> {
     const docs = await this.products
       .find(afterSku === undefined ? {} : { _id: { $gt: afterSku } }, WITHOUT_HOLDS)
@@ -122,15 +164,17 @@ export class ProductRepository {
   /**
    * Moves `quantity` from available to reserved for `orderId`, once: marks the product with a
    * take hold (`+quantity`). `true` if the order holds the stock now (taken here, or by an
-   * earlier delivery of the same event); `false` if there was not enough.
+   * earlier delivery of the same event); `false` if there was not enough, or, given a
+   * `price`, if the product's price is no longer that.
    */
-  take(sku: string, orderId: string, quantity: number): Promise<boolean> {
+  take(sku: string, orderId: string, quantity: number, price?: number): Promise<boolean> {
     const hold = holdOf(orderId);
     return this.takes.add({
       id: sku,
       hold,
       quantity,
-      where: { available: { $gte: quantity }, [hold]: { $exists: false } },
+      price,
+      where: { available: { $gte: quantity }, [hold]: { $exists: false }, ...(price !== undefined && { price }) },
       update: { $inc: { available: -quantity, reserved: quantity }, $set: { [hold]: quantity, updatedAt: new Date() } },
     });
   }
@@ -193,8 +237,8 @@ export class ProductRepository {
    * all of them, none of their orders holding it yet), so a flash sale's orders for one SKU
    * cost one write, not one each; the drops waiting for a take of that product ride on the
    * same update. A product whose update did not apply (too little left for all, a
-   * redelivery's hold there, a hold to drop gone already) has its takes tried one by one,
-   * first come first served, and its drops made on their own.
+   * redelivery's hold there, a price changed, a hold to drop gone already) has its takes
+   * tried one by one, first come first served, and its drops made on their own.
    */
   private async takeTogether(takes: Take[]): Promise<boolean[]> {
     // A drop rides on a take of its product, unless that take is for the same hold.
@@ -207,7 +251,10 @@ export class ProductRepository {
     const dropsOf = new Map(riding.map((group) => [group[0].item.sku, group]));
     const [together, single] = partition(
       byProduct(takes),
-      (group) => (group.length > 1 || dropsOf.has(group[0].id)) && new Set(group.map((t) => t.hold)).size === group.length,
+      (group) =>
+        (group.length > 1 || dropsOf.has(group[0].id)) &&
+        new Set(group.map((t) => t.hold)).size === group.length &&
+        new Set(group.map((t) => t.price)).size === 1,
     );
     const carried = together.flatMap((group) => dropsOf.get(group[0].id) ?? []);
     const onTheirOwn = riding.flat().filter((waiting) => !carried.includes(waiting));
@@ -332,7 +379,8 @@ const valueOf = (holds: Map<string, Record<string, number>>, sku: string, hold: 
 /**
  * The update that takes a product's stock for a group of takes, and drops the holds of
  * `drops` on the way: it applies only if there is enough for all of the takes, none of their
- * orders holds the product yet, and each hold to drop still has its value.
+ * orders holds the product yet, the price is still the one they were given (all the same),
+ * and each hold to drop still has its value.
  */
 function takeUpdate(group: Take[], drops: Drop[]) {
   const holds = Object.fromEntries(group.map((take) => [take.hold, take.quantity]));
@@ -342,6 +390,7 @@ function takeUpdate(group: Take[], drops: Drop[]) {
       filter: {
         _id: group[0].id,
         available: { $gte: quantity },
+        ...(group[0].price !== undefined && { price: group[0].price }),
         ...Object.fromEntries(group.map((take) => [take.hold, { $exists: false }])),
         ...Object.fromEntries(drops.map((drop) => [drop.hold, drop.value])),
       },

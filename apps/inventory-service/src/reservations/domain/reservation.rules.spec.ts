@@ -1,4 +1,4 @@
-import { priced, shortSkus, takingOrder, unknownSkus } from './reservation.rules';
+import { priced, repriced, shortSkus, takingOrder, unknownSkus } from './reservation.rules';
 
 const products = [
   { sku: 'MUG', price: 1250, available: 3 },
@@ -59,5 +59,14 @@ describe('reservation rules', () => {
         { sku: 'a', quantity: 1 },
       ]).map((l) => l.sku),
     ).toEqual(['A', 'a', 'b']);
+  });
+
+  it('tells when a product an order was to be charged for has another price now', () => {
+    const charged = [
+      { sku: 'MUG', price: 1250 },
+      { sku: 'TEA', price: 499 },
+    ];
+    expect(repriced(charged, products)).toBe(false);
+    expect(repriced(charged, [products[0], { ...products[1], price: 549 }])).toBe(true);
   });
 });

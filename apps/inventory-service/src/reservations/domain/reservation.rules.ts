@@ -22,7 +22,7 @@ export interface Rejection {
 }
 
 /** SKUs of the order that are not in the catalogue; the order is refused if any. */
-export function unknownSkus(lines: Line[], products: StockView[]): string[] {
+export function unknownSkus(lines: Line[], products: Pick<StockView, 'sku'>[]): string[] {
   const known = new Set(products.map((product) => product.sku));
   return lines.filter((line) => !known.has(line.sku)).map((line) => line.sku);
 }
@@ -34,10 +34,16 @@ export function shortSkus(lines: Line[], products: StockView[]): string[] {
 }
 
 /** The order's lines at the products' current prices, and their total, in the order's line order. */
-export function priced(lines: Line[], products: StockView[]): { lines: PricedLine[]; total: number } {
+export function priced(lines: Line[], products: Pick<StockView, 'sku' | 'price'>[]): { lines: PricedLine[]; total: number } {
   const price = new Map(products.map((product) => [product.sku, product.price]));
   const result = lines.map((line) => ({ ...line, unitPrice: price.get(line.sku) ?? 0 }));
   return { lines: result, total: result.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) };
+}
+
+/** Whether a product has another price now than the one an order was going to be charged. */
+export function repriced(charged: Pick<StockView, 'sku' | 'price'>[], now: Pick<StockView, 'sku' | 'price'>[]): boolean {
+  const price = new Map(now.map((product) => [product.sku, product.price]));
+  return charged.some((product) => price.get(product.sku) !== product.price);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { announcedFor, DirectPublisher } from '@orderflow/messaging';
 import { ProductRepository } from '../../../products/persistence/product.repository';
-import { priced, shortSkus, takingOrder, unknownSkus, type Line } from '../../domain/reservation.rules';
+import { priced, repriced, shortSkus, takingOrder, unknownSkus, type Line } from '../../domain/reservation.rules';
 import { reserveStep } from '../../domain/reservation.transitions';
 import { ReservationRepository } from '../../persistence/reservation.repository';
 import { rejectedEvent, reservedEvent } from '../../reservation.events';
@@ -23,12 +23,17 @@ export interface ReserveCommand {
 
 /**
  * Reserves every line of an order or none. Each line is taken with one conditional update
- * (enough available, this order not holding it yet); if a line is short, what was taken is
- * given back before the rejection is recorded. The outcome is the reservation document's
- * first write, with its event, which this handler then publishes itself (`announcedFor`).
+ * (enough available, this order not holding it yet, the price it is charged still the
+ * product's); if a line is short, what was taken is given back before the rejection is
+ * recorded, and if a price changed instead, the order is taken again at the new one. Prices
+ * come from what this process last read of the catalogue (`ProductRepository.prices`), so
+ * most orders read no product. The outcome is the reservation document's first write, with
+ * its event, which this handler then publishes itself (`announcedFor`).
  * Safe to run again for the same order at any point — after a crash halfway it finds its own
- * holds and converges on one reservation; once the outcome is recorded, the holds are
- * dropped; a redelivery publishes the outcome's event again.
+ * holds and converges on one reservation (charged at a price the product had within the
+ * last `PRICE_REMEMBERED_MS`: a hold already there is not taken again, so its price is not
+ * checked again); once the outcome is recorded, the holds are dropped; a redelivery
+ * publishes the outcome's event again.
  *
  * The orders of a consumer batch run side by side, and what they ask of the database at the
  * same moment shares one command: their reads, their takes, their outcomes.
@@ -48,7 +53,7 @@ export class ReserveStockHandler {
     const { orderId, lines, eventId, currency } = command;
     const [reservation, catalogue] = await Promise.all([
       this.reservations.find(orderId),
-      this.products.findMany(lines.map((line) => line.sku)),
+      this.products.prices(lines.map((line) => line.sku)),
     ]);
     const from = reservation?.status ?? null;
     const step = reserveStep(from);
@@ -76,7 +81,9 @@ export class ReserveStockHandler {
     // All lines at once: they go out in the same command, in the SKU order that makes two
     // orders over the same products contend in the same sequence.
     const ordered = takingOrder(lines);
-    const held = await Promise.all(ordered.map((line) => this.products.take(line.sku, orderId, line.quantity)));
+    const result = priced(lines, catalogue);
+    const charged = new Map(result.lines.map((line) => [line.sku, line.unitPrice]));
+    const held = await Promise.all(ordered.map((line) => this.products.take(line.sku, orderId, line.quantity, charged.get(line.sku))));
     const short = ordered.filter((_, i) => !held[i]);
     if (short.length > 0) {
       // All or none: give back what this order took, then say which lines are short now.
@@ -85,6 +92,8 @@ export class ReserveStockHandler {
         ordered.filter((_, i) => held[i]),
       );
       const now = await this.products.findMany(lines.map((l) => l.sku));
+      // Refused for a price that changed, not for stock: taken again at the price read now.
+      if (repriced(catalogue, now)) return this.execute(command);
       const skus = [...new Set([...short.map((line) => line.sku), ...shortSkus(lines, now)])].sort();
       const rejection = { reason: 'OUT_OF_STOCK' as const, skus };
       const event = rejectedEvent(orderId, rejection, eventId);
@@ -95,7 +104,6 @@ export class ReserveStockHandler {
       return;
     }
 
-    const result = priced(lines, catalogue);
     const event = reservedEvent(orderId, result.lines, result.total, currency, eventId);
     // Another delivery of this event recorded the outcome first: decided, as above.
     if (

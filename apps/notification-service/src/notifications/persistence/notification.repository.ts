@@ -47,18 +47,19 @@ export class NotificationRepository {
    */
   async record(recordings: Recording[]): Promise<boolean[]> {
     await this.ready();
-    const results = (await this.updates.apply(insertion(recordings)))
-      ? recordings.map(() => true)
-      : recordings.length === 1
-        ? [false]
-        : await Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
+    const results = await this.insert(recordings);
     // New or there already, the order has each of them now.
-    const [{ notification }] = recordings;
     this.recent.written(
-      notification.orderId,
+      recordings[0].notification.orderId,
       recordings.map((r) => r.notification.kind),
     );
     return results;
+  }
+
+  private async insert(recordings: Recording[]): Promise<boolean[]> {
+    if (await this.updates.apply(insertion(recordings))) return recordings.map(() => true);
+    if (recordings.length === 1) return [false];
+    return Promise.all(recordings.map((recording) => this.updates.apply(insertion([recording]))));
   }
 
   /**

@@ -347,6 +347,31 @@ describe('notifications (integration)', () => {
     expect((await repository.list({ orderId, limit: 100 })).map((n) => n.kind).sort()).toEqual(['ORDER_CONFIRMED', 'POINTS_AWARDED']);
   });
 
+  it('fails a delivery that came while the same event was being recorded when that recording fails, so its event is handled again', async () => {
+    const sender = new RecordingSender();
+    const running = dispatcher(sender, { pollIntervalMs: 60_000 });
+    running.start();
+    const handler = new RecordNotificationHandler(repository, running);
+    jest.spyOn(repository, 'record').mockRejectedValueOnce(new Error('connection 3 to the database closed'));
+    const orderId = randomUUID();
+    const event = {
+      customerId: 'c-inflight',
+      facts: { kind: 'ORDER_CONFIRMED' as const, orderId, total: 3997n, currency: 'USD' },
+      eventId: randomUUID(),
+    };
+    const settled: Promise<unknown>[] = [];
+    const settleLater = (effect: Promise<unknown>) => settled.push(effect);
+    // The partition went back while the first delivery waited for its companion: the same event again.
+    await handler.execute({ ...event, settleLater });
+    await handler.execute({ ...event, settleLater });
+    expect((await Promise.allSettled(settled)).map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+
+    // Handled again, it is recorded (and sent again: at least once).
+    await handler.execute(event);
+    expect(await stored(notificationKey(orderId, 'ORDER_CONFIRMED'))).toMatchObject({ status: 'SENT' });
+    expect(sender.sent.map((n) => n.orderId)).toEqual([orderId, orderId]);
+  });
+
   it('stores a notification whose companion does not come alone, adds a later one to its order, and records neither twice', async () => {
     const sender = new RecordingSender();
     const running = dispatcher(sender, { pollIntervalMs: 60_000 });

@@ -66,9 +66,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private readonly late = new Set<Promise<void>>();
   /**
    * New notifications being sent and recorded here, by order and kind: another delivery of the
-   * same event meanwhile (its consumer does not wait for the recording) sends nothing.
+   * same event meanwhile (its consumer does not wait for the recording) sends nothing, and is
+   * done when that recording is — failed if it failed, so that its event is handled again.
    */
-  private readonly recording = new Set<string>();
+  private readonly recording = new Map<string, Promise<boolean>>();
   /** Timers that offer a failed notification again once its backoff is over. */
   private readonly retries = new Set<NodeJS.Timeout>();
   private lastPoll = 0;
@@ -112,10 +113,18 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
    */
   async deliver(notification: Notification): Promise<boolean> {
     const key = notificationKey(notification.orderId, notification.kind);
-    if (this.recording.has(key)) return false;
-    this.recording.add(key);
+    const inFlight = this.recording.get(key);
+    if (inFlight) {
+      // Its partition went back (another event's effect failed) while this one was still being
+      // recorded: answering at once would let its offset be committed before the recording is
+      // stored, and a recording that then fails would be lost.
+      await inFlight;
+      return false;
+    }
+    const delivered = this.deliverNew(notification);
+    this.recording.set(key, delivered);
     try {
-      return await this.deliverNew(notification);
+      return await delivered;
     } finally {
       this.recording.delete(key);
     }

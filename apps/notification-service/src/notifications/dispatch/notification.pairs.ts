@@ -6,6 +6,8 @@ export const PAIR_GATHER_MS = 500;
 
 interface Waiting {
   recording: Recording;
+  /** Whether it was new, once its write is acknowledged; rejected if the write failed. */
+  stored: Promise<boolean>;
   resolve: (isNew: boolean) => void;
   reject: (error: unknown) => void;
 }
@@ -27,29 +29,31 @@ export class NotificationPairs {
   ) {}
 
   add(recording: Recording): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      const { orderId, kind } = recording.notification;
-      const member = { recording, resolve, reject };
-      const group = this.waiting.get(orderId);
-      if (group) {
-        // Another delivery of the same event, handled here meanwhile: the first one records it.
-        if (group.members.some((m) => m.recording.notification.kind === kind)) return resolve(false);
-        group.members.push(member);
-        if (group.members.length === 2) {
-          clearTimeout(group.timer);
-          this.waiting.delete(orderId);
-          this.flush(group.members);
-        }
-        return;
+    const member = waiting(recording);
+    const { orderId, kind } = recording.notification;
+    const group = this.waiting.get(orderId);
+    if (group) {
+      // Another delivery of the same event, handled here meanwhile: the first one records it,
+      // and this one fails if that write fails.
+      const same = group.members.find((m) => m.recording.notification.kind === kind);
+      if (same) return same.stored.then(() => false);
+      group.members.push(member);
+      if (group.members.length === 2) {
+        clearTimeout(group.timer);
+        this.waiting.delete(orderId);
+        this.flush(group.members);
       }
-      if (!COMPANION_OF[kind]) return this.flush([member]);
+    } else if (!COMPANION_OF[kind]) {
+      this.flush([member]);
+    } else {
       const members = [member];
       const timer = setTimeout(() => {
         this.waiting.delete(orderId);
         this.flush(members);
       }, this.gatherMs);
       this.waiting.set(orderId, { members, timer });
-    });
+    }
+    return member.stored;
   }
 
   private flush(members: Waiting[]): void {
@@ -58,4 +62,10 @@ export class NotificationPairs {
       (error: unknown) => members.forEach((m) => m.reject(error)),
     );
   }
+}
+
+function waiting(recording: Recording): Waiting {
+  let settle!: Pick<Waiting, 'resolve' | 'reject'>;
+  const stored = new Promise<boolean>((resolve, reject) => (settle = { resolve, reject }));
+  return { recording, stored, ...settle };
 }

@@ -47,10 +47,18 @@ export class NotificationRepository {
    */
   async record(recordings: Recording[]): Promise<boolean[]> {
     await this.ready();
-    const results = await this.insert(recordings);
+    const { orderId } = recordings[0].notification;
+    let results: boolean[];
+    try {
+      results = await this.insert(recordings);
+    } catch (error) {
+      // It may have applied all the same (a connection lost before the answer).
+      this.recent.forget(orderId);
+      throw error;
+    }
     // New or there already, the order has each of them now.
     this.recent.written(
-      recordings[0].notification.orderId,
+      orderId,
       recordings.map((r) => r.notification.kind),
     );
     return results;

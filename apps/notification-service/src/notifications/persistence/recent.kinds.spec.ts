@@ -42,4 +42,11 @@ describe('RecentKinds', () => {
     now += 1_500;
     expect(kinds.has('o-new', 'ORDER_REJECTED')).toBeUndefined();
   });
+
+  it('asks the database again about an order whose write failed, since it may have applied', () => {
+    const kinds = recent();
+    kinds.read('o-1', []);
+    kinds.forget('o-1');
+    expect(kinds.has('o-1', 'ORDER_CONFIRMED')).toBeUndefined();
+  });
 });

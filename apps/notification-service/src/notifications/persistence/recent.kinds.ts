@@ -51,6 +51,11 @@ export class RecentKinds {
     this.set(orderId, kinds, false);
   }
 
+  /** A write whose outcome is unknown (it failed, and may have applied): ask the database next time. */
+  forget(orderId: string): void {
+    this.byOrder.delete(orderId);
+  }
+
   private set(orderId: string, kinds: Iterable<NotificationKind>, complete: boolean): void {
     const earlier = this.live(orderId);
     this.byOrder.delete(orderId);

@@ -457,7 +457,10 @@ describe('notifications (integration)', () => {
   });
 
   it('stores a new notification PENDING with its attempt claimed when the channel is slow to answer, then the outcome', async () => {
-    const sender = new RecordingSender(400);
+    // The channel answers only once the PENDING record is checked: a slow machine's delays
+    // cannot let the outcome be stored first.
+    let answer!: () => void;
+    const sender = new RecordingSender(0, new Promise<void>((resolve) => (answer = resolve)));
     const running = dispatcher(sender, { pollIntervalMs: 60_000, firstAttemptWaitMs: 50 });
     running.start();
     const orderId = randomUUID();
@@ -469,6 +472,7 @@ describe('notifications (integration)', () => {
     expect(recordedDoc).toMatchObject({ status: 'PENDING', attempts: 1 });
     // Claimed: no scan takes it over while the attempt runs.
     expect(recordedDoc.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1_000);
+    answer();
     await eventually(async () => expect(await stored(key)).toMatchObject({ status: 'SENT', attempts: 1 }), { timeoutMs: 5_000 });
     expect(sender.started).toBe(1);
   });
@@ -651,7 +655,11 @@ class RecordingSender extends NotificationSender {
   atOnce = 0;
   mostAtOnce = 0;
 
-  constructor(private readonly delayMs = 0) {
+  /** Each send takes `delayMs`, and waits for `until` if given (a channel that answers when the test says). */
+  constructor(
+    private readonly delayMs = 0,
+    private readonly until?: Promise<void>,
+  ) {
     super();
   }
 
@@ -660,6 +668,7 @@ class RecordingSender extends NotificationSender {
     this.atOnce += 1;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.atOnce);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    await this.until;
     this.atOnce -= 1;
     this.sent.push(notification);
   }

@@ -335,14 +335,23 @@ describe('notifications (integration)', () => {
       customerId: 'c-lookup',
       facts: { kind: 'POINTS_AWARDED' as const, orderId, points: 39n, orderTotal: 3997n, currency: 'USD' },
     };
+    const lookups: Promise<boolean>[] = [];
+    const exists = repository.exists.bind(repository);
+    jest.spyOn(repository, 'exists').mockImplementation((id, kind) => {
+      const lookup = exists(id, kind);
+      lookups.push(lookup);
+      return lookup;
+    });
     const settled: Promise<unknown>[] = [];
     const settleLater = (effect: Promise<unknown>) => settled.push(effect);
     await handler.execute({ ...confirmed, eventId: randomUUID(), settleLater });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The points come once the confirmation's lookup has answered, however slow the database.
+    await lookups[0];
     await handler.execute({ ...points, eventId: randomUUID(), settleLater });
     await Promise.all(settled);
     await handler.execute({ ...confirmed, eventId: randomUUID() });
 
+    expect(lookups).toHaveLength(3);
     expect(find).toHaveBeenCalledTimes(1);
     expect((await repository.list({ orderId, limit: 100 })).map((n) => n.kind).sort()).toEqual(['ORDER_CONFIRMED', 'POINTS_AWARDED']);
   });

@@ -101,7 +101,8 @@ describe('order changes (integration)', () => {
     const results = await Promise.all(ids.map((id, i) => workflow.apply(id, reserved, causes[i])));
     expect(results.every((r) => r.changed && r.order.status === 'CONFIRMED')).toBe(true);
     // One read (the outboxes come with the orders) and one bulk write: not one command per order.
-    expect(commands).toEqual(['find', 'update']);
+    expect(commands.filter((name) => name === 'find')).toHaveLength(1);
+    expect(commands.filter((name) => name === 'update')).toHaveLength(1);
     expect(new Set(announced)).toEqual(new Set(ids));
     for (const [i, id] of ids.entries()) {
       const order = await stored(id);
